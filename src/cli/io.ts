@@ -1,0 +1,31 @@
+// What a CLI command gets from the outside world, so commands can be driven
+// from tests without a terminal.
+import type { Readable, Writable } from 'node:stream';
+
+export interface CliIo {
+  readonly stdin: Readable & { isTTY?: boolean };
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export const processIo: CliIo = {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+};
+
+/** A CLI command: returns the process exit code. */
+export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
+
+/** Thrown by commands for a user-facing failure: message and exit code, no stack. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}

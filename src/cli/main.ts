@@ -1,0 +1,39 @@
+// `cardauth <command> …`: the table of commands. Each command lives in its own
+// module under commands/ and is loaded only when asked for.
+import { CliError, processIo, type CliCommand, type CliIo } from './io.js';
+
+type Loader = () => Promise<{ run: CliCommand }>;
+
+const commands = {
+  // 'ca': () => import('./commands/ca.js'),
+} as const satisfies Record<string, Loader>;
+
+function usage(): string {
+  return `usage: cardauth <command> [options]\n\ncommands:\n${Object.keys(commands)
+    .sort()
+    .map((c) => `  ${c}`)
+    .join('\n')}\n`;
+}
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const load = (commands as Record<string, Loader>)[name];
+  if (!load) {
+    io.stderr.write(`cardauth: unknown command '${name}'\n${usage()}`);
+    return 2;
+  }
+  try {
+    const { run } = await load();
+    return await run(rest, io);
+  } catch (err) {
+    if (err instanceof CliError) {
+      io.stderr.write(`cardauth ${name}: ${err.message} [${err.code}]\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,22 @@
+// The registry's database port. Two adapters implement it with the same SQL:
+// PostgreSQL through `pg` (DATABASE_URL set) and PGlite in the data directory
+// (the embedded default). Domain code gets an `Sql`, never a pg or PGlite object.
+export type SqlParam = string | number | bigint | boolean | null | Date | Uint8Array | readonly string[];
+
+export interface Sql {
+  /** Run one statement with $1… parameters; rows come back as plain objects. */
+  query<Row extends Record<string, unknown> = Record<string, unknown>>(
+    text: string,
+    params?: readonly SqlParam[],
+  ): Promise<Row[]>;
+  /**
+   * Run `fn` in one transaction (BEGIN … COMMIT, ROLLBACK on throw). The `tx`
+   * handed in must be used for every statement of the transaction.
+   */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+}
+
+export interface Database extends Sql {
+  readonly kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}

@@ -1,0 +1,25 @@
+// The ephemeral store port (DESIGN.md, state): challenges, rate limits, staff
+// sessions, idempotency keys. Redis in production (./redis.ts), the in-process
+// store (./memory.ts) as the embedded default for ONE process only.
+//
+// Values are strings (callers serialise); TTLs are in milliseconds.
+export interface EphemeralStore {
+  /** Set only if absent (SET NX PX). True when this call created the key. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Set unconditionally with expiry (SET PX). */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  get(key: string): Promise<string | null>;
+  /** Read and delete atomically (GETDEL): of concurrent takers exactly one gets the value. */
+  take(key: string): Promise<string | null>;
+  del(key: string): Promise<void>;
+  /**
+   * Fixed-window counter: increments `key`, starting a window of `windowMs` on
+   * the first hit. Returns the count after this hit and ms until the window resets.
+   */
+  hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }>;
+  /** Is the backing store reachable? (readiness) */
+  ping(): Promise<boolean>;
+  /** True for a store shared between processes (Redis); false for in-process. */
+  readonly shared: boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,83 @@
+// In-process EphemeralStore: the embedded default. Serves one process only;
+// the composition root refuses it when more than one service process runs
+// (measurements.md: a per-process challenge store accepted replays across workers).
+import type { Clock } from '../util/clock.js';
+import { systemClock } from '../util/clock.js';
+import type { EphemeralStore } from './ephemeral.js';
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+export class MemoryStore implements EphemeralStore {
+  readonly shared = false;
+  private readonly map = new Map<string, Entry>();
+  private sweeps = 0;
+
+  constructor(private readonly clock: Clock = systemClock) {}
+
+  private live(key: string): Entry | undefined {
+    const e = this.map.get(key);
+    if (e && e.expiresAt <= this.clock.now().getTime()) {
+      this.map.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  private sweep(): void {
+    // Amortised expiry so an idle key does not live forever.
+    if (++this.sweeps % 1024 !== 0) return;
+    const now = this.clock.now().getTime();
+    for (const [k, e] of this.map) if (e.expiresAt <= now) this.map.delete(k);
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    this.sweep();
+    if (this.live(key)) return false;
+    this.map.set(key, { value, expiresAt: this.clock.now().getTime() + ttlMs });
+    return true;
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.sweep();
+    this.map.set(key, { value, expiresAt: this.clock.now().getTime() + ttlMs });
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.live(key)?.value ?? null;
+  }
+
+  async take(key: string): Promise<string | null> {
+    const e = this.live(key);
+    if (!e) return null;
+    this.map.delete(key);
+    return e.value;
+  }
+
+  async del(key: string): Promise<void> {
+    this.map.delete(key);
+  }
+
+  async hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
+    this.sweep();
+    const now = this.clock.now().getTime();
+    const e = this.live(key);
+    if (!e) {
+      this.map.set(key, { value: '1', expiresAt: now + windowMs });
+      return { count: 1, resetMs: windowMs };
+    }
+    const count = Number(e.value) + 1;
+    e.value = String(count);
+    return { count, resetMs: e.expiresAt - now };
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.map.clear();
+  }
+}
