@@ -1,0 +1,98 @@
+// The OpenAPI 3.1 document, generated from the route definitions themselves so
+// the document cannot drift from what the server validates.
+import { z } from 'zod';
+import type { AnyRoute, ResponseSpec } from './route.js';
+import { securitySchemes } from './route.js';
+import { PROBLEM_CONTENT_TYPE } from './problem.js';
+
+type Json = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
+  const s = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
+  delete s.$schema;
+  return s;
+}
+
+/** `/v1/x/:id` → `/v1/x/{id}` */
+export function openApiPath(expressPath: string): string {
+  return expressPath.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
+}
+
+function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): Json[] {
+  if (!schema) return [];
+  const s = jsonSchema(schema, 'input');
+  const props = (s.properties ?? {}) as Record<string, Json>;
+  const required = new Set((s.required ?? []) as string[]);
+  return Object.entries(props).map(([name, p]) => ({
+    name,
+    in: where,
+    required: where === 'path' ? true : required.has(name),
+    ...(typeof p.description === 'string' ? { description: p.description } : {}),
+    schema: p,
+  }));
+}
+
+function response(status: number, spec: ResponseSpec): Json {
+  const contentType = spec.contentType ?? (status >= 400 ? PROBLEM_CONTENT_TYPE : 'application/json');
+  const out: Json = { description: spec.description };
+  if (spec.schema) out.content = { [contentType]: { schema: jsonSchema(spec.schema, 'output') } };
+  else if (status >= 400) out.content = { [contentType]: { schema: { $ref: '#/components/schemas/Problem' } } };
+  else if (spec.contentType) out.content = { [contentType]: { schema: { type: 'string', format: 'binary' } } };
+  if (spec.headers) {
+    out.headers = Object.fromEntries(
+      Object.entries(spec.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }]),
+    );
+  }
+  return out;
+}
+
+export interface OpenApiInfo {
+  title: string;
+  version: string;
+  description?: string;
+  errorCodes: Readonly<Record<string, { status: number; title: string }>>;
+}
+
+export function buildOpenApi(routes: readonly AnyRoute[], info: OpenApiInfo): Json {
+  const paths: Record<string, Json> = {};
+  for (const r of routes) {
+    const p = (paths[openApiPath(r.path)] ??= {});
+    const op: Json = {
+      operationId: r.operationId,
+      summary: r.summary,
+      tags: [...r.tags],
+      ...(r.description ? { description: r.description } : {}),
+      parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query')],
+      responses: {
+        ...Object.fromEntries(Object.entries(r.responses).map(([s, spec]) => [s, response(Number(s), spec)])),
+        default: { description: 'Error (problem details with a stable `code`)', content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } } },
+      },
+    };
+    if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } };
+    else if (r.rawBody) op.requestBody = { required: true, content: { [r.rawBody.contentType]: { schema: { type: 'string', format: 'binary' } } } };
+    if (r.auth) op.security = [{ [r.auth.scheme]: [] }];
+    p[r.method] = op;
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: info.title, version: info.version, ...(info.description ? { description: info.description } : {}) },
+    paths,
+    components: {
+      securitySchemes,
+      schemas: {
+        Problem: {
+          type: 'object',
+          description: 'RFC 9457 problem details.',
+          required: ['type', 'title', 'status', 'code', 'detail'],
+          properties: {
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            code: { type: 'string', enum: Object.keys(info.errorCodes).sort() },
+            detail: { type: 'string' },
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// One route = one definition: method, path, zod schemas for what comes in and
+// what goes out, and the handler. The app mounts these definitions and the
+// OpenAPI 3.1 document is generated from the same objects (DESIGN.md rules:
+// "One schema per HTTP route; the OpenAPI 3.1 document is generated from them").
+//
+// Route modules export a factory `(deps) => RouteDef[]` so the composition
+// root decides what each route talks to.
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface ResponseSpec {
+  readonly description: string;
+  /** JSON body schema; omit for an empty body or a non-JSON content type. */
+  readonly schema?: z.ZodType;
+  /** Defaults to application/json (application/problem+json for status ≥ 400). */
+  readonly contentType?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** How a caller proves who it is; the scheme names an OpenAPI security scheme. */
+export interface RouteAuth<A> {
+  readonly scheme: SecurityScheme;
+  /** Resolve the principal or throw an AppError (401/403/429/503). */
+  authenticate(req: Request): Promise<A>;
+}
+
+export const securitySchemes = {
+  rpKey: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Relying-party API credential: `Authorization: Bearer <keyId>.<secret>`.',
+  },
+  staffSession: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Staff session token from POST /v1/staff/login.',
+  },
+} as const;
+export type SecurityScheme = keyof typeof securitySchemes;
+
+export interface RouteInput<B, P, Q, A> {
+  readonly body: B;
+  readonly params: P;
+  readonly query: Q;
+  readonly principal: A;
+  /** The raw request body, for routes that declare `rawBody`. */
+  readonly raw: Buffer | undefined;
+  readonly req: Request;
+  readonly res: Response;
+}
+
+export interface RouteResult {
+  readonly status?: number;
+  /** Sent as JSON unless `contentType` says otherwise (then a Buffer or string). */
+  readonly body?: unknown;
+  readonly contentType?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface RouteDef<B = unknown, P = unknown, Q = unknown, A = unknown> {
+  readonly method: HttpMethod;
+  /** Express-style path: `/v1/auth/challenges/:id`. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tags: readonly string[];
+  readonly auth?: RouteAuth<A>;
+  readonly body?: z.ZodType<B>;
+  readonly params?: z.ZodType<P>;
+  readonly query?: z.ZodType<Q>;
+  /** Accept a non-JSON body (e.g. application/ocsp-request) handed over as `raw`. */
+  readonly rawBody?: { readonly contentType: string };
+  /** Bytes; the body is refused with 413 beyond this. Default 16 KiB. */
+  readonly maxBodyBytes?: number;
+  readonly responses: Readonly<Record<number, ResponseSpec>>;
+  /** Return a result, or write to `res` yourself and return nothing. */
+  handle(input: RouteInput<B, P, Q, A>): Promise<RouteResult | void>;
+}
+
+/** Identity function that lets TypeScript infer B, P, Q and A from the schemas. */
+export function defineRoute<B = undefined, P = Record<string, string>, Q = Record<string, unknown>, A = undefined>(
+  def: RouteDef<B, P, Q, A>,
+): RouteDef<B, P, Q, A> {
+  return def;
+}
+
+// A list of routes of mixed types, as route factories return them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteDef<any, any, any, any>;

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { z } from 'zod';
+import { AppError } from '../../src/errors/app-error.js';
+import { errorRegistry } from '../../src/errors/registry.js';
+import { createApp } from '../../src/http/app.js';
+import { defineRoute } from '../../src/http/route.js';
+import { createLogger } from '../../src/util/log.js';
+
+function capture(): { lines: string[]; sink: Writable } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  return { lines, sink };
+}
+
+const echo = defineRoute({
+  method: 'post',
+  path: '/v1/echo/:name',
+  operationId: 'echo',
+  summary: 'Echo',
+  tags: ['test'],
+  params: z.object({ name: z.string().regex(/^[a-z]+$/) }),
+  body: z.object({ n: z.number().int().min(0), secret: z.string().optional() }),
+  maxBodyBytes: 64,
+  responses: { 200: { description: 'echoed', schema: z.object({ name: z.string(), n: z.number() }) } },
+  async handle({ params, body }) {
+    if (body.n === 13) throw new AppError('not_found', 'thirteen is unlucky', 404);
+    if (body.n === 666) throw new Error(`internal detail with ${body.secret}`);
+    return { body: { name: params.name, n: body.n } };
+  },
+});
+
+describe('http app', () => {
+  const log = capture();
+  const app = createApp({ routes: [echo], logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry });
+
+  it('validates and answers', async () => {
+    const r = await request(app).post('/v1/echo/abc').send({ n: 2 }).expect(200);
+    assert.deepEqual(r.body, { name: 'abc', n: 2 });
+  });
+
+  it('answers problem+json with the first issue for a schema failure', async () => {
+    const r = await request(app).post('/v1/echo/abc').send({ n: -1 }).expect(400);
+    assert.match(r.headers['content-type']!, /application\/problem\+json/);
+    const p = JSON.parse(r.text);
+    assert.equal(p.code, 'invalid_request');
+    assert.equal(p.issues[0].path, 'n');
+  });
+
+  it('validates path parameters', async () => {
+    const r = await request(app).post('/v1/echo/ABC').send({ n: 1 }).expect(400);
+    assert.equal(JSON.parse(r.text).issues[0].in, 'params');
+  });
+
+  it('refuses bodies over the bound with 413 and bad JSON with 400', async () => {
+    const big = JSON.stringify({ n: 1, secret: 'x'.repeat(100) });
+    let r = await request(app).post('/v1/echo/abc').set('content-type', 'application/json').send(big).expect(413);
+    assert.equal(JSON.parse(r.text).code, 'payload_too_large');
+    r = await request(app).post('/v1/echo/abc').set('content-type', 'application/json').send('{"n":').expect(400);
+    assert.equal(JSON.parse(r.text).code, 'invalid_json');
+  });
+
+  it('keeps internal errors out of the response', async () => {
+    const r = await request(app).post('/v1/echo/abc').send({ n: 666, secret: 's3' }).expect(500);
+    const p = JSON.parse(r.text);
+    assert.equal(p.code, 'internal_error');
+    assert.doesNotMatch(r.text, /s3|internal detail/);
+  });
+
+  it('maps AppError to its status and code; unknown paths are not_found', async () => {
+    assert.equal(JSON.parse((await request(app).post('/v1/echo/abc').send({ n: 13 }).expect(404)).text).code, 'not_found');
+    assert.equal(JSON.parse((await request(app).get('/nope').expect(404)).text).code, 'not_found');
+  });
+
+  it('serves an OpenAPI 3.1 document generated from the routes, and a docs page', async () => {
+    const doc = (await request(app).get('/openapi.json').expect(200)).body;
+    assert.equal(doc.openapi, '3.1.0');
+    const op = doc.paths['/v1/echo/{name}'].post;
+    assert.equal(op.operationId, 'echo');
+    assert.equal(op.requestBody.content['application/json'].schema.properties.n.type, 'integer');
+    assert.equal(op.parameters[0].in, 'path');
+    assert.deepEqual(doc.components.schemas.Problem.properties.code.enum, Object.keys(errorRegistry).sort());
+    const html = (await request(app).get('/docs').expect(200)).text;
+    assert.match(html, /\/v1\/echo\/\{name\}/);
+  });
+
+  it('reports health, readiness and metrics', async () => {
+    await request(app).get('/healthz').expect(200);
+    const down = createApp({ routes: [], logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry, readiness: { db: async () => false } });
+    const r = await request(down).get('/readyz').expect(503);
+    assert.deepEqual(r.body.checks, { db: false });
+    const m = (await request(app).get('/metrics').expect(200)).text;
+    assert.match(m, /cardauth_http_requests_total\{operation="echo",status="200"\}/);
+  });
+});
