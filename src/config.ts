@@ -1,0 +1,59 @@
+// Service configuration from the environment, validated once at start-up so a
+// typo fails loudly instead of running with a default nobody meant.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors/app-error.js';
+
+const schema = z.object({
+  CARDAUTH_DATA_DIR: z.string().min(1).default('.data'),
+  CARDAUTH_HOST: z.string().min(1).default('127.0.0.1'),
+  CARDAUTH_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Public base URL written into certificates (AIA, CRL distribution point). */
+  CARDAUTH_BASE_URL: z.url().optional(),
+  /** ISO 3166-1 alpha-2 country of the issuing authority. */
+  CARDAUTH_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'two capital letters (ISO 3166-1)').default('KH'),
+  /** Number of service processes; more than one requires REDIS_URL. */
+  CARDAUTH_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  DATABASE_URL: z.string().min(1).optional(),
+  REDIS_URL: z.string().min(1).optional(),
+  CARDAUTH_CHALLENGE_TTL_SECONDS: z.coerce.number().int().min(10).max(300).default(120),
+  CARDAUTH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export interface Config {
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly baseUrl: string;
+  readonly country: string;
+  readonly workers: number;
+  readonly databaseUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly challengeTtlSeconds: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const r = schema.safeParse(env);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new AppError('config_invalid', `${String(i.path[0])}: ${i.message}`, 500);
+  }
+  const e = r.data;
+  if (e.CARDAUTH_WORKERS > 1 && !e.REDIS_URL) {
+    // measurements.md: an in-process challenge store let a second worker accept a used challenge.
+    throw new AppError('config_invalid', 'CARDAUTH_WORKERS > 1 needs REDIS_URL: the in-process store serves one process only.', 500);
+  }
+  return {
+    dataDir: resolve(e.CARDAUTH_DATA_DIR),
+    host: e.CARDAUTH_HOST,
+    port: e.CARDAUTH_PORT,
+    baseUrl: (e.CARDAUTH_BASE_URL ?? `http://${e.CARDAUTH_HOST}:${e.CARDAUTH_PORT}`).replace(/\/$/, ''),
+    country: e.CARDAUTH_COUNTRY,
+    workers: e.CARDAUTH_WORKERS,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    challengeTtlSeconds: e.CARDAUTH_CHALLENGE_TTL_SECONDS,
+    logLevel: e.CARDAUTH_LOG_LEVEL,
+  };
+}
