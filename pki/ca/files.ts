@@ -1,0 +1,15 @@
+// Layout of the CA in a data directory: <data-dir>/pki/{root,issuing,ocsp}.crt
+// (PEM), ca.json (configuration), crl-number (counter).
+import { join } from 'node:path';
+
+export function pkiDir(dataDir: string): string {
+  return join(dataDir, 'pki');
+}
+
+export const pkiFiles = {
+  root: 'root.crt',
+  issuing: 'issuing.crt',
+  ocsp: 'ocsp.crt',
+  config: 'ca.json',
+  crlNumber: 'crl-number',
+} as const;

@@ -1,0 +1,51 @@
+// A throwaway SoftHSM2 token for tests: a private token directory named by
+// SOFTHSM2_CONF (SoftHSM2 reads it when the library is initialised, so it is
+// set before anything loads libsofthsm2), one token initialised with
+// `softhsm2-util --init-token --free`. One token per test process: PKCS#11
+// libraries are initialised once per process.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export const SOFTHSM_LIBRARY = '/usr/lib/softhsm/libsofthsm2.so';
+
+export interface SoftHsmToken {
+  readonly library: string;
+  readonly label: string;
+  readonly pin: string;
+  readonly dir: string;
+  /** Removes the token directory (call after the PKCS#11 session is closed). */
+  cleanup(): void;
+}
+
+let current: SoftHsmToken | undefined;
+
+export function createSoftHsmToken(label = 'cardauth-test'): SoftHsmToken {
+  if (current) return current;
+  const dir = mkdtempSync(join(tmpdir(), 'cardauth-softhsm-'));
+  const tokens = join(dir, 'tokens');
+  mkdirSync(tokens);
+  const conf = join(dir, 'softhsm2.conf');
+  writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+  process.env['SOFTHSM2_CONF'] = conf;
+  const pin = randomBytes(6).toString('hex');
+  const soPin = randomBytes(6).toString('hex');
+  execFileSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', soPin], {
+    env: { ...process.env, SOFTHSM2_CONF: conf },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const token: SoftHsmToken = {
+    library: SOFTHSM_LIBRARY,
+    label,
+    pin,
+    dir,
+    cleanup() {
+      rmSync(dir, { recursive: true, force: true });
+      current = undefined;
+    },
+  };
+  current = token;
+  return token;
+}
