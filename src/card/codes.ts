@@ -1,0 +1,40 @@
+// Error codes of the card layer (readers, channels, the PIV client).
+//
+// These are transport and usage faults. What a card ANSWERS (wrong PIN,
+// blocked, empty slot, ...) is not an error: the PIV client returns it as a
+// typed result. A code here means "the conversation with the card could not
+// take place as asked".
+import { AppError, defineCodes } from '../errors/app-error.js';
+
+export const cardCodes = defineCodes({
+  pcsc_unavailable: { status: 503, title: 'The PC/SC service (pcscd) is not running or not reachable' },
+  reader_not_found: { status: 404, title: 'No such card reader' },
+  reader_busy: { status: 409, title: 'The card reader is already in use by this process' },
+  no_card: { status: 409, title: 'No card in the reader' },
+  card_removed: { status: 409, title: 'The card was removed' },
+  card_reset: { status: 409, title: 'The card was reset by another application; its security state is lost' },
+  card_channel_closed: { status: 409, title: 'The card channel is closed' },
+  card_wait_timeout: { status: 504, title: 'No card was presented in time' },
+  card_wait_aborted: { status: 409, title: 'Waiting for a card was cancelled' },
+  transmit_failed: { status: 502, title: 'The command could not be sent to the card' },
+  card_protocol_error: { status: 502, title: 'The card answered with a malformed response' },
+  card_unexpected_status: { status: 502, title: 'The card answered with an unexpected status' },
+  card_argument_invalid: { status: 400, title: 'Invalid argument for a card operation' },
+  pin_format_invalid: { status: 400, title: 'The PIN or PUK does not have the required format' },
+});
+
+export type CardErrorCode = keyof typeof cardCodes;
+
+/** Build an AppError carrying one of the card codes (HTTP status from the table). */
+export function cardError(
+  code: CardErrorCode,
+  message: string,
+  options?: { cause?: unknown; detail?: Record<string, unknown> },
+): AppError<CardErrorCode> {
+  return new AppError(code, message, cardCodes[code].status, options);
+}
+
+/** True when `e` is a card-layer AppError with the given code. */
+export function isCardError(e: unknown, code?: CardErrorCode): e is AppError<CardErrorCode> {
+  return e instanceof AppError && e.code in cardCodes && (code === undefined || e.code === code);
+}
