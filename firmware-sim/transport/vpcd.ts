@@ -106,7 +106,7 @@ export function runOnVpcd(card: VirtualCard, opts: VpcdOptions): VpcdLink {
       if (was) {
         // Removed from the reader: the card loses power.
         void work.then(() => card.powerOff());
-        opts.onDisconnected?.();
+        if (!closed) opts.onDisconnected?.();
       }
       if (!closed) {
         timer = setTimeout(connect, backoff);
