@@ -188,7 +188,7 @@ export class InProcessReaders implements CardReaders {
     return [...this.#slots.entries()].map(([name, slot]) => this.#info(name, slot));
   }
 
-  waitForCard(readerName: string, options: WaitForCardOptions = {}): Promise<ReaderInfo> {
+  async waitForCard(readerName: string, options: WaitForCardOptions = {}): Promise<ReaderInfo> {
     this.#ensureOpen();
     const slot = this.#slot(readerName);
     return waitFor<ReaderInfo>(
