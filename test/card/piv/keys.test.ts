@@ -32,7 +32,7 @@ describe('PIV client: keys, management key, signatures, attestation (in-process 
   it('authenticates with the factory 3DES management key and refuses a wrong one', async () => {
     const { piv } = await fx.newCard();
     const wrong = factoryDefaults.managementKey();
-    wrong[0] ^= 0x80; // not 0x01: DES ignores the low (parity) bit of each key byte
+    wrong[0]! ^= 0x80; // not 0x01: DES ignores the low (parity) bit of each key byte
     assert.deepEqual(await piv.authenticateManagementKey(wrong, 'TDES'), { ok: false, reason: 'wrong-management-key' });
     assert.deepEqual(await piv.generateKey(pivKeySlots.AUTHENTICATION, 'ECCP256'), { ok: false, reason: 'security-status' });
     // Without an algorithm the client asks the card's 9B metadata.
@@ -57,7 +57,7 @@ describe('PIV client: keys, management key, signatures, attestation (in-process 
       assert.deepEqual(await piv.authenticateManagementKey(key, algorithm), { ok: true });
       assert.deepEqual(await piv.authenticateManagementKey(key), { ok: true });
       const wrong = Uint8Array.from(key);
-      wrong[length - 1] ^= 0x80;
+      wrong[length - 1]! ^= 0x80;
       assert.deepEqual(await piv.authenticateManagementKey(wrong, algorithm), { ok: false, reason: 'wrong-management-key' });
       const m = await piv.getMetadata(pivReferences.MANAGEMENT_KEY);
       assert.ok(m.ok && m.metadata.algorithm === algorithm && m.metadata.isDefault === false);
