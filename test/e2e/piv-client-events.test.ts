@@ -12,7 +12,7 @@ import type { CardInsertedEvent, CardRemovedEvent } from '../../src/card/channel
 import { isCardError } from '../../src/card/codes.js';
 import { PivClient } from '../../src/card/piv/client.js';
 import { factoryDefaults, pivKeySlots } from '../../src/card/piv/constants.js';
-import { acquireReader, startSimCard, type ReaderLease, type SimCardProcess } from '../support/pcsc.js';
+import { acquireReader, runTool, startSimCard, type ReaderLease, type SimCardProcess } from '../support/pcsc.js';
 
 describe('PC/SC readers: events and card removal (pcscd + vpcd + firmware-sim process)', function () {
   this.timeout(120_000);
@@ -132,6 +132,23 @@ describe('PC/SC readers: events and card removal (pcscd + vpcd + firmware-sim pr
     assert.deepEqual(await piv.pinStatus(), { state: 'not-verified', triesLeft: 3 });
     await assert.rejects(readers.connect(lease.readerName), (e: unknown) => isCardError(e, 'reader_busy'));
     await piv.channel.close({ disposition: 'reset' });
+  });
+
+  it('when another application resets the card (yubico-piv-tool does on disconnect), the next command says card_reset and the channel recovers', async () => {
+    if (sim === undefined) sim = await startSimCard({ cardFile, port: lease.port });
+    await readers.waitForCard(lease.readerName, { timeoutMs: 30_000 });
+    const piv = new PivClient(await readers.connect(lease.readerName));
+    assert.equal((await piv.select()).ok, true);
+    assert.deepEqual(await piv.verifyPin('123456'), { ok: true });
+    const tool = await runTool('yubico-piv-tool', ['-r', lease.readerName, '-a', 'status']);
+    assert.equal(tool.code, 0, tool.stderr);
+    assert.match(tool.stdout, /Serial Number:\s+31337/);
+    await assert.rejects(piv.pinStatus(), (e: unknown) => isCardError(e, 'card_reset'));
+    // The handle was re-established: the card answers again, with its security state gone.
+    assert.equal(piv.channel.isOpen, true);
+    assert.equal((await piv.select()).ok, true);
+    assert.deepEqual(await piv.pinStatus(), { state: 'not-verified', triesLeft: 3 });
+    await piv.channel.close();
   });
 
   it('an unknown reader is reader_not_found', async () => {

@@ -111,7 +111,11 @@ export class PcscChannel implements CardChannel {
       } catch (e) {
         throw await this.#classifyTransmitError(e);
       }
-      if (response.length < 2) throw cardError('transmit_failed', `"${this.readerName}" returned a response without status word`);
+      if (response.length < 2) {
+        // vpcd answers an empty response when the card process dies mid-command:
+        // as ambiguous as a failed transmit, so ask the reader whether the card is gone.
+        throw await this.#classifyTransmitError(new Error(`"${this.readerName}" returned a response without status word`));
+      }
       return new Uint8Array(response.buffer, response.byteOffset, response.length);
     });
   }
