@@ -1,0 +1,154 @@
+// Opens the CA of a data directory for the online service: reads the
+// certificates and ca.json, takes the issuing and OCSP keys from the key
+// store and checks that they match their certificates. The root key is not
+// touched (offline-style root: it is only used by `ca init`).
+import { createHash, type JsonWebKey } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildCrl } from '../crl/build-crl.js';
+import { FileCrlNumber, type CrlNumberSource } from '../crl/crl-number.js';
+import { PkiError } from '../errors.js';
+import { issueCardCertificate, type IssuedCertificate } from '../issue/issue-card-certificate.js';
+import { keyNames, type KeyStore, type Signer } from '../keystore/key-store.js';
+import { spkiDer } from '../lib/spki.js';
+import { wholeSeconds } from '../lib/time.js';
+import { createOcspResponder, type OcspResponder } from '../ocsp/responder.js';
+import type { IssueRequest } from '../profiles/draft.js';
+import type { CertStatusLookup, RevokedEntry } from '../types.js';
+import { loadCaCertificate, type CaCertificate } from './ca-certificate.js';
+import { checkCaConfig, defaultCaConfig, type CaConfig } from './config.js';
+import { pkiDir, pkiFiles } from './files.js';
+
+export interface OpenCaOptions {
+  readonly dataDir: string;
+  readonly keyStore: KeyStore;
+  /** Overrides ca.json (e.g. a different public base URL for new certificates). */
+  readonly config?: Partial<CaConfig>;
+  /** Defaults to the counter file <data-dir>/pki/crl-number. */
+  readonly crlNumbers?: CrlNumberSource;
+  readonly now?: () => Date;
+}
+
+export interface CrlOptions {
+  /** Revoked and held certificates (not yet expired) of the issuing CA. */
+  readonly entries: readonly RevokedEntry[];
+  /** thisUpdate → nextUpdate; default 24 hours. */
+  readonly validitySeconds?: number;
+}
+
+export interface OcspOptions {
+  readonly status: CertStatusLookup;
+  readonly validitySeconds?: number;
+  readonly cacheSeconds?: number;
+  readonly cacheEntries?: number;
+}
+
+/** An ES256 public key as published at /.well-known/jwks.json (RFC 7517, RFC 7518 §6.2). */
+export interface PublicJwk {
+  readonly kty: 'EC';
+  readonly crv: 'P-256';
+  readonly x: string;
+  readonly y: string;
+  readonly kid: string;
+  readonly alg: 'ES256';
+  readonly use: 'sig';
+}
+
+export interface CertificateAuthority {
+  readonly config: CaConfig;
+  readonly root: CaCertificate;
+  readonly issuing: CaCertificate;
+  readonly ocsp: CaCertificate;
+  issueCardCertificate(request: IssueRequest): Promise<IssuedCertificate>;
+  /** A signed CRL (DER) with the next CRL number. */
+  createCrl(options: CrlOptions): Promise<Buffer>;
+  createOcspResponder(options: OcspOptions): OcspResponder;
+  /** The ES256 key that signs authentication results. */
+  resultSigner(): Promise<Signer>;
+  resultSigningJwk(): Promise<PublicJwk>;
+}
+
+function readPem(dir: string, file: string, what: string): CaCertificate {
+  const path = join(dir, file);
+  if (!existsSync(path)) throw new PkiError('ca_not_initialised', `no ${what} certificate at ${path}; run 'cardauth ca init'`);
+  return loadCaCertificate(readFileSync(path, 'utf8'), what);
+}
+
+function sameKey(signer: Signer, cert: CaCertificate): boolean {
+  return spkiDer(signer.publicKey).equals(spkiDer(cert.x509.publicKey));
+}
+
+/** RFC 7638 thumbprint of an EC key: SHA-256 over {crv,kty,x,y} in that order. */
+function jwkThumbprint(jwk: JsonWebKey): string {
+  const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+export async function openCa(options: OpenCaOptions): Promise<CertificateAuthority> {
+  const dir = pkiDir(options.dataDir);
+  const configPath = join(dir, pkiFiles.config);
+  if (!existsSync(configPath)) throw new PkiError('ca_not_initialised', `no CA in ${dir}; run 'cardauth ca init'`);
+  let stored: CaConfig;
+  try {
+    stored = JSON.parse(readFileSync(configPath, 'utf8')) as CaConfig;
+  } catch (err) {
+    throw new PkiError('ca_state_corrupt', `${configPath} is not valid JSON`, { cause: err });
+  }
+  const config = checkCaConfig({ ...defaultCaConfig, ...stored, ...options.config });
+  const root = readPem(dir, pkiFiles.root, 'root');
+  const issuing = readPem(dir, pkiFiles.issuing, 'issuing');
+  const ocsp = readPem(dir, pkiFiles.ocsp, 'OCSP responder');
+  if (!issuing.x509.checkIssued(root.x509) || !issuing.x509.verify(root.x509.publicKey)) {
+    throw new PkiError('ca_state_corrupt', 'the issuing CA certificate is not signed by the root');
+  }
+  if (!ocsp.x509.checkIssued(issuing.x509) || !ocsp.x509.verify(issuing.x509.publicKey)) {
+    throw new PkiError('ca_state_corrupt', 'the OCSP responder certificate is not signed by the issuing CA');
+  }
+  const issuingSigner = await options.keyStore.getSigner(keyNames.issuing);
+  const ocspSigner = await options.keyStore.getSigner(keyNames.ocsp);
+  if (!sameKey(issuingSigner, issuing)) throw new PkiError('ca_state_corrupt', 'the issuing key does not match issuing.crt');
+  if (!sameKey(ocspSigner, ocsp)) throw new PkiError('ca_state_corrupt', 'the OCSP key does not match ocsp.crt');
+  const now = options.now ?? (() => new Date());
+  const crlNumbers = options.crlNumbers ?? new FileCrlNumber(join(dir, pkiFiles.crlNumber));
+  const allowedCurves = ['P-256'] as const;
+
+  return {
+    config,
+    root,
+    issuing,
+    ocsp,
+    issueCardCertificate: (request) =>
+      issueCardCertificate(request, issuing, issuingSigner, {
+        now: now(),
+        country: config.country,
+        baseUrl: config.baseUrl,
+        issuerKeyId: issuing.keyId,
+        issuerNotAfter: issuing.notAfter,
+        maxValidityDays: config.maxCardValidityDays,
+        allowedCurves,
+      }),
+    async createCrl(crl) {
+      const thisUpdate = wholeSeconds(now());
+      const number = await crlNumbers.next();
+      return buildCrl({
+        issuer: issuing,
+        signer: issuingSigner,
+        entries: crl.entries,
+        number,
+        thisUpdate,
+        nextUpdate: new Date(thisUpdate.getTime() + (crl.validitySeconds ?? 86_400) * 1000),
+      });
+    },
+    createOcspResponder: (o) =>
+      createOcspResponder({ issuer: issuing, responder: ocsp, signer: ocspSigner, now, ...o }),
+    resultSigner: () => options.keyStore.getSigner(keyNames.resultSigning),
+    async resultSigningJwk() {
+      const signer = await options.keyStore.getSigner(keyNames.resultSigning);
+      const jwk = signer.publicKey.export({ format: 'jwk' });
+      if (jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string') {
+        throw new PkiError('ca_state_corrupt', 'the result-signing key is not P-256');
+      }
+      return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid: jwkThumbprint(jwk), alg: 'ES256', use: 'sig' };
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// Public API of the certificate authority library (issue 3). Nothing else in
+// pki/ is meant to be imported from outside it. pki/ imports nothing from src/.
+
+// Errors
+export { PkiError, isPkiError, pkiCodes } from './errors.js';
+export type { PkiErrorCode } from './errors.js';
+
+// Value types and ports
+export { revocationReasons } from './types.js';
+export type {
+  CertSerialHex,
+  CertStatus,
+  CertStatusLookup,
+  CurveName,
+  PublicKeyInput,
+  RevocationReason,
+  RevokedEntry,
+  RevokedListSource,
+} from './types.js';
+export { POLICY_KEY_ON_CARD_PIN_ALWAYS, oid } from './lib/oids.js';
+export { serialHex } from './lib/serial.js';
+export { derToPem, pemToDer, pemBundleToDer } from './lib/pem.js';
+export { derToP1363, p1363ToDer } from './lib/ecdsa.js';
+
+// Key stores
+export { keyNames } from './keystore/key-store.js';
+export type { KeyStore, Signer, SignatureEncoding } from './keystore/key-store.js';
+export { FileKeyStore } from './keystore/file-key-store.js';
+export { Pkcs11KeyStore } from './keystore/pkcs11-key-store.js';
+export type { Pkcs11Options } from './keystore/pkcs11-key-store.js';
+export { openKeyStore } from './keystore/open-key-store.js';
+export { readPassphrase, MIN_PASSPHRASE_LENGTH } from './keystore/passphrase.js';
+
+// The CA
+export { initCa } from './ca/init-ca.js';
+export type { InitCaOptions, InitCaResult } from './ca/init-ca.js';
+export { openCa } from './ca/open-ca.js';
+export type { CertificateAuthority, CrlOptions, OcspOptions, OpenCaOptions, PublicJwk } from './ca/open-ca.js';
+export type { CaConfig } from './ca/config.js';
+export { defaultCaConfig } from './ca/config.js';
+export { loadCaCertificate } from './ca/ca-certificate.js';
+export type { CaCertificate } from './ca/ca-certificate.js';
+export { pkiDir, pkiFiles } from './ca/files.js';
+export type { CardSubject, IssueRequest, ProfileName } from './profiles/draft.js';
+export type { IssuedCertificate } from './issue/issue-card-certificate.js';
+export { publicationUrls } from './profiles/publication-urls.js';
+
+// Revocation publication
+export { FileCrlNumber } from './crl/crl-number.js';
+export type { CrlNumberSource } from './crl/crl-number.js';
+export { createOcspResponder, decodeOcspGetPath } from './ocsp/responder.js';
+export type { OcspAnswer, OcspResponder, OcspResponderOptions } from './ocsp/responder.js';
+export { MAX_OCSP_REQUEST_BYTES } from './ocsp/parse-request.js';
+
+// Verification (authentication hot path)
+export { createCardCertificateVerifier, MAX_CERT_BYTES } from './verify/card-certificate-verifier.js';
+export type {
+  CardCertificateVerifier,
+  CardCertificateVerifierOptions,
+  CardSubjectFields,
+  VerifiedCardCertificate,
+} from './verify/card-certificate-verifier.js';
+
+// Card attestation
+export { manufacturerRoots, verifyAttestation, MAX_ATTESTATION_CERT_BYTES } from './attestation/verify-attestation.js';
+export type { AttestationInput, ManufacturerRoots, VerifiedAttestation } from './attestation/verify-attestation.js';
+export type { PinPolicy, TouchPolicy } from './attestation/read-yubico-extensions.js';
+export { YUBICO_PIV_ROOT_CA_SERIAL_263751_PEM, YUBICO_PIV_ROOT_CA_SERIAL_263751_SHA256 } from './attestation/yubico-roots.js';

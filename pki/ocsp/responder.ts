@@ -1,0 +1,131 @@
+// The OCSP responder (RFC 6960 §2.2, §4.2; RFC 5019 for caching): parses the
+// request, answers each CertID from the caller's status port, signs with the
+// delegated responder key. Requests that name only other issuers get
+// "unauthorized" (RFC 5019 §2.2.3: not authoritative), mixed requests get
+// "unknown" for the foreign entries. A status lookup that fails gives
+// "tryLater", never "good". Responses to requests without a nonce are cached
+// until nextUpdate (bounded by cacheSeconds) and dropped by invalidate().
+import { createHash } from 'node:crypto';
+import type { CaCertificate } from '../ca/ca-certificate.js';
+import { isPkiError, PkiError, type PkiErrorCode } from '../errors.js';
+import type { Signer } from '../keystore/key-store.js';
+import { Lru } from '../lib/lru.js';
+import { serialHex } from '../lib/serial.js';
+import type { CertStatusLookup } from '../types.js';
+import { buildBasicResponse, buildErrorResponse, type OcspResponseStatus, type SingleAnswer } from './build-response.js';
+import { issuerMatcher } from './issuer-match.js';
+import { parseOcspRequest } from './parse-request.js';
+
+export interface OcspResponderOptions {
+  readonly issuer: CaCertificate;
+  readonly responder: CaCertificate;
+  readonly signer: Signer;
+  readonly status: CertStatusLookup;
+  readonly now: () => Date;
+  /** thisUpdate → nextUpdate. Default 1 hour. */
+  readonly validitySeconds?: number;
+  /** Longest a cached response is served (≤ nextUpdate). Default 5 minutes. */
+  readonly cacheSeconds?: number;
+  readonly cacheEntries?: number;
+}
+
+export interface OcspAnswer {
+  readonly der: Buffer;
+  readonly responseStatus: OcspResponseStatus;
+  /** Why a request was refused, for logs and metrics. */
+  readonly code?: PkiErrorCode;
+  /** For HTTP caching (RFC 5019 §6.2): seconds this answer stays fresh, 0 = do not cache. */
+  readonly maxAgeSeconds: number;
+  readonly cached: boolean;
+}
+
+export interface OcspResponder {
+  respond(unverifiedRequest: Uint8Array): Promise<OcspAnswer>;
+  /** Forget cached responses (call when a status changes). */
+  invalidate(): void;
+}
+
+interface CacheEntry {
+  readonly der: Buffer;
+  readonly freshUntil: number;
+}
+
+export function createOcspResponder(options: OcspResponderOptions): OcspResponder {
+  const validityMs = (options.validitySeconds ?? 3600) * 1000;
+  const cacheMs = Math.min((options.cacheSeconds ?? 300) * 1000, validityMs);
+  const cache = new Lru<string, CacheEntry>(options.cacheEntries ?? 10_000);
+  const ours = issuerMatcher(options.issuer);
+
+  async function answer(req: Uint8Array): Promise<OcspAnswer> {
+    let parsed;
+    try {
+      parsed = parseOcspRequest(req);
+    } catch (err) {
+      if (!isPkiError(err)) throw err;
+      return { der: buildErrorResponse('malformedRequest'), responseStatus: 'malformedRequest', code: err.code, maxAgeSeconds: 0, cached: false };
+    }
+    const now = options.now();
+    const cacheKey = parsed.nonce ? undefined : createHash('sha256').update(req).digest('base64');
+    if (cacheKey) {
+      const hit = cache.get(cacheKey);
+      if (hit && hit.freshUntil > now.getTime()) {
+        return { der: hit.der, responseStatus: 'successful', maxAgeSeconds: Math.floor((hit.freshUntil - now.getTime()) / 1000), cached: true };
+      }
+    }
+    if (!parsed.certIds.some(ours)) {
+      return { der: buildErrorResponse('unauthorized'), responseStatus: 'unauthorized', code: 'ocsp_unknown_issuer', maxAgeSeconds: 0, cached: false };
+    }
+    const answers: SingleAnswer[] = [];
+    try {
+      for (const certId of parsed.certIds) {
+        if (!ours(certId)) {
+          answers.push({ certId, answer: { status: 'unknown' } });
+          continue;
+        }
+        const s = await options.status(serialHex(new Uint8Array(certId.serialNumber.valueBlock.valueHexView)));
+        if (s.status === 'good') answers.push({ certId, answer: { status: 'good' } });
+        else if (s.status === 'hold') answers.push({ certId, answer: { status: 'revoked', at: s.since, reason: 'certificateHold' } });
+        else if (s.status === 'revoked') answers.push({ certId, answer: { status: 'revoked', at: s.at, reason: s.reason } });
+        else answers.push({ certId, answer: { status: 'unknown' } });
+      }
+    } catch (err) {
+      void err; // the status port failed: never guess, ask the client to retry
+      return { der: buildErrorResponse('tryLater'), responseStatus: 'tryLater', code: 'status_unavailable', maxAgeSeconds: 0, cached: false };
+    }
+    let der: Buffer;
+    try {
+      der = await buildBasicResponse({
+      responder: options.responder,
+      signer: options.signer,
+      answers,
+      producedAt: now,
+      thisUpdate: now,
+      nextUpdate: new Date(now.getTime() + validityMs),
+      nonce: parsed.nonce,
+      });
+    } catch (err) {
+      void err; // the responder key could not sign (key store down): an RFC 6960 internalError, not a crash
+      return { der: buildErrorResponse('internalError'), responseStatus: 'internalError', code: 'key_store_unavailable', maxAgeSeconds: 0, cached: false };
+    }
+    if (cacheKey) cache.set(cacheKey, { der, freshUntil: now.getTime() + cacheMs });
+    return { der, responseStatus: 'successful', maxAgeSeconds: parsed.nonce ? 0 : Math.floor(cacheMs / 1000), cached: false };
+  }
+
+  return {
+    respond: answer,
+    invalidate: () => cache.clear(),
+  };
+}
+
+/** Decodes the GET form (RFC 6960 Appendix A.1): URL-decoded base64 of the DER request. */
+export function decodeOcspGetPath(encoded: string): Buffer {
+  let text: string;
+  try {
+    text = decodeURIComponent(encoded);
+  } catch (err) {
+    throw new PkiError('ocsp_request_malformed', 'OCSP GET path is not URL-encoded', { cause: err });
+  }
+  if (text.length > 12 * 1024) throw new PkiError('ocsp_request_too_large', 'OCSP GET request too long');
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) throw new PkiError('ocsp_request_malformed', 'OCSP GET path is not base64');
+  return Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+}
