@@ -4,7 +4,7 @@
 // either the old or the new state, never a mix. Callers persist a change before
 // the card answers the command that made it.
 
-import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { link, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { decodeCardState, encodeCardState } from './codec.js';
@@ -85,5 +85,30 @@ export async function createCardFile(path: string, state: CardState): Promise<vo
     await dh.sync();
   } finally {
     await dh.close();
+  }
+}
+
+/**
+ * A process killed between writing its temporary file and renaming it leaves
+ * `.<card>.<pid>.<random>.tmp` behind; the card file itself is intact. Remove
+ * those of processes that no longer run.
+ */
+export async function removeStaleTempFiles(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  for (const name of await readdir(dir)) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (!Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
+    await unlink(join(dir, name)).catch(() => undefined);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

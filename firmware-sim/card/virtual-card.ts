@@ -6,7 +6,7 @@
 import { SwError, swBytes } from '../apdu/sw.js';
 import { PivApplet } from '../piv/applet.js';
 import { YUBIKEY5_ATR } from '../piv/constants.js';
-import { CardStore, loadCardFile } from './store.js';
+import { CardStore, loadCardFile, removeStaleTempFiles } from './store.js';
 import type { CardState } from './state.js';
 
 export class CardPowerError extends Error {
@@ -30,7 +30,9 @@ export class VirtualCard {
 
   /** Load a card file. The card comes back powered, PIV selected, nothing verified. */
   static async open(cardFile: string): Promise<VirtualCard> {
-    return new VirtualCard(await loadCardFile(cardFile), cardFile);
+    const state = await loadCardFile(cardFile);
+    await removeStaleTempFiles(cardFile);
+    return new VirtualCard(state, cardFile);
   }
 
   get serial(): number {
