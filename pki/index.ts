@@ -47,6 +47,9 @@ export { publicationUrls } from './profiles/publication-urls.js';
 
 // Revocation publication
 export { FileCrlNumber } from './crl/crl-number.js';
+export { createCrlPublisher } from './crl/crl-publisher.js';
+export type { CrlPublisher, CrlPublisherOptions } from './crl/crl-publisher.js';
+export { buildErrorResponse as ocspErrorResponse } from './ocsp/build-response.js';
 export type { CrlNumberSource } from './crl/crl-number.js';
 export { createOcspResponder, decodeOcspGetPath } from './ocsp/responder.js';
 export type { OcspAnswer, OcspResponder, OcspResponderOptions } from './ocsp/responder.js';

@@ -5,7 +5,7 @@ import { CliError, processIo, type CliCommand, type CliIo } from './io.js';
 type Loader = () => Promise<{ run: CliCommand }>;
 
 const commands = {
-  // 'ca': () => import('./commands/ca.js'),
+  ca: () => import('./commands/ca.js'),
 } as const satisfies Record<string, Loader>;
 
 function usage(): string {

@@ -1,0 +1,116 @@
+// `cardauth ca init|issue`: the national CA from the command line (issue 3).
+//   ca init  [--dir <data-dir>] [--country CC] [--organization NAME] [--base-url URL] [--issuing-curve P-256|P-384]
+//   ca issue --public-key <pem file> --profile card-auth|card-sign --subject-json <file>
+//            [--not-after <ISO date>] [--dir <data-dir>]
+// Data directory: --dir, else CARDAUTH_DATA_DIR, else <cwd>/.data. Keys: the
+// key store chosen by CARDAUTH_KEY_STORE (file with CARDAUTH_KEY_PASSPHRASE(_FILE),
+// or pkcs11 with CARDAUTH_PKCS11_*).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { initCa, isPkiError, openCa, openKeyStore, pemToDer, type CardSubject, type KeyStore, type ProfileName } from '../../../pki/index.js';
+import { CliError, type CliIo } from '../io.js';
+
+const USAGE = `usage:
+  cardauth ca init  [--dir <data-dir>] [--country CC] [--organization NAME] [--base-url URL] [--issuing-curve P-256|P-384]
+  cardauth ca issue --public-key <pem-file> --profile card-auth|card-sign --subject-json <file> [--not-after <ISO-date>] [--dir <data-dir>]
+`;
+
+function dataDir(dir: string | undefined, io: CliIo): string {
+  return resolve(dir ?? io.env['CARDAUTH_DATA_DIR'] ?? '.data');
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new CliError(`cannot read ${what} file ${path}`, 'file_unreadable', 2);
+  }
+}
+
+async function withKeyStore<T>(dir: string, io: CliIo, f: (ks: KeyStore) => Promise<T>): Promise<T> {
+  const ks = openKeyStore(dir, io.env);
+  try {
+    return await f(ks);
+  } finally {
+    await ks.close();
+  }
+}
+
+async function init(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      dir: { type: 'string' },
+      country: { type: 'string' },
+      organization: { type: 'string' },
+      'base-url': { type: 'string' },
+      'issuing-curve': { type: 'string' },
+    },
+    strict: true,
+  });
+  const dir = dataDir(values.dir, io);
+  const curve = values['issuing-curve'] ?? 'P-256';
+  if (curve !== 'P-256' && curve !== 'P-384') throw new CliError('--issuing-curve must be P-256 or P-384', 'usage', 2);
+  const config = {
+    country: values.country ?? io.env['CARDAUTH_COUNTRY'] ?? 'KH',
+    organization: values.organization ?? io.env['CARDAUTH_CA_ORGANIZATION'] ?? 'cardauth National ID',
+    baseUrl: (values['base-url'] ?? io.env['CARDAUTH_BASE_URL'] ?? 'http://127.0.0.1:8080').replace(/\/$/, ''),
+    issuingCurve: curve,
+    maxCardValidityDays: 1826,
+  } as const;
+  await withKeyStore(dir, io, (keyStore) => initCa({ dataDir: dir, keyStore, config }));
+  io.stdout.write(`CA created in ${dir}/pki: root.crt, issuing.crt, ocsp.crt (keys in the ${io.env['CARDAUTH_KEY_STORE'] ?? 'file'} key store)\n`);
+  return 0;
+}
+
+async function issue(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      dir: { type: 'string' },
+      'public-key': { type: 'string' },
+      profile: { type: 'string' },
+      'subject-json': { type: 'string' },
+      'not-after': { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values['public-key'] || !values.profile || !values['subject-json']) {
+    throw new CliError(`--public-key, --profile and --subject-json are required\n${USAGE}`, 'usage', 2);
+  }
+  if (values.profile !== 'card-auth' && values.profile !== 'card-sign') throw new CliError('--profile must be card-auth or card-sign', 'usage', 2);
+  const publicKey = pemToDer(readText(values['public-key'], 'public key'), 'PUBLIC KEY', 'profile_key_not_allowed');
+  let subject: CardSubject;
+  try {
+    subject = JSON.parse(readText(values['subject-json'], 'subject')) as CardSubject;
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError('--subject-json is not valid JSON', 'usage', 2);
+  }
+  const dir = dataDir(values.dir, io);
+  const pem = await withKeyStore(dir, io, async (keyStore) => {
+    const ca = await openCa({ dataDir: dir, keyStore });
+    const notAfter = values['not-after'] ? new Date(values['not-after']) : new Date(Date.now() + ca.config.maxCardValidityDays * 86_400_000);
+    if (Number.isNaN(notAfter.getTime())) throw new CliError('--not-after must be an ISO 8601 date', 'usage', 2);
+    return (await ca.issueCardCertificate({ publicKey, profile: values.profile as ProfileName, subject, notAfter })).pem;
+  });
+  io.stdout.write(pem);
+  return 0;
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  try {
+    if (sub === 'init') return await init(rest, io);
+    if (sub === 'issue') return await issue(rest, io);
+  } catch (err) {
+    if (isPkiError(err)) throw new CliError(err.message, err.code, err.code === 'ca_already_initialised' ? 3 : 1);
+    if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      throw new CliError(`${err.message}\n${USAGE}`, 'usage', 2);
+    }
+    throw err;
+  }
+  io.stderr.write(USAGE);
+  return 2;
+}
