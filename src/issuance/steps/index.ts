@@ -1,0 +1,40 @@
+// The personalisation, in the order of DESIGN.md flow 1 — one visible list.
+// Each entry is one file in this folder; the engine (../engine/run-job.ts)
+// runs them in turn and records each completion in the issuance job before
+// the next starts.
+//
+// Order constraints worth knowing:
+// - set-retry-limits before citizen-sets-pin: SET PIN RETRIES resets the PIN
+//   and PUK to the factory values.
+// - set-puk after the PIN and before record, record last: record is the one
+//   registry transaction that makes the card and its certificates exist.
+import type { IssuanceStep } from '../engine/context.js';
+import { stepNames } from '../engine/job.js';
+import { checkCard } from './check-card.js';
+import { citizenSetsPin } from './citizen-sets-pin.js';
+import { diversifyManagementKey } from './diversify-management-key.js';
+import { generateKeys } from './generate-keys.js';
+import { issueCertificates } from './issue-certificates.js';
+import { record } from './record.js';
+import { setPuk } from './set-puk.js';
+import { setRetryLimits } from './set-retry-limits.js';
+import { verifyAttestation } from './verify-attestation.js';
+import { writeCardObjects } from './write-card-objects.js';
+
+export const issuanceSteps: readonly IssuanceStep[] = [
+  checkCard, //                1. blank and in stock (serial via F8)
+  diversifyManagementKey, //   2. factory 9B key → per-card key
+  generateKeys, //             3. 9A (and 9C) P-256, PIN policy ALWAYS
+  verifyAttestation, //        4. F9 attestation: root, serial, key, policy
+  issueCertificates, //        5. CA issues the certificates
+  writeCardObjects, //         6. certificates, CHUID, CCC on the card
+  setRetryLimits, //           7a. PIN/PUK retry counters
+  citizenSetsPin, //           7b. the citizen's PIN, pad → card
+  setPuk, //                   7c. random PUK, shown once
+  record, //                   8. one registry transaction
+];
+
+// The persisted step names and this list must agree (a job names its steps).
+if (issuanceSteps.map((s) => s.name).join() !== stepNames.join()) {
+  throw new Error('issuance step list and stepNames disagree');
+}
