@@ -48,6 +48,7 @@ interface Presence {
 class InProcessChannel implements CardChannel {
   readonly #queue = new SerialQueue();
   #open = true;
+  #removed = false;
   #atr: Uint8Array;
 
   constructor(
@@ -78,11 +79,11 @@ class InProcessChannel implements CardChannel {
       try {
         response = await this.card.transmit(copy);
       } catch (cause) {
-        this.presence.check();
+        this.#checkPresence();
         throw cardError('transmit_failed', 'The in-process card failed to process the command', { cause });
       }
       // Removed while the command was in flight: the answer is not to be trusted.
-      this.presence.check();
+      this.#checkPresence();
       if (!(response instanceof Uint8Array) || response.length < 2) {
         throw cardError('transmit_failed', 'The in-process card returned no status word');
       }
@@ -107,11 +108,19 @@ class InProcessChannel implements CardChannel {
   }
 
   #ensureOpen(): void {
+    if (this.#removed) throw cardError('card_removed', `The card was removed from "${this.readerName}"`);
     if (!this.#open) throw cardError('card_channel_closed', 'The card channel is closed');
+    this.#checkPresence();
+  }
+
+  #checkPresence(): void {
     try {
       this.presence.check();
     } catch (e) {
-      if (isCardError(e, 'card_removed')) this.#open = false;
+      if (isCardError(e, 'card_removed')) {
+        this.#open = false;
+        this.#removed = true;
+      }
       throw e;
     }
   }

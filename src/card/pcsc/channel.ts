@@ -157,8 +157,10 @@ export class PcscChannel implements CardChannel {
   }
 
   #ensureUsable(): void {
+    // A channel the card left is closed too, but "removed" is the news for the caller.
+    if (this.#removed) throw cardError('card_removed', `The card was removed from "${this.readerName}"`);
     if (!this.#open) throw cardError('card_channel_closed', 'The card channel is closed');
-    if (this.#removed || this.watch.generation() !== this.#generation) {
+    if (this.watch.generation() !== this.#generation) {
       this.markRemoved();
       throw cardError('card_removed', `The card was removed from "${this.readerName}"`);
     }

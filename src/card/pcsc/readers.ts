@@ -57,6 +57,8 @@ export class PcscReaders implements CardReaders {
   readonly #retryIntervalMs: number;
   #context: NativeContext | undefined;
   #listed = false;
+  /** After the first reader list: later readers and cards are announced as events. */
+  #announce = false;
   #listedWaiters: Array<() => void> = [];
   #retryTimer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -183,6 +185,8 @@ export class PcscReaders implements CardReaders {
   #onListed(): void {
     if (this.#listed) return;
     this.#listed = true;
+    // From now on (including after a pcscd restart) new readers and cards are news.
+    this.#announce = true;
     const waiters = this.#listedWaiters;
     this.#listedWaiters = [];
     for (const w of waiters) w();
@@ -205,7 +209,7 @@ export class PcscReaders implements CardReaders {
       eventCount: 0,
       generation: 0,
       initialised: false,
-      announce: this.#listed,
+      announce: this.#announce,
       ready,
       markReady,
       channel: undefined,
