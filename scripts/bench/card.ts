@@ -9,6 +9,13 @@
 // raw P-256 signing rate (node:crypto over a message, @noble/curves over a
 // digest, which is what the card does).
 //
+// What dominates the PC/SC figures here: Debian's vsmartcard-vpcd 3.3 sends
+// each C-APDU to the card as two send() calls (2-byte length, then the APDU)
+// on a socket with Nagle's algorithm on, so the APDU waits for the card
+// side's delayed ACK of the length (~40 ms on Linux). A two-write TCP
+// exchange between two Node sockets shows the same 44 ms median (0.2 ms with
+// one write). A USB YubiKey does not have this stall.
+//
 // Usage: npm run bench:card [-- --seconds 2] [-- --no-pcsc]
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -129,6 +136,9 @@ async function main(): Promise<void> {
     row('SELECT PIV (1 APDU)', inProc.select, pcsc?.select, 'through PivClient');
     row('full sign: SELECT + VERIFY + GENERAL AUTHENTICATE P-256', inProc.fullSign, pcsc?.fullSign, '3 APDUs, PIN policy ALWAYS');
     for (const r of rows) console.log(r);
+    if (pcsc !== undefined && pcsc.getVersion.medianMs > 30) {
+      console.log('\nPC/SC per-APDU time is dominated by the vpcd link (Nagle + delayed ACK, ~40 ms per C-APDU; see the header of this script).');
+    }
     console.log('\n| host raw P-256 sign | per second (median) | card full sign in-process is | card full sign via pcscd is |');
     console.log('|---|---|---|---|');
     for (const [name, rate] of [['node:crypto sign (SHA-256 + ECDSA)', nodeSign], ['@noble/curves sign of a digest', nobleSign]] as const) {

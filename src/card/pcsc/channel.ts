@@ -106,10 +106,14 @@ export class PcscChannel implements CardChannel {
       this.#ensureUsable();
       const resLen = isExtendedApdu(apdu) ? EXTENDED_RESPONSE_BUFFER : SHORT_RESPONSE_BUFFER;
       let response: Buffer;
+      // Our copy for the binding may hold a PIN or a key: wipe it once sent.
+      const copy = Buffer.from(apdu);
       try {
-        response = await nativeCall<Buffer>((cb) => this.reader.transmit(Buffer.from(apdu), resLen, this.protocol, cb));
+        response = await nativeCall<Buffer>((cb) => this.reader.transmit(copy, resLen, this.protocol, cb));
       } catch (e) {
         throw await this.#classifyTransmitError(e);
+      } finally {
+        copy.fill(0);
       }
       if (response.length < 2) {
         // vpcd answers an empty response when the card process dies mid-command:

@@ -47,8 +47,6 @@ interface Entry {
   channel: PcscChannel | undefined;
 }
 
-const MUTE_FALLBACK = 0x0200;
-
 export class PcscReaders implements CardReaders {
   readonly #entries = new Map<string, Entry>();
   readonly #events = new TypedEmitter<CardReaderEvents>();
@@ -226,8 +224,7 @@ export class PcscReaders implements CardReaders {
 
   #onStatus(entry: Entry, status: NativeStatus): void {
     const state = status.state >>> 0;
-    const mute = entry.native.SCARD_STATE_MUTE ?? MUTE_FALLBACK;
-    const present = (state & entry.native.SCARD_STATE_PRESENT) !== 0 && (state & mute) === 0;
+    const present = (state & entry.native.SCARD_STATE_PRESENT) !== 0 && (state & entry.native.SCARD_STATE_MUTE) === 0;
     const eventCount = state >>> 16;
     const atr = present && status.atr !== undefined && status.atr.length > 0 ? Uint8Array.from(status.atr) : undefined;
     const was = entry.present;

@@ -9,6 +9,7 @@
 // with a code from src/card/codes.ts.
 import type { CardChannel } from '../channel.js';
 import { cardError } from '../codes.js';
+import { SerialQueue } from '../lib/serial-queue.js';
 import { attest, type AttestResult } from './attest.js';
 import {
   authenticateManagementKey,
@@ -38,7 +39,6 @@ import { select, type SelectResult } from './select.js';
 import { setManagementKey, type SetManagementKeyResult } from './set-management-key.js';
 import { setPinRetries, type SetPinRetriesResult } from './set-pin-retries.js';
 import { signDigest, type SignDigestResult } from './sign-digest.js';
-import { SerialQueue } from '../lib/serial-queue.js';
 import { unblockPin, type UnblockPinResult } from './unblock-pin.js';
 import { verifyPin, type VerifyPinResult } from './verify-pin.js';
 import { deleteCertificate, writeCertificate } from './write-certificate.js';
