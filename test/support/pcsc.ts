@@ -85,6 +85,8 @@ export function runTool(cmd: string, args: readonly string[], opts: { input?: st
       clearTimeout(timer);
       resolvePromise({ code, stdout, stderr });
     });
+    // A program that exits without reading its stdin must not fail the caller.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
 }
@@ -349,4 +351,64 @@ export async function startSimCard(opts: { cardFile: string; port: number }): Pr
     kill: () => end('SIGKILL'),
     stderr: () => stderr,
   };
+}
+
+// ---------------------------------------------------------------- one-call fixture
+
+export interface SimCardFixture {
+  readonly lease: ReaderLease;
+  readonly readerName: string;
+  readonly cardFile: string;
+  /** Temporary directory of this fixture (card file, factory, tool outputs). */
+  readonly dir: string;
+  readonly factoryDir: string;
+  /** The running simulator (replaced by restart()). */
+  sim: SimCardProcess;
+  /** Stop the simulator (SIGTERM, or SIGKILL with { kill: true }) and start it again on the same card file. */
+  restart(opts?: { kill?: boolean }): Promise<void>;
+  /** Stop the simulator, release the reader, delete the directory. */
+  teardown(): Promise<void>;
+}
+
+/**
+ * Manufacture a fresh card (its own factory in a temporary directory unless
+ * `factoryDir` is given), take a reader, and put the card in it.
+ */
+export async function setupSimCard(opts: { serial: number; factoryDir?: string }): Promise<SimCardFixture> {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { manufactureCard } = await import('../../firmware-sim/index.js');
+  const dir = mkdtempSync(join(tmpdir(), 'cardauth-e2e-card-'));
+  const factoryDir = opts.factoryDir ?? join(dir, 'factory');
+  const cardFile = join(dir, 'card.json');
+  await manufactureCard({ serial: opts.serial, out: cardFile, factoryDir });
+  const lease = await acquireReader();
+  let sim: SimCardProcess;
+  try {
+    sim = await startSimCard({ cardFile, port: lease.port });
+  } catch (e) {
+    await lease.release();
+    throw e;
+  }
+  const fixture: SimCardFixture = {
+    lease,
+    readerName: lease.readerName,
+    cardFile,
+    dir,
+    factoryDir,
+    sim,
+    async restart(o = {}) {
+      await (o.kill ? fixture.sim.kill() : fixture.sim.stop());
+      fixture.sim = await startSimCard({ cardFile, port: lease.port });
+    },
+    async teardown() {
+      try {
+        await fixture.sim.stop();
+      } finally {
+        await lease.release();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+  return fixture;
 }
