@@ -20,6 +20,7 @@ import { AppError } from '../../errors/app-error.js';
 import { issuanceError, isIssuanceError } from '../codes.js';
 import { cardRefused } from '../lib/card-refused.js';
 import { wipeCard } from '../lib/wipe-card.js';
+import { requirePermission } from '../permissions.js';
 import type { Actor, JobRecord, StockCard } from '../ports/registry.js';
 import type { PinPad, Progress, PukDisplay } from '../ports/station.js';
 import { issuanceSteps } from '../steps/index.js';
@@ -172,6 +173,7 @@ export function createIssuanceEngine(deps: EngineDeps): IssuanceEngine {
   }
 
   async function personalise(req: PersonaliseRequest): Promise<PersonaliseResult> {
+    requirePermission(req.actor, 'card.personalise');
     const timing: Timing = { card: 0, ca: 0, db: 0 };
     const progress = req.progress ?? (() => {});
     const { piv, serial } = await openPiv(req.channel);

@@ -90,6 +90,8 @@ export interface IssuanceCommit {
 
 export interface CertificateStatusChange {
   readonly cardSerial: CardSerial;
+  /** The card must be in one of these states (checked under the row lock), else card_state_invalid. */
+  readonly fromCardStatus: readonly CardStatus[];
   readonly cardStatus: CardStatus;
   /** What the card's certificates become. */
   readonly certificates:
@@ -162,6 +164,8 @@ export interface IssuanceRegistry {
   certificatesOf(serial: CardSerial): Promise<CertificateRecord[]>;
   /** Change card status and its certificates' status, audited, in one transaction. */
   changeCardStatus(change: CertificateStatusChange): Promise<CertificateRecord[]>;
+  /** An audit entry about a card with no record change (PIN unblocked at a reader, PUK reset). */
+  recordCardEvent(serial: CardSerial, action: string, detail: Record<string, unknown>, actor: Actor, now: Date): Promise<void>;
   /** Cards whose expiry has passed but are still active/hold/pending. */
   cardsExpiredBy(now: Date, limit: number): Promise<CardRecord[]>;
 }

@@ -10,6 +10,8 @@
 export interface PinPad {
   /** Ask for the new PIN twice; resolve with the PIN as ASCII bytes. */
   readNewPin(prompt: { readonly attempt: number; readonly reason?: string }): Promise<Uint8Array>;
+  /** Ask for the current PIN (hand-over, staff-assisted reset), once. */
+  readPin(prompt: { readonly purpose: string }): Promise<Uint8Array>;
 }
 
 /** Where the one-time PUK goes: shown (or printed for the sealed envelope) exactly once. */

@@ -72,14 +72,14 @@ export class MemoryIssuanceRegistry implements IssuanceRegistry {
   }
   async openJob(input: Parameters<IssuanceRegistry['openJob']>[0]): Promise<JobRecord> {
     this.#fault('openJob');
+    if ([...this.jobs.values()].some((j) => j.cardSerial === input.cardSerial && (j.status === 'running' || j.status === 'interrupted'))) {
+      throw issuanceError('issuance_in_progress', 'Another personalisation of this card is running');
+    }
     const s = this.stock.get(input.cardSerial);
     if (s === undefined || s.status !== 'available') {
       throw issuanceError('card_not_in_stock', `Card ${input.cardSerial} is not an available blank card in the stock`, {
         detail: { stockStatus: s?.status ?? 'absent' },
       });
-    }
-    if ([...this.jobs.values()].some((j) => j.cardSerial === input.cardSerial && (j.status === 'running' || j.status === 'interrupted'))) {
-      throw issuanceError('issuance_in_progress', 'Another personalisation of this card is running');
     }
     const job: JobRecord = {
       id: input.id,
@@ -184,6 +184,9 @@ export class MemoryIssuanceRegistry implements IssuanceRegistry {
     this.#fault('changeCardStatus');
     const card = this.cards.get(ch.cardSerial);
     if (card === undefined) throw issuanceError('card_not_found', `No issued card ${ch.cardSerial}`);
+    if (!ch.fromCardStatus.includes(card.status)) {
+      throw issuanceError('card_state_invalid', `Card ${ch.cardSerial} is ${card.status}`, { detail: { status: card.status } });
+    }
     this.cards.set(card.serial, { ...card, status: ch.cardStatus });
     const out: CertificateRecord[] = [];
     for (const [k, cert] of this.certificates) {
@@ -201,6 +204,10 @@ export class MemoryIssuanceRegistry implements IssuanceRegistry {
     }
     this.audit.push({ action: ch.auditAction, actor: ch.actor.staffId, subject: String(ch.cardSerial), detail: ch.auditDetail, at: ch.now });
     return out;
+  }
+  async recordCardEvent(serial: CardSerial, action: string, detail: Record<string, unknown>, actor: Actor, now: Date): Promise<void> {
+    this.#fault('recordCardEvent');
+    this.audit.push({ action, actor: actor.staffId, subject: String(serial), detail, at: now });
   }
   async cardsExpiredBy(now: Date, limit: number): Promise<CardRecord[]> {
     return [...this.cards.values()]

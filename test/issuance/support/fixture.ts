@@ -23,6 +23,7 @@ import type { PinPad, PukDisplay } from '../../../src/issuance/ports/station.js'
 import { MemoryIssuanceRegistry } from '../../../src/issuance/store/memory-registry.js';
 import type { CardSerial } from '../../../src/issuance/types.js';
 import { silentLogger } from '../../../src/util/log.js';
+import { issuanceError } from '../../../src/issuance/codes.js';
 import { systemClock } from '../../../src/util/clock.js';
 
 export const PASSPHRASE = 'issuance test passphrase';
@@ -123,6 +124,9 @@ export function scriptedPinPad(...pins: string[]): PinPad & { asked: number } {
       pad.asked++;
       return Uint8Array.from(Buffer.from(pin, 'ascii'));
     },
+    async readPin() {
+      return pad.readNewPin();
+    },
   };
   return pad;
 }
@@ -143,4 +147,20 @@ export function describe(file: string): Promise<CardDescription> {
 
 export function managementKeyOf(f: IssuanceFixture, serial: CardSerial, type: 'AES256' | 'TDES' = 'AES256'): Uint8Array {
   return diversifyManagementKey(f.master, serial, type);
+}
+
+/** Four-eyes approvals as the staff module grants them, for tests: approver ≠ requester, single use. */
+export class TestApprovals {
+  readonly granted = new Map<string, { action: string; subject: string; requester: string; approver: string; used: boolean }>();
+  grant(id: string, g: { action: string; subject: string; requester: string; approver: string }): void {
+    this.granted.set(id, { ...g, used: false });
+  }
+  async consume(use: { approvalId: string; action: string; subject: string; actor: { staffId: string } }): Promise<{ approvedBy: string }> {
+    const g = this.granted.get(use.approvalId);
+    if (g === undefined || g.used || g.action !== use.action || g.subject !== use.subject || g.requester !== use.actor.staffId || g.approver === g.requester) {
+      throw issuanceError('lifecycle_approval_required', 'No matching approval');
+    }
+    g.used = true;
+    return { approvedBy: g.approver };
+  }
 }
