@@ -2,7 +2,8 @@
 // node-webcrypto-p11. Keys are generated on the token as CKA_TOKEN objects
 // with CKA_SENSITIVE and not extractable: the process only ever holds a handle
 // and gets signatures back (PKCS#11 v2.40 §10.9, C_Sign with CKM_ECDSA over a
-// digest computed by the library).
+// digest computed by the library). PKCS#11 login is per token and per process
+// (v2.40 §5.5): a PIN is checked by the first store to open a token.
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Crypto, type CryptoKey as P11Key } from 'node-webcrypto-p11';
 import { PkiError } from '../errors.js';
@@ -26,6 +27,20 @@ interface P11Alg {
   readonly namedCurve?: string;
 }
 
+/**
+ * Ends one session only. Crypto.close() would also C_Finalize the module,
+ * which is process-wide in PKCS#11 and would invalidate every other session
+ * and key handle of this process; closing the last session logs out anyway
+ * (PKCS#11 v2.40 §5.6 C_CloseSession).
+ */
+function closeSession(crypto: Crypto): void {
+  try {
+    crypto.session.close();
+  } catch {
+    // already closed
+  }
+}
+
 function findSlot(library: string, label: string): number {
   // The module exposes slots by index; the token label tells them apart.
   for (let slot = 0; slot < 64; slot++) {
@@ -36,6 +51,7 @@ function findSlot(library: string, label: string): number {
       break;
     }
     const name = probe.info?.name?.trim();
+    closeSession(probe);
     if (name === label) return slot;
   }
   throw new PkiError('key_store_unavailable', `no PKCS#11 token labelled '${label}'`);
@@ -136,6 +152,6 @@ export class Pkcs11KeyStore implements KeyStore {
 
   async close(): Promise<void> {
     this.cache.clear();
-    this.crypto.close();
+    closeSession(this.crypto);
   }
 }

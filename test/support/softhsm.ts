@@ -21,6 +21,21 @@ export interface SoftHsmToken {
 }
 
 let current: SoftHsmToken | undefined;
+let currentConf: string | undefined;
+
+/**
+ * Another token in the same token directory. A process that has already
+ * initialised libsofthsm2 does not see it; child processes (the CLI) do.
+ */
+export function initExtraToken(label: string): { label: string; pin: string } {
+  if (!currentConf) throw new Error('createSoftHsmToken() first');
+  const pin = randomBytes(6).toString('hex');
+  execFileSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', randomBytes(6).toString('hex')], {
+    env: { ...process.env, SOFTHSM2_CONF: currentConf },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { label, pin };
+}
 
 export function createSoftHsmToken(label = 'cardauth-test'): SoftHsmToken {
   if (current) return current;
@@ -47,5 +62,6 @@ export function createSoftHsmToken(label = 'cardauth-test'): SoftHsmToken {
     },
   };
   current = token;
+  currentConf = conf;
   return token;
 }

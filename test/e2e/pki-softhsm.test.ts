@@ -1,0 +1,113 @@
+// Issue-3 acceptance with the CA keys in a PKCS#11 token (SoftHSM2 from
+// Debian, a throwaway token in a temporary directory): the same openssl
+// checks as with file keys, plus: the private keys are not extractable, a
+// wrong PIN is refused, and `cardauth ca init|issue` work against a token.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Crypto } from 'node-webcrypto-p11';
+import { isPkiError, keyNames, Pkcs11KeyStore } from '../../pki/index.js';
+import { acceptanceSuite, publish, type Published } from '../pki/acceptance.js';
+import { makeTestCa, openssl, type TestCa } from '../pki/helpers.js';
+import { createSoftHsmToken, initExtraToken, type SoftHsmToken } from '../support/softhsm.js';
+
+const exec = promisify(execFile);
+const CLI = join(process.cwd(), 'src', 'cli', 'bin.js');
+
+describe('e2e pki: national CA with keys in SoftHSM2 (PKCS#11), checked by openssl', () => {
+  let token: SoftHsmToken;
+  let ks: Pkcs11KeyStore;
+  let t: TestCa;
+  let p: Published;
+  before(async () => {
+    token = createSoftHsmToken('cardauth-ca');
+    ks = Pkcs11KeyStore.open({ library: token.library, tokenLabel: token.label, pin: token.pin });
+    t = await makeTestCa({}, ks);
+    p = await publish(t);
+  });
+  after(async () => {
+    await p?.close();
+    await t?.cleanup();
+    await ks?.close();
+    token?.cleanup();
+  });
+
+  it('keeps every CA key on the token, sensitive and not extractable', async () => {
+    assert.equal(t.keyStore.kind, 'pkcs11');
+    assert.equal(existsSync(join(t.dir, 'keys')), false, 'no key files written');
+    const crypto = new Crypto({ library: token.library, slot: 0, pin: token.pin });
+    try {
+      let privateKeys = 0;
+      for (const index of await crypto.keyStorage.keys()) {
+        const key = await crypto.keyStorage.getItem(index);
+        if (key.type !== 'private') continue;
+        privateKeys++;
+        assert.equal(key.extractable, false, (key.algorithm as { label?: string }).label);
+        await assert.rejects(crypto.subtle.exportKey('pkcs8', key as never));
+      }
+      assert.equal(privateKeys, Object.keys(keyNames).length);
+    } finally {
+      // Not crypto.close(): that finalizes the PKCS#11 module for the whole process.
+      crypto.session.close();
+    }
+  });
+
+  it('refuses a wrong PIN with key_store_locked (fresh process) and an unknown token', async () => {
+    // PKCS#11 login state is per token and per process: this process is
+    // already logged in, so the PIN is checked where it matters, at start-up
+    // of a new process.
+    const env = {
+      ...process.env,
+      CARDAUTH_KEY_STORE: 'pkcs11',
+      CARDAUTH_PKCS11_LIBRARY: token.library,
+      CARDAUTH_PKCS11_TOKEN: token.label,
+      CARDAUTH_PKCS11_PIN: 'wrong-pin',
+    };
+    const r = await exec('node', [CLI, 'ca', 'init', '--dir', join(t.dir, 'never')], { env }).catch((e: { code: number; stderr: string }) => e);
+    assert.equal((r as { code: number }).code, 1);
+    assert.match((r as { stderr: string }).stderr, /\[key_store_locked\]/);
+    assert.doesNotMatch((r as { stderr: string }).stderr, /wrong-pin/);
+    assert.throws(
+      () => Pkcs11KeyStore.open({ library: token.library, tokenLabel: 'no-such-token', pin: token.pin }),
+      (e) => isPkiError(e, 'key_store_unavailable'),
+    );
+  });
+
+  acceptanceSuite(() => ({ t, p }));
+
+  it('cardauth ca init and ca issue with CARDAUTH_KEY_STORE=pkcs11; second init refused', async () => {
+    const cliToken = initExtraToken('cardauth-cli');
+    const dir = mkdtempSync(join(tmpdir(), 'cardauth-cli-p11-'));
+    try {
+      const env = {
+        ...process.env,
+        CARDAUTH_KEY_STORE: 'pkcs11',
+        CARDAUTH_PKCS11_LIBRARY: token.library,
+        CARDAUTH_PKCS11_TOKEN: cliToken.label,
+        CARDAUTH_PKCS11_PIN: cliToken.pin,
+      };
+      await exec('node', [CLI, 'ca', 'init', '--dir', dir, '--country', 'LU'], { env });
+      const again = await exec('node', [CLI, 'ca', 'init', '--dir', dir, '--country', 'LU'], { env }).catch((e: { code: number; stderr: string }) => e);
+      assert.equal((again as { code: number }).code, 3);
+      assert.match((again as { stderr: string }).stderr, /\[ca_already_initialised\]/);
+      const gen = await openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', join(dir, 'card.key')]);
+      assert.equal(gen.code, 0);
+      await openssl(['ec', '-in', join(dir, 'card.key'), '-pubout', '-out', join(dir, 'card.pub')]);
+      writeFileSync(join(dir, 'subject.json'), JSON.stringify({ country: 'LU', surname: 'Doe', givenName: 'Jane', nationalId: '4711' }));
+      const issued = await exec(
+        'node',
+        [CLI, 'ca', 'issue', '--dir', dir, '--public-key', join(dir, 'card.pub'), '--profile', 'card-auth', '--subject-json', join(dir, 'subject.json')],
+        { env },
+      );
+      writeFileSync(join(dir, 'card.pem'), issued.stdout);
+      const v = await openssl(['verify', '-CAfile', join(dir, 'pki', 'root.crt'), '-untrusted', join(dir, 'pki', 'issuing.crt'), join(dir, 'card.pem')]);
+      assert.equal(v.code, 0, v.stderr);
+      assert.match(readFileSync(join(dir, 'pki', 'root.crt'), 'utf8'), /BEGIN CERTIFICATE/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
