@@ -23,6 +23,7 @@ import {
   type ManagementKeyAlgorithm,
   type PivKeySlot,
 } from './constants.js';
+import { factoryReset, type FactoryResetResult } from './factory-reset.js';
 import { generateKey, type GenerateKeyOptions, type GenerateKeyResult } from './generate-key.js';
 import { getData, type GetDataResult } from './get-data.js';
 import { getMetadata, type GetMetadataResult, type MetadataSlot } from './get-metadata.js';
@@ -180,5 +181,10 @@ export class PivClient {
   /** Factory-reset the PIV application (only once PIN and PUK are both blocked). */
   reset(): Promise<ResetResult> {
     return this.#run(resetCard);
+  }
+
+  /** Block PIN and PUK, then reset: a blank card again whatever its secrets (keeps F9). */
+  factoryReset(): Promise<FactoryResetResult> {
+    return this.#run(factoryReset);
   }
 }

@@ -27,5 +27,6 @@ export { getMetadata, type GetMetadataResult, type MetadataSlot, type SlotMetada
 export { getRetries, type GetRetriesResult, type RetryCounter } from './get-retries.js';
 export { setPinRetries, type SetPinRetriesResult } from './set-pin-retries.js';
 export { resetCard, type ResetResult } from './reset.js';
+export { factoryReset, type FactoryResetResult } from './factory-reset.js';
 export { encodeChuid, parseChuid, NON_FEDERAL_FASCN, type Chuid } from './chuid.js';
 export { encodeCcc } from './ccc.js';
