@@ -1,0 +1,40 @@
+// Child process of the kill-at-every-step test: runs one personalisation and
+// kills itself with SIGKILL at the crash point named by
+// CARDAUTH_TEST_CRASH_AFTER:
+//   "<step>"      right after the step's completion is persisted;
+//   "ran:<step>"  after the step's card work, before it is persisted.
+// This env variable is read here, in the test composition, and nowhere in
+// src/: production wiring has no crash points (EngineDeps.hooks is empty).
+import { createIssuanceEngine } from '../../../src/issuance/engine/run-job.js';
+import { capturingPukDisplay, makeFixture, officer, openCard, scriptedPinPad } from './fixture.js';
+import { openFileRegistry } from './file-registry.js';
+
+const env = (name: string): string => {
+  const v = process.env[name];
+  if (v === undefined) throw new Error(`${name} not set`);
+  return v;
+};
+
+const crashAt = env('CARDAUTH_TEST_CRASH_AFTER');
+const registry = openFileRegistry(env('CRASH_REGISTRY_FILE'));
+const f = await makeFixture({ registry, dir: env('CRASH_FIXTURE_DIR') });
+const die = (): void => {
+  process.kill(process.pid, 'SIGKILL');
+};
+const engine = createIssuanceEngine({
+  ...f.deps,
+  hooks: {
+    stepRan: (s) => (crashAt === `ran:${s}` ? die() : undefined),
+    stepPersisted: (s) => (crashAt === s ? die() : undefined),
+  },
+});
+const { channel } = await openCard(env('CRASH_CARD_FILE'));
+await engine.personalise({
+  channel,
+  nationalId: env('CRASH_NATIONAL_ID'),
+  actor: officer,
+  pinPad: scriptedPinPad('250871'),
+  pukDisplay: capturingPukDisplay(),
+});
+process.stdout.write('completed without crashing\n');
+process.exit(3);
