@@ -151,6 +151,20 @@ describe('PC/SC readers: events and card removal (pcscd + vpcd + firmware-sim pr
     await piv.channel.close();
   });
 
+  it('two connects at once on one reader: one channel, the other reader_busy', async () => {
+    if (sim === undefined) sim = await startSimCard({ cardFile, port: lease.port });
+    await readers.waitForCard(lease.readerName, { timeoutMs: 30_000 });
+    const results = await Promise.allSettled([readers.connect(lease.readerName), readers.connect(lease.readerName)]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r) => r.status === 'rejected');
+    assert.equal(won.length, 1);
+    assert.equal(lost.length, 1);
+    assert.ok(isCardError((lost[0] as PromiseRejectedResult).reason, 'reader_busy'));
+    const ch = (won[0] as PromiseFulfilledResult<Awaited<ReturnType<PcscReaders['connect']>>>).value;
+    assert.equal((await new PivClient(ch).select()).ok, true);
+    await ch.close();
+  });
+
   it('an unknown reader is reader_not_found', async () => {
     await assert.rejects(readers.connect('No Such Reader 99'), (e: unknown) => isCardError(e, 'reader_not_found'));
     await assert.rejects(readers.waitForCard('No Such Reader 99', { timeoutMs: 10 }), (e: unknown) => isCardError(e, 'reader_not_found'));

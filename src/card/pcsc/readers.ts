@@ -45,6 +45,7 @@ interface Entry {
   readonly ready: Promise<void>;
   markReady(): void;
   channel: PcscChannel | undefined;
+  connecting: boolean;
 }
 
 export class PcscReaders implements CardReaders {
@@ -130,9 +131,19 @@ export class PcscReaders implements CardReaders {
     this.#ensureOpen();
     const entry = this.#entry(readerName);
     await entry.ready;
-    if (entry.channel?.isOpen) throw cardError('reader_busy', `Reader "${readerName}" already has an open channel in this process`);
+    // The binding keeps one card handle per reader object: one channel at a time, and
+    // no second SCardConnect while one is under way (it would overwrite the handle).
+    if (entry.channel?.isOpen || entry.connecting) {
+      throw cardError('reader_busy', `Reader "${readerName}" already has an open channel in this process`);
+    }
     const shareMode = options.shareMode ?? 'shared';
-    const protocol = await connectNative(entry.native, shareMode);
+    entry.connecting = true;
+    let protocol: number;
+    try {
+      protocol = await connectNative(entry.native, shareMode);
+    } finally {
+      entry.connecting = false;
+    }
     const atr = entry.atr ?? new Uint8Array(0);
     const channel = new PcscChannel(
       entry.native,
@@ -211,6 +222,7 @@ export class PcscReaders implements CardReaders {
       ready,
       markReady,
       channel: undefined,
+      connecting: false,
     };
     this.#entries.set(native.name, entry);
     native.on('status', (status) => this.#onStatus(entry, status));
