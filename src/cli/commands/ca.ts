@@ -5,6 +5,7 @@
 // Data directory: --dir, else CARDAUTH_DATA_DIR, else <cwd>/.data. Keys: the
 // key store chosen by CARDAUTH_KEY_STORE (file with CARDAUTH_KEY_PASSPHRASE(_FILE),
 // or pkcs11 with CARDAUTH_PKCS11_*).
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -59,8 +60,12 @@ async function init(args: string[], io: CliIo): Promise<number> {
     issuingCurve: curve,
     maxCardValidityDays: 1826,
   } as const;
-  await withKeyStore(dir, io, (keyStore) => initCa({ dataDir: dir, keyStore, config }));
-  io.stdout.write(`CA created in ${dir}/pki: root.crt, issuing.crt, ocsp.crt (keys in the ${io.env['CARDAUTH_KEY_STORE'] ?? 'file'} key store)\n`);
+  const created = await withKeyStore(dir, io, (keyStore) => initCa({ dataDir: dir, keyStore, config }));
+  const fingerprint = new X509Certificate(created.rootPem).fingerprint256;
+  io.stdout.write(
+    `CA created in ${dir}/pki: root.crt, issuing.crt, ocsp.crt (keys in the ${io.env['CARDAUTH_KEY_STORE'] ?? 'file'} key store)\n` +
+      `root SHA-256 ${fingerprint}\n`,
+  );
   return 0;
 }
 

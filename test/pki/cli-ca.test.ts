@@ -1,0 +1,80 @@
+// `cardauth ca init|issue` driven in-process through the CLI dispatcher.
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { CliIo } from '../../src/cli/io.js';
+
+// Loaded with import(): under mocha+tsx a static import would give this file a
+// second copy of src/cli/io.ts (CliError) next to the one the dynamically
+// imported command modules use, and main()'s instanceof check would miss.
+const { main } = await import('../../src/cli/main.js');
+import { PASSPHRASE } from './helpers.js';
+
+function io(env: NodeJS.ProcessEnv): CliIo & { out(): string; err(): string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  return { stdin: new PassThrough(), stdout, stderr, env, out: () => out, err: () => err };
+}
+
+describe('cli: cardauth ca', () => {
+  let dir: string;
+  const env = (): NodeJS.ProcessEnv => ({ CARDAUTH_KEY_PASSPHRASE: PASSPHRASE, CARDAUTH_DATA_DIR: join(dir, 'data') });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cardauth-cli-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('ca init writes the hierarchy to $CARDAUTH_DATA_DIR/pki and keys 0600', async () => {
+    const a = io(env());
+    assert.equal(await main(['ca', 'init', '--country', 'LU', '--base-url', 'https://id.example.lu/'], a), 0, a.err());
+    for (const f of ['root.crt', 'issuing.crt', 'ocsp.crt']) assert.ok(existsSync(join(dir, 'data', 'pki', f)), f);
+    assert.equal(statSync(join(dir, 'data', 'keys', 'ca-root.key.pem')).mode & 0o777, 0o600);
+    assert.match(a.out(), /root SHA-256 [0-9A-F:]{95}/);
+  });
+
+  it('a second ca init refuses with ca_already_initialised and exit code 3', async () => {
+    const before = readFileSync(join(dir, 'data', 'pki', 'root.crt'));
+    const b = io(env());
+    assert.equal(await main(['ca', 'init'], b), 3);
+    assert.match(b.err(), /\[ca_already_initialised\]/);
+    assert.ok(readFileSync(join(dir, 'data', 'pki', 'root.crt')).equals(before));
+  });
+
+  it('ca issue prints a PEM certificate for the given key and subject', async () => {
+    const pub = join(dir, 'pub.pem');
+    writeFileSync(pub, generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' }));
+    const subj = join(dir, 'subject.json');
+    writeFileSync(subj, JSON.stringify({ country: 'LU', surname: 'Doe', givenName: 'Jane', nationalId: '4711' }));
+    const c = io(env());
+    const code = await main(['ca', 'issue', '--public-key', pub, '--profile', 'card-auth', '--subject-json', subj, '--not-after', '2028-06-30T00:00:00Z'], c);
+    assert.equal(code, 0, c.err());
+    const x = new X509Certificate(c.out());
+    assert.match(x.subject, /serialNumber=PNOLU-4711/);
+    assert.equal(new Date(x.validTo).toISOString(), '2028-06-30T00:00:00.000Z');
+    assert.match(x.infoAccess ?? '', /https:\/\/id\.example\.lu\/pki\/ocsp/);
+  });
+
+  it('refuses bad input with codes: wrong passphrase, bad subject, missing options', async () => {
+    const pub = join(dir, 'pub.pem');
+    const subj = join(dir, 'subject.json');
+    const wrong = io({ ...env(), CARDAUTH_KEY_PASSPHRASE: 'not the passphrase' });
+    assert.equal(await main(['ca', 'issue', '--public-key', pub, '--profile', 'card-auth', '--subject-json', subj], wrong), 1);
+    assert.match(wrong.err(), /\[key_store_locked\]/);
+    assert.doesNotMatch(wrong.err(), /not the passphrase/);
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ country: 'LU', surname: 'Doe, John', givenName: 'J', nationalId: '1' }));
+    const bad = io(env());
+    assert.equal(await main(['ca', 'issue', '--public-key', pub, '--profile', 'card-auth', '--subject-json', join(dir, 'bad.json')], bad), 1);
+    assert.match(bad.err(), /\[profile_subject_invalid\]/);
+    const missing = io(env());
+    assert.equal(await main(['ca', 'issue', '--profile', 'card-auth'], missing), 2);
+    const unknown = io(env());
+    assert.equal(await main(['ca', 'issue', '--frobnicate'], unknown), 2);
+  });
+});
