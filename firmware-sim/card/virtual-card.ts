@@ -3,7 +3,6 @@
 // a time in arrival order, as a card's single CPU does; a state change is on
 // disk before its response is returned.
 
-import { SwError, swBytes } from '../apdu/sw.js';
 import { PivApplet } from '../piv/applet.js';
 import { YUBIKEY5_ATR } from '../piv/constants.js';
 import { CardStore, loadCardFile, removeStaleTempFiles } from './store.js';
@@ -81,5 +80,3 @@ export class VirtualCard {
     await this.queue;
   }
 }
-
-export { SwError, swBytes };

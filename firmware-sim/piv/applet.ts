@@ -85,9 +85,11 @@ export class PivApplet {
     try {
       apdu = parseCommandApdu(raw);
     } catch (e) {
-      // A malformed command is still "another command": pending data and chains go.
+      // A malformed command is still "another command": pending data, chains
+      // and the PIN-always arming go.
       s.pendingResponse = undefined;
       s.chain = undefined;
+      s.alwaysArmed = false;
       throw e;
     }
     // CLA: only the interindustry 00 and its chaining form 10 (no secure
@@ -95,16 +97,14 @@ export class PivApplet {
     if ((apdu.cla & ~0x10) !== 0) {
       s.pendingResponse = undefined;
       s.chain = undefined;
+      s.alwaysArmed = false;
       throw new SwError(SW.CLA_NOT_SUPPORTED);
     }
     const chained = (apdu.cla & 0x10) !== 0;
 
     // GET RESPONSE continues the pending response and nothing else: it neither
     // drops a chain nor consumes the ALWAYS arming.
-    if (apdu.ins === INS_GET_RESPONSE && !chained) {
-      const out = getResponseChunk(apdu, s);
-      return out;
-    }
+    if (apdu.ins === INS_GET_RESPONSE && !chained) return getResponseChunk(apdu, s);
     s.pendingResponse = undefined;
 
     // Command chaining (ISO 7816-4 §5.1.1.1): same INS/P1/P2 continues; anything
@@ -132,6 +132,7 @@ export class PivApplet {
       s.alwaysArmed = false;
       if (chained) {
         if (apdu.ins === INS_SELECT || apdu.ins === INS_GET_RESPONSE) throw new SwError(SW.CONDITIONS);
+        if (data.length > MAX_CHAIN) throw new SwError(SW.WRONG_LENGTH);
         s.chain = { ins: apdu.ins, p1: apdu.p1, p2: apdu.p2, parts: [data], size: data.length, armed };
         return swBytes(SW.OK);
       }
