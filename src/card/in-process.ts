@@ -228,6 +228,9 @@ export class InProcessReaders implements CardReaders {
       await card.powerOn();
       slot.powered = true;
     }
+    // Another connect may have won while the card powered up.
+    if (slot.channel?.isOpen) throw cardError('reader_busy', `Reader "${readerName}" already has an open channel`);
+    if (slot.card !== card) throw cardError('no_card', `No card in reader "${readerName}"`);
     const generation = slot.generation;
     const presence: Presence = {
       check: () => {
