@@ -7,6 +7,7 @@
 // Results are discriminated unions (`{ok:true,…} | {ok:false, reason,…}`);
 // transport faults and answers that make no sense are thrown as AppError
 // with a code from src/card/codes.ts.
+import type { KeyObject } from 'node:crypto';
 import type { CardChannel } from '../channel.js';
 import { cardError } from '../codes.js';
 import { SerialQueue } from '../lib/serial-queue.js';
@@ -19,6 +20,7 @@ import { changePin, changePuk, type ChangePinResult, type ChangePukResult } from
 import {
   managementKeyAlgorithms,
   pivReferences,
+  type EcAlgorithm,
   type KeyAlgorithm,
   type ManagementKeyAlgorithm,
   type PivKeySlot,
@@ -31,6 +33,7 @@ import { getRetries, type GetRetriesResult } from './get-retries.js';
 import { getSerial, type GetSerialResult } from './get-serial.js';
 import { getVersion, type GetVersionResult } from './get-version.js';
 import type { SecretInput } from './lib/secret.js';
+import { keyAgreement, type KeyAgreementResult } from './key-agreement.js';
 import { logout } from './logout.js';
 import { pinStatus, type PinStatus } from './pin-status.js';
 import { putData, type PutDataResult } from './put-data.js';
@@ -121,6 +124,11 @@ export class PivClient {
 
   signDigest(slot: PivKeySlot, algorithm: KeyAlgorithm, digest: Uint8Array): Promise<SignDigestResult> {
     return this.#run((c) => signDigest(c, slot, algorithm, digest));
+  }
+
+  /** ECDH with the card's key in `slot` and a peer public key: the shared x-coordinate. */
+  keyAgreement(slot: PivKeySlot, algorithm: EcAlgorithm, peerPublicKey: KeyObject): Promise<KeyAgreementResult> {
+    return this.#run((c) => keyAgreement(c, slot, algorithm, peerPublicKey));
   }
 
   /**

@@ -17,6 +17,7 @@ export { putData, type PutDataResult } from './put-data.js';
 export { readCertificate, type ReadCertificateResult } from './read-certificate.js';
 export { writeCertificate, deleteCertificate } from './write-certificate.js';
 export { signDigest, type SignDigestResult } from './sign-digest.js';
+export { keyAgreement, type KeyAgreementResult } from './key-agreement.js';
 export { authenticateManagementKey, type AuthenticateManagementKeyResult } from './authenticate-management-key.js';
 export { setManagementKey, type SetManagementKeyResult } from './set-management-key.js';
 export { generateKey, type GenerateKeyOptions, type GenerateKeyResult } from './generate-key.js';

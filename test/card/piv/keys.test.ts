@@ -3,7 +3,7 @@
 // checked with node:crypto against the public key the card returned, RSA raw,
 // attestation chained to the simulated factory root.
 import assert from 'node:assert/strict';
-import { X509Certificate, constants, createHash, createPublicKey, publicEncrypt, randomBytes, verify } from 'node:crypto';
+import { X509Certificate, constants, createHash, createPublicKey, diffieHellman, generateKeyPairSync, publicEncrypt, randomBytes, verify } from 'node:crypto';
 import { factoryRootPem } from '../../../firmware-sim/index.js';
 import { cardFixture, type CardFixture } from '../card-fixture.js';
 import { factoryDefaults, pivKeySlots, pivReferences } from '../../../src/card/piv/constants.js';
@@ -131,6 +131,21 @@ describe('PIV client: keys, management key, signatures, attestation (in-process 
     assert.ok(d.ok);
     assert.ok(Buffer.from(d.signature).subarray(-11).equals(Buffer.from('session key')));
     await assert.rejects(piv.signDigest(pivKeySlots.KEY_MANAGEMENT, 'RSA2048', new Uint8Array(255)), (e: unknown) => isCardError(e, 'card_argument_invalid'));
+  });
+
+  it('ECDH with a P-256 key in 9D gives the same secret node:crypto computes from the other side', async () => {
+    const { piv } = await fx.newCard();
+    assert.deepEqual(await piv.authenticateManagementKey(factoryDefaults.managementKey()), { ok: true });
+    const g = await piv.generateKey(pivKeySlots.KEY_MANAGEMENT, 'ECCP256');
+    assert.ok(g.ok);
+    const peer = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    assert.deepEqual(await piv.keyAgreement(pivKeySlots.KEY_MANAGEMENT, 'ECCP256', peer.publicKey), { ok: false, reason: 'security-status' });
+    assert.deepEqual(await piv.verifyPin('123456'), { ok: true });
+    const r = await piv.keyAgreement(pivKeySlots.KEY_MANAGEMENT, 'ECCP256', peer.publicKey);
+    assert.ok(r.ok);
+    assert.deepEqual(Buffer.from(r.sharedSecret), diffieHellman({ privateKey: peer.privateKey, publicKey: g.publicKey }));
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    await assert.rejects(piv.keyAgreement(pivKeySlots.KEY_MANAGEMENT, 'ECCP256', p384.publicKey), (e: unknown) => isCardError(e, 'card_argument_invalid'));
   });
 
   it('signing with an empty slot says empty-slot', async () => {
