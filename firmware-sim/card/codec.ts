@@ -5,6 +5,7 @@
 import { ALG, EC_CURVE, MGM_ALGS, RSA_BITS, isKeySlot } from '../piv/constants.js';
 import type { AsymAlg, MgmAlg, PinPolicy, TouchPolicy } from '../piv/constants.js';
 import type { CardState, KeyMaterial, ReferenceData, SlotKey } from './state.js';
+import { keyMaterialIsConsistent } from '../piv/keys.js';
 
 export const CARD_FORMAT = 'firmware-sim/card@1';
 
@@ -92,6 +93,7 @@ function decodeKey(slot: string, v: unknown): SlotKey {
     if (bits === undefined || m.bits !== bits) fail(`${what} size`);
     material = { kind: 'rsa', bits, pkcs8: bytes(m.pkcs8, `${what} pkcs8`) };
   } else fail(`${what} kind`);
+  if (!keyMaterialIsConsistent(material)) fail(`${what} material`);
   if (v.origin !== 'generated' && v.origin !== 'imported') fail(`${what} origin`);
   return {
     algorithm: algorithm as AsymAlg,

@@ -78,6 +78,22 @@ export function publicKeyFields(m: KeyMaterial): Uint8Array {
   return concat(tlv(0x81, fixed(n, m.bits / 8)), tlv(0x82, e));
 }
 
+/**
+ * Check key material read from a card file: the EC point must belong to the
+ * scalar, the RSA key must parse and have the recorded size.
+ */
+export function keyMaterialIsConsistent(m: KeyMaterial): boolean {
+  try {
+    if (m.kind === 'ec') {
+      const p = CURVES[m.curve].noble.getPublicKey(m.d, false);
+      return Buffer.from(p).equals(Buffer.from(m.point));
+    }
+    return rsaPrivate(m).asymmetricKeyDetails?.modulusLength === m.bits;
+  } catch {
+    return false;
+  }
+}
+
 /** The key as a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), for certificates. */
 export function subjectPublicKeyInfo(m: KeyMaterial): Uint8Array {
   if (m.kind === 'rsa') {
@@ -134,9 +150,8 @@ export function ecdh(m: Extract<KeyMaterial, { kind: 'ec' }>, peer: Uint8Array):
  */
 export function rsaRaw(m: Extract<KeyMaterial, { kind: 'rsa' }>, input: Uint8Array): Uint8Array {
   if (input.length !== m.bits / 8) throw new SwError(SW.WRONG_DATA);
-  try {
-    return fixed(new Uint8Array(privateDecrypt({ key: rsaPrivate(m), padding: C.RSA_NO_PADDING }, input)), m.bits / 8);
-  } catch {
-    throw new SwError(SW.WRONG_DATA);
-  }
+  const key = rsaPrivate(m);
+  const { n } = rsaPublicParts(m);
+  if (Buffer.compare(Buffer.from(input), Buffer.from(fixed(n, m.bits / 8))) >= 0) throw new SwError(SW.WRONG_DATA);
+  return fixed(new Uint8Array(privateDecrypt({ key, padding: C.RSA_NO_PADDING }, input)), m.bits / 8);
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes, verify } from 'node:crypto';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CardFileError, VirtualCard, describeCard } from '../../firmware-sim/index.js';
 import { loadCardFile } from '../../firmware-sim/card/store.js';
@@ -57,6 +57,11 @@ describe('firmware-sim persistence', function () {
     await assert.rejects(VirtualCard.open(bad), CardFileError);
     writeFileSync(bad, JSON.stringify({ format: 'firmware-sim/card@1', serial: -1 }));
     await assert.rejects(VirtualCard.open(bad), /card file: invalid/);
+    // A key whose public point does not belong to its scalar.
+    const good = JSON.parse(readFileSync(t.file, 'utf8'));
+    good.keys.f9.material.d = Buffer.alloc(32, 7).toString('base64');
+    writeFileSync(bad, JSON.stringify(good));
+    await assert.rejects(VirtualCard.open(bad), /card file: invalid key f9 material/);
   });
 
   it('SIGKILL during a write loop always leaves a loadable card', async () => {
