@@ -62,7 +62,7 @@ describe('PC/SC reader set and pcscd availability', function () {
     await writeFile(join(conf, 'vpcd'), `FRIENDLYNAME "Private VPCD"\nDEVICENAME   /dev/null:${hex}\nLIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID    ${hex}\n`);
     const cardFile = join(dir, 'card.card');
     await manufactureCard({ serial: 424242, out: cardFile, factoryDir: join(dir, 'factory') });
-    const script = `mount -t tmpfs cardauth-pcscd /run/pcscd && exec "$0" --import tsx "$1" restart "$2" "$3" "$4"`;
+    const script = `mkdir -p /run/pcscd && mount -t tmpfs cardauth-pcscd /run/pcscd && exec "$0" --import tsx "$1" restart "$2" "$3" "$4"`;
     const r = await runTool('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, process.execPath, PROBE, cardFile, String(port), conf], {
       cwd: REPO_ROOT,
       timeoutMs: 150_000,
