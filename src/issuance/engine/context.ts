@@ -20,6 +20,8 @@ export interface EngineDeps {
   readonly logger: Logger;
   /** Issuing country (ISO 3166-1 alpha-2), as in the CA configuration. */
   readonly country: string;
+  /** The published status views (OCSP cache, CRL) to drop when a commit changes status (replacement). */
+  readonly publication?: { invalidate(): void };
   /** How long a running job keeps other runners out without renewing (default 120 s). */
   readonly leaseMs?: number;
   /**

@@ -292,6 +292,7 @@ export function createIssuanceEngine(deps: EngineDeps): IssuanceEngine {
         if (step.name === 'record') {
           // The commit wrote the job as completed in its own transaction.
           job = (await deps.registry.getJob(job.id)) ?? job;
+          deps.publication?.invalidate();
         } else {
           await persist({
             completedSteps: [...job.completedSteps, step.name],

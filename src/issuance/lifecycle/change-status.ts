@@ -18,11 +18,23 @@ export interface LifecycleDeps {
   readonly registry: IssuanceRegistry;
   readonly clock: Clock;
   readonly approvals: ApprovalGate;
+  /** The published status views of this process (OCSP response cache, CRL), dropped after a change. */
+  readonly publication?: StatusPublication;
+}
+
+export interface StatusPublication {
+  invalidate(): void;
+}
+
+async function changed<T>(deps: LifecycleDeps, p: Promise<T>): Promise<T> {
+  const out = await p;
+  deps.publication?.invalidate();
+  return out;
 }
 
 export async function suspendCard(deps: LifecycleDeps, serial: CardSerial, actor: Actor, note?: string): Promise<CertificateRecord[]> {
   requirePermission(actor, 'card.suspend');
-  return deps.registry.changeCardStatus({
+  return changed(deps, deps.registry.changeCardStatus({
     cardSerial: serial,
     fromCardStatus: ['active'],
     cardStatus: 'hold',
@@ -32,12 +44,12 @@ export async function suspendCard(deps: LifecycleDeps, serial: CardSerial, actor
     auditDetail: note === undefined ? {} : { note },
     actor,
     now: deps.clock.now(),
-  });
+  }));
 }
 
 export async function resumeCard(deps: LifecycleDeps, serial: CardSerial, actor: Actor, note?: string): Promise<CertificateRecord[]> {
   requirePermission(actor, 'card.resume');
-  return deps.registry.changeCardStatus({
+  return changed(deps, deps.registry.changeCardStatus({
     cardSerial: serial,
     fromCardStatus: ['hold'],
     cardStatus: 'active',
@@ -47,7 +59,7 @@ export async function resumeCard(deps: LifecycleDeps, serial: CardSerial, actor:
     auditDetail: note === undefined ? {} : { note },
     actor,
     now: deps.clock.now(),
-  });
+  }));
 }
 
 export async function revokeCard(
@@ -77,7 +89,7 @@ export async function revokeCard(
     approvedBy = (await deps.approvals.consume({ approvalId: options.approvalId, action: 'card.revoke.keyCompromise', subject: String(serial), actor }))
       .approvedBy;
   }
-  return deps.registry.changeCardStatus({
+  return changed(deps, deps.registry.changeCardStatus({
     cardSerial: serial,
     fromCardStatus: ['active', 'hold', 'pending_activation'],
     cardStatus: 'revoked',
@@ -87,5 +99,5 @@ export async function revokeCard(
     auditDetail: { reason, ...(approvedBy === undefined ? {} : { approvedBy }), ...(options.note === undefined ? {} : { note: options.note }) },
     actor,
     now: deps.clock.now(),
-  });
+  }));
 }

@@ -162,6 +162,10 @@ export interface IssuanceRegistry {
   getCard(serial: CardSerial): Promise<CardRecord | undefined>;
   activeCardOf(citizenId: string): Promise<CardRecord | undefined>;
   certificatesOf(serial: CardSerial): Promise<CertificateRecord[]>;
+  /** One certificate by serial (the CA's OCSP/CRL status source). */
+  getCertificate(serialHex: string): Promise<CertificateRecord | undefined>;
+  /** Certificates revoked or on hold that have not expired at `now` (the CRL's entries). */
+  revokedCertificates(now: Date): Promise<CertificateRecord[]>;
   /** Change card status and its certificates' status, audited, in one transaction. */
   changeCardStatus(change: CertificateStatusChange): Promise<CertificateRecord[]>;
   /** An audit entry about a card with no record change (PIN unblocked at a reader, PUK reset). */

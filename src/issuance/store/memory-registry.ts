@@ -180,6 +180,12 @@ export class MemoryIssuanceRegistry implements IssuanceRegistry {
   async certificatesOf(serial: CardSerial): Promise<CertificateRecord[]> {
     return [...this.certificates.values()].filter((c) => c.cardSerial === serial);
   }
+  async getCertificate(serialHex: string): Promise<CertificateRecord | undefined> {
+    return this.certificates.get(serialHex);
+  }
+  async revokedCertificates(now: Date): Promise<CertificateRecord[]> {
+    return [...this.certificates.values()].filter((c) => c.status !== 'good' && c.notAfter > now);
+  }
   async changeCardStatus(ch: CertificateStatusChange): Promise<CertificateRecord[]> {
     this.#fault('changeCardStatus');
     const card = this.cards.get(ch.cardSerial);
