@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { send } from './helpers.js';
+import { decodeOne, decodeTlvs } from '../../firmware-sim/tlv/ber.js';
 import type { TestCard } from './helpers.js';
 
 const h = (n: number) => n.toString(16).padStart(2, '0').toUpperCase();
@@ -26,11 +27,10 @@ export function publicKeyOf(resp: Uint8Array, alg: number): KeyObject {
       format: 'jwk',
     });
   }
-  // 7F49 82xxxx 81 82 nnnn <n> 82 03 010001
-  const nLenAt = b.indexOf(0x81, 4);
-  const nLen = b.readUInt16BE(nLenAt + 2);
-  const n = b.subarray(nLenAt + 4, nLenAt + 4 + nLen);
-  const e = b.subarray(nLenAt + 4 + nLen + 2);
+  // 7F49 { 81 <n> 82 <e> } (SP 800-73-4 Part 2 Table 23)
+  const fields = new Map(decodeTlvs(decodeOne(resp, 0x7f49)).map((x) => [x.tag, Buffer.from(x.value)]));
+  const n = fields.get(0x81)!;
+  const e = fields.get(0x82)!;
   return createPublicKey({ key: { kty: 'RSA', n: n.toString('base64url'), e: e.toString('base64url') }, format: 'jwk' });
 }
 

@@ -156,6 +156,18 @@ describe('firmware-sim keys: GENERATE and GENERAL AUTHENTICATE', function () {
     assert.equal((await sendChained(t.card, [0x00, 0x87, 0x07, 0x9c], gaRsa(Buffer.alloc(256, 0xff)))).swHex, '6A80', 'input ≥ modulus');
   });
 
+  it('RSA-1024 and RSA-3072: generated at the requested size, raw operation of the modulus size', async () => {
+    await mgmAuth(t.card);
+    for (const [alg, bits] of [[0x06, 1024], [0x05, 3072]] as const) {
+      const key = publicKeyOf(await generate(t, 0x9e, alg), alg);
+      assert.equal(key.asymmetricKeyDetails?.modulusLength, bits);
+      const data = randomBytes(10);
+      const r = await sendChained(t.card, [0x00, 0x87, alg, 0x9e], gaRsa(pkcs1Sha256(data, bits / 8)));
+      assert.equal(r.swHex, '9000');
+      assert.ok(verify('sha256', data, { key, padding: constants.RSA_PKCS1_PADDING }, sigOf(r.data)), `RSA-${bits}`);
+    }
+  });
+
   it('a different command mid-chain drops the chain', async () => {
     await mgmAuth(t.card);
     await generate(t, 0x9a, 0x07);
