@@ -2,12 +2,14 @@
 // in a vpcd reader, show a card's public state, print the manufacturer root.
 //   firmware-sim manufacture --serial <n> --out <card-file> [--factory-dir <dir>]
 //   firmware-sim run <card-file> [--vpcd-port 35963] [--host 127.0.0.1] [--exit-with-parent]
+//     (one process per card file: <card-file>.lock holds the owner's pid)
 //   firmware-sim show <card-file>
 //   firmware-sim factory-root [--factory-dir <dir>]
 // Errors: one line on stderr and a non-zero exit status.
 
 import { parseArgs } from 'node:util';
 import { VirtualCard } from './card/virtual-card.js';
+import { lockCardFile } from './card/lock.js';
 import { describeCard } from './card/describe.js';
 import { manufactureCard } from './factory/manufacture.js';
 import { openFactory } from './factory/root.js';
@@ -46,7 +48,14 @@ async function run(args: string[]): Promise<number> {
   const file = positionals[0];
   if (file === undefined || positionals.length > 1) throw new UsageError('run needs exactly one <card-file>');
   const port = parsePort(values['vpcd-port']);
-  const card = await VirtualCard.open(file);
+  const lock = await lockCardFile(file);
+  let card: VirtualCard;
+  try {
+    card = await VirtualCard.open(file);
+  } catch (e) {
+    await lock.release();
+    throw e;
+  }
   let announced = false;
   const link = runOnVpcd(card, {
     port,
@@ -79,6 +88,7 @@ async function run(args: string[]): Promise<number> {
     }
   });
   await link.close();
+  await lock.release();
   return 0;
 }
 

@@ -9,6 +9,7 @@ export { manufactureCard, ManufactureError } from './factory/manufacture.js';
 export { describeCard } from './card/describe.js';
 export type { CardDescription } from './card/describe.js';
 export { CardFileError } from './card/codec.js';
+export { CardInUseError, lockCardFile } from './card/lock.js';
 export { runOnVpcd } from './transport/vpcd.js';
 export type { VpcdLink, VpcdOptions } from './transport/vpcd.js';
 export { InProcessReader, NoCardError } from './transport/in-process.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,8 +79,13 @@ describe('firmware-sim CLI', function () {
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     await waitFor(() => stdout.includes('\n'), { what: 'readiness line' });
     assert.equal(stdout, `ready port=${port} serial=77\n`);
+    // The same card cannot be run twice at once.
+    const second = await sim(['run', out, '--vpcd-port', String(port)]);
+    assert.equal(second.code, 1);
+    assert.match(second.stderr, new RegExp(`in use by process ${child.pid}`));
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
+    assert.equal(existsSync(`${out}.lock`), false, 'lock released');
     await new Promise<void>((r) => server.close(() => r()));
   });
 });
