@@ -1,31 +1,46 @@
-// A CA certificate loaded once: DER, PEM, node:crypto's parsed form and the
-// pkijs form (for its subject name, reused byte-for-byte as the issuer name
-// of everything it signs).
+// A CA certificate loaded once: DER, PEM, node:crypto's parsed form, the DER
+// of its subject Name (reused byte-for-byte as the issuer name of everything
+// it signs), its key identifier and the hash inputs OCSP needs.
 import { X509Certificate } from 'node:crypto';
-import * as pkijs from 'pkijs';
+import * as asn1js from 'asn1js';
 import { PkiError } from '../errors.js';
 import { derToPem, pemToDer } from '../lib/pem.js';
-import { keyIdentifier } from '../lib/spki.js';
+import { keyIdentifier, subjectPublicKeyBits } from '../lib/spki.js';
 
 export interface CaCertificate {
   readonly der: Buffer;
   readonly pem: string;
   readonly x509: X509Certificate;
-  readonly subject: pkijs.RelativeDistinguishedNames;
+  /** DER of the subject Name. */
+  readonly subjectDer: Buffer;
+  /** subjectPublicKey BIT STRING contents (RFC 6960 issuerKeyHash input). */
+  readonly publicKeyBits: Buffer;
   readonly keyId: Buffer;
   readonly notAfter: Date;
+}
+
+function subjectNameDer(der: Buffer): Buffer {
+  const parsed = asn1js.fromBER(der);
+  if (parsed.offset !== der.length) throw new Error('not one DER value');
+  const tbs = (parsed.result as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence;
+  const fields = tbs.valueBlock.value;
+  const first = fields[0];
+  const i = first && first.idBlock.tagClass === 3 && first.idBlock.tagNumber === 0 ? 1 : 0;
+  const subject = fields[i + 4];
+  if (!(subject instanceof asn1js.Sequence)) throw new Error('no subject');
+  return Buffer.from(subject.valueBeforeDecodeView);
 }
 
 export function loadCaCertificate(pemOrDer: string | Uint8Array, what: string): CaCertificate {
   try {
     const der = typeof pemOrDer === 'string' ? pemToDer(pemOrDer, 'CERTIFICATE', 'ca_state_corrupt') : Buffer.from(pemOrDer);
     const x509 = new X509Certificate(der);
-    const parsed = pkijs.Certificate.fromBER(der);
     return {
       der,
       pem: derToPem(der, 'CERTIFICATE'),
       x509,
-      subject: parsed.subject,
+      subjectDer: subjectNameDer(der),
+      publicKeyBits: subjectPublicKeyBits(x509.publicKey),
       keyId: keyIdentifier(x509.publicKey),
       notAfter: new Date(x509.validTo),
     };

@@ -10,7 +10,6 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type * as pkijs from 'pkijs';
 import { PkiError } from '../errors.js';
 import { signCertificate } from '../issue/sign-certificate.js';
 import { keyNames, type KeyStore, type Signer } from '../keystore/key-store.js';
@@ -47,7 +46,7 @@ export interface InitCaResult {
   readonly ocspPem: string;
 }
 
-function caName(config: CaConfig, cn: string): pkijs.RelativeDistinguishedNames {
+function caName(config: CaConfig, cn: string): Buffer {
   return buildName([
     { type: oid.countryName, value: config.country },
     { type: oid.organizationName, value: config.organization },

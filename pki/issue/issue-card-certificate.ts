@@ -30,7 +30,7 @@ export async function issueCardCertificate(
   const der = await signCertificate(
     {
       serial: draft.serial,
-      issuer: issuer.subject,
+      issuer: issuer.subjectDer,
       subject: buildName(draft.subject),
       notBefore: draft.notBefore,
       notAfter: draft.notAfter,

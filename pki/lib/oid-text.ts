@@ -20,3 +20,10 @@ export function oidText(body: Uint8Array): string {
   const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
   return [...head, ...arcs].join('.');
 }
+
+/** Dotted text of an asn1js ObjectIdentifier node, via its DER (see oidText). */
+export function oidTextOfDer(der: Uint8Array): string {
+  if (der[0] !== 0x06) throw new Error('not an OBJECT IDENTIFIER');
+  const l = der[1] ?? 0;
+  return oidText(der.subarray(l < 0x80 ? 2 : 2 + (l & 0x7f)));
+}

@@ -2,7 +2,7 @@
 // key identifiers of RFC 5280 §4.2.1.2 (method 1: SHA-1 of the
 // subjectPublicKey BIT STRING contents).
 import { createHash, createPublicKey, KeyObject } from 'node:crypto';
-import * as pkijs from 'pkijs';
+import * as asn1js from 'asn1js';
 import { PkiError } from '../errors.js';
 import type { CurveName, PublicKeyInput } from '../types.js';
 
@@ -28,14 +28,15 @@ export function spkiDer(key: KeyObject): Buffer {
   return key.export({ format: 'der', type: 'spki' });
 }
 
-export function toPkijsSpki(key: KeyObject): pkijs.PublicKeyInfo {
-  return pkijs.PublicKeyInfo.fromBER(spkiDer(key));
-}
-
-/** The raw subjectPublicKey bits (the EC point) of a key. */
+/** The raw subjectPublicKey bits (for EC: the uncompressed point 04||X||Y). */
 export function subjectPublicKeyBits(key: KeyObject): Buffer {
-  const info = toPkijsSpki(key);
-  return Buffer.from(info.subjectPublicKey.valueBlock.valueHexView);
+  if (key.asymmetricKeyType === 'ec') {
+    const jwk = key.export({ format: 'jwk' });
+    return Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x ?? '', 'base64url'), Buffer.from(jwk.y ?? '', 'base64url')]);
+  }
+  const spki = asn1js.fromBER(spkiDer(key)).result as asn1js.Sequence;
+  const bits = spki.valueBlock.value[1] as asn1js.BitString;
+  return Buffer.from(bits.valueBlock.valueHexView);
 }
 
 export function keyIdentifier(key: KeyObject): Buffer {

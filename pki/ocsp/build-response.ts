@@ -1,16 +1,25 @@
 // Builds OCSP responses (RFC 6960 §4.2.1): an error response (status only),
 // or a successful id-pkix-ocsp-basic response signed by the delegated
 // responder (§4.2.2.2), responderID byKey, one SingleResponse per request
-// with certStatus good [0] / revoked [1] (time, reason) / unknown [2], and
-// the request nonce echoed (§4.4.1).
+// (the CertID repeated byte-for-byte) with certStatus good [0] / revoked [1]
+// (time, reason) / unknown [2], and the request nonce echoed (§4.4.1).
 import { createHash } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import type { CaCertificate } from '../ca/ca-certificate.js';
 import type { Signer } from '../keystore/key-store.js';
 import { ecdsaAlgorithm } from '../lib/algorithms.js';
+import {
+  bitString,
+  enumerated,
+  explicit,
+  generalizedTime,
+  implicit,
+  objectIdentifier,
+  octetString,
+  seq,
+  tlv,
+} from '../lib/der.js';
+import { extension } from '../lib/extensions.js';
 import { oid } from '../lib/oids.js';
-import { subjectPublicKeyBits } from '../lib/spki.js';
 import { wholeSeconds } from '../lib/time.js';
 import { revocationReasons, type RevocationReason } from '../types.js';
 
@@ -31,26 +40,38 @@ export type SingleStatus =
   | { readonly status: 'unknown' };
 
 export interface SingleAnswer {
-  readonly certId: pkijs.CertID;
+  /** The request's CertID DER. */
+  readonly certId: Buffer;
   readonly answer: SingleStatus;
 }
 
 export function buildErrorResponse(status: Exclude<OcspResponseStatus, 'successful'>): Buffer {
-  const res = new pkijs.OCSPResponse({ responseStatus: new asn1js.Enumerated({ value: ocspResponseStatus[status] }) });
-  return Buffer.from(res.toSchema().toBER());
+  return seq(enumerated(ocspResponseStatus[status]));
 }
 
-function certStatusOf(a: SingleStatus): asn1js.AsnType {
-  if (a.status === 'good') return new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 } });
-  if (a.status === 'unknown') return new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 2 } });
-  const value: asn1js.AsnType[] = [new asn1js.GeneralizedTime({ valueDate: wholeSeconds(a.at) })];
-  const code = revocationReasons[a.reason];
-  value.push(new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [new asn1js.Enumerated({ value: code })] }));
-  return new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 1 }, value });
+function certStatusOf(a: SingleStatus): Buffer {
+  if (a.status === 'good') return implicit(0);
+  if (a.status === 'unknown') return implicit(2);
+  // RevokedInfo ::= SEQUENCE { revocationTime GeneralizedTime, revocationReason [0] EXPLICIT CRLReason OPTIONAL }
+  return tlv(0xa1, generalizedTime(wholeSeconds(a.at)), explicit(0, enumerated(revocationReasons[a.reason])));
+}
+
+/** What stays the same for every response of one responder: computed once. */
+export interface ResponderIdentity {
+  readonly responderId: Buffer;
+  readonly certs: Buffer;
+}
+
+export function responderIdentity(responder: CaCertificate): ResponderIdentity {
+  const keyHash = createHash('sha1').update(responder.publicKeyBits).digest();
+  return {
+    responderId: explicit(2, octetString(keyHash)), // ResponderID byKey [2] KeyHash
+    certs: explicit(0, seq(responder.der)),
+  };
 }
 
 export interface BasicResponseInput {
-  readonly responder: CaCertificate;
+  readonly identity: ResponderIdentity;
   readonly signer: Signer;
   readonly answers: readonly SingleAnswer[];
   readonly producedAt: Date;
@@ -59,38 +80,16 @@ export interface BasicResponseInput {
   readonly nonce: Buffer | undefined;
 }
 
+const basicOid = objectIdentifier(oid.ocspBasic);
+
 export async function buildBasicResponse(input: BasicResponseInput): Promise<Buffer> {
-  const keyHash = createHash('sha1').update(subjectPublicKeyBits(input.responder.x509.publicKey)).digest();
-  const tbs = new pkijs.ResponseData({
-    responderID: new asn1js.OctetString({ valueHex: keyHash }),
-    producedAt: wholeSeconds(input.producedAt),
-    responses: input.answers.map(
-      (a) =>
-        new pkijs.SingleResponse({
-          certID: a.certId,
-          certStatus: certStatusOf(a.answer),
-          thisUpdate: wholeSeconds(input.thisUpdate),
-          nextUpdate: wholeSeconds(input.nextUpdate),
-        }),
-    ),
-  });
-  if (input.nonce) {
-    tbs.responseExtensions = [new pkijs.Extension({ extnID: oid.ocspNonce, critical: false, extnValue: new Uint8Array(input.nonce).buffer })];
-  }
-  tbs.tbsView = new Uint8Array(tbs.toSchema(true).toBER());
-  const signature = await input.signer.sign(tbs.tbsView, 'der');
-  const basic = new pkijs.BasicOCSPResponse({
-    tbsResponseData: tbs,
-    signatureAlgorithm: ecdsaAlgorithm(input.signer.curve),
-    signature: new asn1js.BitString({ valueHex: signature }),
-    certs: [pkijs.Certificate.fromBER(input.responder.der)],
-  });
-  const response = new pkijs.OCSPResponse({
-    responseStatus: new asn1js.Enumerated({ value: ocspResponseStatus.successful }),
-    responseBytes: new pkijs.ResponseBytes({
-      responseType: oid.ocspBasic,
-      response: new asn1js.OctetString({ valueHex: basic.toSchema().toBER() }),
-    }),
-  });
-  return Buffer.from(response.toSchema().toBER());
+  const thisUpdate = generalizedTime(wholeSeconds(input.thisUpdate));
+  const nextUpdate = explicit(0, generalizedTime(wholeSeconds(input.nextUpdate)));
+  const responses = seq(...input.answers.map((a) => seq(a.certId, certStatusOf(a.answer), thisUpdate, nextUpdate)));
+  const parts = [input.identity.responderId, generalizedTime(wholeSeconds(input.producedAt)), responses];
+  if (input.nonce) parts.push(explicit(1, seq(extension(oid.ocspNonce, false, input.nonce))));
+  const tbs = seq(...parts);
+  const signature = await input.signer.sign(tbs, 'der');
+  const basic = seq(tbs, ecdsaAlgorithm(input.signer.curve), bitString(signature), input.identity.certs);
+  return seq(enumerated(ocspResponseStatus.successful), explicit(0, seq(basicOid, octetString(basic))));
 }

@@ -12,7 +12,7 @@ import type { Signer } from '../keystore/key-store.js';
 import { Lru } from '../lib/lru.js';
 import { serialHex } from '../lib/serial.js';
 import type { CertStatusLookup } from '../types.js';
-import { buildBasicResponse, buildErrorResponse, type OcspResponseStatus, type SingleAnswer } from './build-response.js';
+import { buildBasicResponse, buildErrorResponse, responderIdentity, type OcspResponseStatus, type SingleAnswer } from './build-response.js';
 import { issuerMatcher } from './issuer-match.js';
 import { parseOcspRequest } from './parse-request.js';
 
@@ -55,6 +55,7 @@ export function createOcspResponder(options: OcspResponderOptions): OcspResponde
   const cacheMs = Math.min((options.cacheSeconds ?? 300) * 1000, validityMs);
   const cache = new Lru<string, CacheEntry>(options.cacheEntries ?? 10_000);
   const ours = issuerMatcher(options.issuer);
+  const identity = responderIdentity(options.responder);
 
   async function answer(req: Uint8Array): Promise<OcspAnswer> {
     let parsed;
@@ -77,12 +78,13 @@ export function createOcspResponder(options: OcspResponderOptions): OcspResponde
     }
     const answers: SingleAnswer[] = [];
     try {
-      for (const certId of parsed.certIds) {
-        if (!ours(certId)) {
+      for (const requested of parsed.certIds) {
+        const certId = requested.der;
+        if (!ours(requested)) {
           answers.push({ certId, answer: { status: 'unknown' } });
           continue;
         }
-        const s = await options.status(serialHex(new Uint8Array(certId.serialNumber.valueBlock.valueHexView)));
+        const s = await options.status(serialHex(requested.serial));
         if (s.status === 'good') answers.push({ certId, answer: { status: 'good' } });
         else if (s.status === 'hold') answers.push({ certId, answer: { status: 'revoked', at: s.since, reason: 'certificateHold' } });
         else if (s.status === 'revoked') answers.push({ certId, answer: { status: 'revoked', at: s.at, reason: s.reason } });
@@ -95,13 +97,13 @@ export function createOcspResponder(options: OcspResponderOptions): OcspResponde
     let der: Buffer;
     try {
       der = await buildBasicResponse({
-      responder: options.responder,
-      signer: options.signer,
-      answers,
-      producedAt: now,
-      thisUpdate: now,
-      nextUpdate: new Date(now.getTime() + validityMs),
-      nonce: parsed.nonce,
+        identity,
+        signer: options.signer,
+        answers,
+        producedAt: now,
+        thisUpdate: now,
+        nextUpdate: new Date(now.getTime() + validityMs),
+        nonce: parsed.nonce,
       });
     } catch (err) {
       void err; // the responder key could not sign (key store down): an RFC 6960 internalError, not a crash

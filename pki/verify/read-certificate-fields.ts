@@ -7,7 +7,7 @@ import * as asn1js from 'asn1js';
 import { PkiError } from '../errors.js';
 import { keyUsageBits, type KeyUsageName } from '../lib/extensions.js';
 import { oid } from '../lib/oids.js';
-import { oidText } from '../lib/oid-text.js';
+import { oidTextOfDer } from '../lib/oid-text.js';
 
 export interface RawExtension {
   readonly oid: string;
@@ -38,9 +38,7 @@ function asSeq(v: asn1js.AsnType | undefined, what: string): asn1js.AsnType[] {
 function oidOf(v: asn1js.AsnType | undefined, what: string): string {
   if (!(v instanceof asn1js.ObjectIdentifier)) throw malformed(`${what} is not an OID`);
   try {
-    const der = new Uint8Array(v.toBER());
-    const l = der[1] ?? 0;
-    return oidText(der.subarray(l < 0x80 ? 2 : 2 + (l & 0x7f)));
+    return oidTextOfDer(v.valueBeforeDecodeView.length > 0 ? v.valueBeforeDecodeView : new Uint8Array(v.toBER()));
   } catch {
     throw malformed(`${what} is not a valid OID`);
   }

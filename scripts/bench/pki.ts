@@ -86,7 +86,7 @@ try {
   const rows: [string, number, string][] = [
     ['raw node:crypto P-256 sign (ceiling)', rawSign, '1.00 of sign'],
     ['raw node:crypto P-256 verify (ceiling)', rawVerify, '1.00 of verify'],
-    ['card certificates issued (profile pipeline, pkijs, file key)', issue, `${(issue / rawSign).toFixed(2)} of sign`],
+    ['card certificates issued (profile pipeline, DER encoding, file key, self-check)', issue, `${(issue / rawSign).toFixed(2)} of sign`],
     ['OCSP responses, fresh (nonce: parsed, looked up, signed)', ocspFresh, `${(ocspFresh / rawSign).toFixed(2)} of sign`],
     ['OCSP responses, cached (no nonce, until nextUpdate)', ocspCached, `${(ocspCached / rawSign).toFixed(2)} of sign`],
     ['card certificate verification, uncached (parse + chain + checks)', uncached, `${(uncached / rawVerify).toFixed(2)} of verify`],
