@@ -6,6 +6,9 @@ type Loader = () => Promise<{ run: CliCommand }>;
 
 const commands = {
   ca: () => import('./commands/ca.js'),
+  enrol: () => import('./commands/enrol.js'),
+  issue: () => import('./commands/issue.js'),
+  card: () => import('./commands/card.js'),
 } as const satisfies Record<string, Loader>;
 
 function usage(): string {

@@ -1,0 +1,148 @@
+// `cardauth card …`: the lifecycle of an issued card (DESIGN.md flow 1
+// "Lifecycle").
+//   cardauth card show     <serial>
+//   cardauth card suspend  <serial> [--note <text>]
+//   cardauth card resume   <serial> [--note <text>]
+//   cardauth card revoke   <serial> --reason <RFC 5280 reason> [--approval <id>] [--note <text>]
+//   cardauth card replace  <old serial> --reader <reader with the new blank card> [issue options]
+//   cardauth card activate --reader <reader>          (hand-over: the citizen proves the PIN)
+//   cardauth card unblock-pin --reader <reader>       (PUK and new PIN typed by the citizen)
+//   cardauth card reset-pin --reader <reader> --approval <id>   (staff-assisted, four eyes)
+// PINs and PUKs are read without echo on a terminal, or one per line from
+// standard input when it is not a terminal; never from arguments.
+import { parseArgs } from 'node:util';
+import { cardSerial } from '../../card/piv/constants.js';
+import { createIssuanceEngine } from '../../issuance/engine/run-job.js';
+import { activateCard } from '../../issuance/lifecycle/activate.js';
+import { resumeCard, revokeCard, suspendCard } from '../../issuance/lifecycle/change-status.js';
+import { replaceCard } from '../../issuance/lifecycle/replace.js';
+import { staffAssistedReset } from '../../issuance/lifecycle/staff-assisted-reset.js';
+import { unblockPinWithPuk } from '../../issuance/lifecycle/unblock-pin.js';
+import { requirePermission } from '../../issuance/permissions.js';
+import { issuanceError } from '../../issuance/codes.js';
+import type { CardSerial } from '../../issuance/types.js';
+import { CliError, type CliIo } from '../io.js';
+import { asCliErrors } from './issuance-errors.js';
+import { openIssuanceStation, pinPadFor, type IssuanceStation, type OpenStation } from './issuance-station.js';
+
+const USAGE = `usage:
+  cardauth card show|suspend|resume <serial> [--note <text>]
+  cardauth card revoke <serial> --reason <reason> [--approval <id>] [--note <text>]
+  cardauth card replace <old serial> --reader <reader name> [--signature-key] [--on-hold]
+  cardauth card activate|unblock-pin --reader <reader name>
+  cardauth card reset-pin --reader <reader name> --approval <id>
+reasons: unspecified keyCompromise affiliationChanged cessationOfOperation privilegeWithdrawn
+`;
+
+function serialArg(v: string | undefined): CardSerial {
+  if (v === undefined || !/^\d{1,10}$/.test(v)) throw new CliError(`a card serial (decimal) is required\n${USAGE}`, 'usage', 2);
+  try {
+    return cardSerial(Number(v));
+  } catch {
+    throw new CliError('not a card serial', 'usage', 2);
+  }
+}
+
+async function show(station: IssuanceStation, serial: CardSerial, io: CliIo): Promise<void> {
+  requirePermission(station.actor, 'card.read');
+  const card = await station.registry.getCard(serial);
+  if (card === undefined) throw issuanceError('card_not_found', `No issued card ${serial}`);
+  const certs = await station.registry.certificatesOf(serial);
+  io.stdout.write(`card ${card.serial} ${card.status} (expires ${card.expiresAt.toISOString().slice(0, 10)}, uuid ${card.uuid})\n`);
+  for (const c of certs) {
+    io.stdout.write(`  ${c.slot.toString(16)} ${c.serialHex} ${c.status}${c.revocationReason === undefined ? '' : ` (${c.revocationReason})`}\n`);
+  }
+}
+
+export async function runWith(args: string[], io: CliIo, open: OpenStation): Promise<number> {
+  const [action, ...rest] = args;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        note: { type: 'string' },
+        reason: { type: 'string' },
+        approval: { type: 'string' },
+        reader: { type: 'string' },
+        'signature-key': { type: 'boolean' },
+        'on-hold': { type: 'boolean' },
+      },
+      strict: true,
+    });
+  } catch (e) {
+    throw new CliError(`${(e as Error).message}\n${USAGE}`, 'usage', 2);
+  }
+  const { values, positionals } = parsed;
+  const needsReader = (): string => {
+    if (values.reader === undefined) throw new CliError(`--reader is required\n${USAGE}`, 'usage', 2);
+    return values.reader;
+  };
+  if (action === undefined || action === '--help' || action === 'help') {
+    io.stdout.write(USAGE);
+    return action === undefined ? 2 : 0;
+  }
+  const known = ['show', 'suspend', 'resume', 'revoke', 'replace', 'activate', 'unblock-pin', 'reset-pin'];
+  if (!known.includes(action)) throw new CliError(`unknown action '${action}'\n${USAGE}`, 'usage', 2);
+  if (action === 'revoke' && values.reason === undefined) throw new CliError(`--reason is required\n${USAGE}`, 'usage', 2);
+  if (action === 'reset-pin' && values.approval === undefined) throw new CliError(`--approval is required\n${USAGE}`, 'usage', 2);
+  const serial = ['show', 'suspend', 'resume', 'revoke', 'replace'].includes(action) ? serialArg(positionals[0]) : undefined;
+  const reader = ['replace', 'activate', 'unblock-pin', 'reset-pin'].includes(action) ? needsReader() : undefined;
+
+  const station = await open(io);
+  const lifecycle = { registry: station.registry, clock: station.engineDeps.clock, approvals: station.approvals, managementKeys: station.engineDeps.managementKeys, ...(station.engineDeps.publication === undefined ? {} : { publication: station.engineDeps.publication }) };
+  const pukDisplay = { async show(puk: string) { io.stdout.write(`new PUK for the citizen (shown once, not stored): ${puk}\n`); } };
+  try {
+    await asCliErrors(async () => {
+      switch (action) {
+        case 'show':
+          return show(station, serial!, io);
+        case 'suspend':
+          await suspendCard(lifecycle, serial!, station.actor, values.note);
+          return show(station, serial!, io);
+        case 'resume':
+          await resumeCard(lifecycle, serial!, station.actor, values.note);
+          return show(station, serial!, io);
+        case 'revoke':
+          await revokeCard(lifecycle, serial!, values.reason!, station.actor, {
+            ...(values.approval === undefined ? {} : { approvalId: values.approval }),
+            ...(values.note === undefined ? {} : { note: values.note }),
+          });
+          return show(station, serial!, io);
+      }
+      const channel = await station.connect(reader!);
+      try {
+        switch (action) {
+          case 'replace': {
+            const r = await replaceCard({ registry: station.registry, engine: createIssuanceEngine(station.engineDeps) }, serial!, {
+              channel,
+              options: { ...(values['signature-key'] ? { signatureKey: true } : {}), ...(values['on-hold'] ? { onHold: true } : {}) },
+              actor: station.actor,
+              pinPad: pinPadFor(io),
+              pukDisplay,
+            });
+            io.stdout.write(`card ${r.cardSerial} replaces card ${serial}; the old card's certificates are revoked (superseded)\n`);
+            return;
+          }
+          case 'activate':
+            io.stdout.write(`card ${await activateCard(lifecycle, channel, pinPadFor(io), station.actor)} active\n`);
+            return;
+          case 'unblock-pin':
+            io.stdout.write(`PIN of card ${await unblockPinWithPuk(lifecycle, channel, pinPadFor(io), station.actor)} unblocked\n`);
+            return;
+          case 'reset-pin':
+            io.stdout.write(`PIN and PUK of card ${await staffAssistedReset(lifecycle, channel, { pinPad: pinPadFor(io), pukDisplay }, station.actor, values.approval!)} reset\n`);
+            return;
+        }
+      } finally {
+        await channel.close({ disposition: 'reset' }).catch(() => undefined);
+      }
+    });
+    return 0;
+  } finally {
+    await station.close();
+  }
+}
+
+export const run = (args: string[], io: CliIo): Promise<number> => runWith(args, io, openIssuanceStation);

@@ -1,0 +1,53 @@
+// `cardauth enrol`: enrol a citizen (DESIGN.md flow 1 step 1).
+//   cardauth enrol --national-id <id> --surname <name> --given-name <name> --birth-date YYYY-MM-DD [--json]
+// Staff: CARDAUTH_STAFF_TOKEN (see issuance-station.ts).
+import { parseArgs } from 'node:util';
+import { enrolCitizen } from '../../issuance/enrol-citizen.js';
+import { CliError, type CliIo } from '../io.js';
+import { asCliErrors } from './issuance-errors.js';
+import { openIssuanceStation, type OpenStation } from './issuance-station.js';
+
+const USAGE = 'usage: cardauth enrol --national-id <id> --surname <name> --given-name <name> --birth-date YYYY-MM-DD [--json]\n';
+
+export async function runWith(args: string[], io: CliIo, open: OpenStation): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        'national-id': { type: 'string' },
+        surname: { type: 'string' },
+        'given-name': { type: 'string' },
+        'birth-date': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    throw new CliError(`${(e as Error).message}\n${USAGE}`, 'usage', 2);
+  }
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  for (const k of ['national-id', 'surname', 'given-name', 'birth-date'] as const) {
+    if (values[k] === undefined) throw new CliError(`--${k} is required\n${USAGE}`, 'usage', 2);
+  }
+  const station = await open(io);
+  try {
+    const citizen = await asCliErrors(() =>
+      enrolCitizen(
+        { registry: station.registry, clock: station.engineDeps.clock, country: station.engineDeps.country },
+        { nationalId: values['national-id'], surname: values.surname, givenName: values['given-name'], birthDate: values['birth-date'] },
+        station.actor,
+      ),
+    );
+    io.stdout.write(values.json ? `${JSON.stringify(citizen)}\n` : `enrolled ${citizen.surname.toUpperCase()}, ${citizen.givenName} (national ID ${citizen.nationalId})\n`);
+    return 0;
+  } finally {
+    await station.close();
+  }
+}
+
+export const run = (args: string[], io: CliIo): Promise<number> => runWith(args, io, openIssuanceStation);

@@ -1,0 +1,137 @@
+// `cardauth issue`: personalise the blank card in a reader of this station for
+// an enrolled citizen, step by step (DESIGN.md flow 1), or resume the
+// unfinished job of the card in the reader.
+//   cardauth issue --reader <reader name> --national-id <id>
+//                  [--signature-key] [--on-hold] [--expires YYYY-MM-DD]
+//                  [--management-key aes256|3des] [--pin-retries N] [--puk-retries N]
+//   cardauth issue --reader <reader name> --resume [--job <id>] [--take-over]
+// The citizen types the PIN at this station: on the terminal without echo,
+// or one line on standard input when it is not a terminal. Never in argv.
+// The PUK is printed once, on standard output, for the citizen's letter.
+import { parseArgs } from 'node:util';
+import { createIssuanceEngine } from '../../issuance/engine/run-job.js';
+import type { JobOptions } from '../../issuance/engine/job.js';
+import type { ProgressEvent } from '../../issuance/ports/station.js';
+import { isJobId, type JobId } from '../../issuance/types.js';
+import { CliError, type CliIo } from '../io.js';
+import { asCliErrors } from './issuance-errors.js';
+import { openIssuanceStation, pinPadFor, type OpenStation } from './issuance-station.js';
+
+const USAGE = `usage:
+  cardauth issue --reader <reader name> --national-id <id> [--signature-key] [--on-hold] [--expires YYYY-MM-DD]
+                 [--management-key aes256|3des] [--pin-retries N] [--puk-retries N]
+  cardauth issue --reader <reader name> --resume [--job <id>] [--take-over]
+`;
+
+function progressPrinter(io: CliIo): (e: ProgressEvent) => void {
+  return (e) => {
+    switch (e.kind) {
+      case 'job':
+        io.stderr.write(`${e.resumed ? 'resuming' : 'starting'} job ${e.jobId}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}\n`);
+        break;
+      case 'step-start':
+        io.stderr.write(`[${e.index}/${e.total}] ${e.title} …\n`);
+        break;
+      case 'step-done':
+        io.stderr.write(`[${e.index}/${e.total}] done (${e.ms} ms)\n`);
+        break;
+      case 'step-skipped':
+        io.stderr.write(`[${e.index}/${e.total}] ${e.step}: already done\n`);
+        break;
+      case 'wipe':
+        io.stderr.write(`the card is being wiped and personalised again: ${e.reason}\n`);
+        break;
+      case 'done':
+        io.stderr.write(`card ${e.cardSerial} personalised\n`);
+        break;
+    }
+  };
+}
+
+function positiveInt(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d{1,2}$/.test(v)) throw new CliError(`--${name} must be a whole number`, 'usage', 2);
+  return Number(v);
+}
+
+export async function runWith(args: string[], io: CliIo, open: OpenStation): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        reader: { type: 'string' },
+        'national-id': { type: 'string' },
+        resume: { type: 'boolean' },
+        job: { type: 'string' },
+        'take-over': { type: 'boolean' },
+        'signature-key': { type: 'boolean' },
+        'on-hold': { type: 'boolean' },
+        expires: { type: 'string' },
+        'management-key': { type: 'string' },
+        'pin-retries': { type: 'string' },
+        'puk-retries': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    throw new CliError(`${(e as Error).message}\n${USAGE}`, 'usage', 2);
+  }
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  if (values.reader === undefined) throw new CliError(`--reader is required\n${USAGE}`, 'usage', 2);
+  if ((values['national-id'] === undefined) === (values.resume !== true)) {
+    throw new CliError(`give either --national-id (new card) or --resume\n${USAGE}`, 'usage', 2);
+  }
+  if (values.job !== undefined && !isJobId(values.job)) throw new CliError('--job must be a job id (UUID)', 'usage', 2);
+  const mgm = values['management-key'];
+  if (mgm !== undefined && mgm !== 'aes256' && mgm !== '3des') throw new CliError('--management-key must be aes256 or 3des', 'usage', 2);
+  if (values.expires !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.expires)) throw new CliError('--expires must be YYYY-MM-DD', 'usage', 2);
+  const options: Partial<JobOptions> = {
+    ...(values['signature-key'] ? { signatureKey: true } : {}),
+    ...(values['on-hold'] ? { onHold: true } : {}),
+    ...(values.expires === undefined ? {} : { expiresAt: new Date(`${values.expires}T23:59:59Z`).toISOString() }),
+    ...(mgm === undefined ? {} : { managementKeyType: mgm === '3des' ? ('TDES' as const) : ('AES256' as const) }),
+    ...(positiveInt(values['pin-retries'], 'pin-retries') === undefined ? {} : { pinRetries: Number(values['pin-retries']) }),
+    ...(positiveInt(values['puk-retries'], 'puk-retries') === undefined ? {} : { pukRetries: Number(values['puk-retries']) }),
+  };
+
+  const station = await open(io);
+  try {
+    const channel = await asCliErrors(() => station.connect(values.reader!));
+    try {
+      const engine = createIssuanceEngine(station.engineDeps);
+      const result = await asCliErrors(() =>
+        engine.personalise({
+          channel,
+          ...(values['national-id'] === undefined ? {} : { nationalId: values['national-id'] }),
+          ...(values.job === undefined ? {} : { jobId: values.job as JobId }),
+          ...(values['take-over'] ? { takeOver: true } : {}),
+          options,
+          actor: station.actor,
+          pinPad: pinPadFor(io),
+          pukDisplay: {
+            async show(puk) {
+              io.stdout.write(`PUK for the citizen (shown once, not stored): ${puk}\n`);
+            },
+          },
+          progress: progressPrinter(io),
+        }),
+      );
+      io.stdout.write(
+        `card ${result.cardSerial} ${result.status === 'active' ? 'active' : 'issued on hold: activate at hand-over with `cardauth card activate`'}; ` +
+          `certificates ${result.certificates.map((c) => `${c.slot.toString(16)}:${c.serialHex}`).join(', ')}; job ${result.jobId}\n`,
+      );
+      return 0;
+    } finally {
+      await channel.close({ disposition: 'reset' }).catch(() => undefined);
+    }
+  } finally {
+    await station.close();
+  }
+}
+
+export const run = (args: string[], io: CliIo): Promise<number> => runWith(args, io, openIssuanceStation);
