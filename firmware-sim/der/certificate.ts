@@ -1,12 +1,13 @@
 // X.509 v3 certificates (RFC 5280 §4.1) built and signed by the simulator: the
 // manufacturer root, the per-card F9 attestation certificate and the
 // attestation certificates of generated keys. ECDSA signatures (RFC 5758 §3.2):
-// ecdsa-with-SHA256 for P-256 issuers, ecdsa-with-SHA384 for P-384 issuers.
+// ecdsa-with-SHA256 for P-256 issuers, ecdsa-with-SHA384 for P-384 issuers;
+// sha256WithRSAEncryption (RFC 4055) for an RSA F9 key, as on real YubiKeys.
 
 import { createHash, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { children } from './read.js';
-import { bitString, bool, explicit, int, octets, oid, printable, seq, set, time, uint, utf8 } from './encode.js';
+import { bitString, bool, explicit, int, nul, octets, oid, printable, seq, set, time, uint, utf8 } from './encode.js';
 
 export const OID = {
   commonName: '2.5.4.3',
@@ -18,6 +19,7 @@ export const OID = {
   authorityKeyIdentifier: '2.5.29.35',
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
   ecdsaWithSha384: '1.2.840.10045.4.3.3',
+  sha256WithRsa: '1.2.840.113549.1.1.11',
   /** Yubico PIV attestation extensions (yubico-piv-tool doc "PIV attestation"). */
   yubicoFirmware: '1.3.6.1.4.1.41482.3.3',
   yubicoSerial: '1.3.6.1.4.1.41482.3.7',
@@ -66,10 +68,13 @@ export interface CertificateTemplate {
 /** Build the TBSCertificate, sign it with the issuer's EC key, return the DER certificate. */
 export function signCertificate(t: CertificateTemplate, issuerKey: KeyObject): Uint8Array {
   const curve = issuerKey.asymmetricKeyDetails?.namedCurve;
-  const [sigOid, hash] = curve === 'secp384r1'
-    ? [OID.ecdsaWithSha384, 'sha384'] as const
-    : [OID.ecdsaWithSha256, 'sha256'] as const;
-  const sigAlg = seq(oid(sigOid));
+  // RFC 4055 §5: sha256WithRSAEncryption carries NULL parameters; RFC 5758
+  // §3.2: the ECDSA identifiers carry none.
+  const [sigAlg, hash] = issuerKey.asymmetricKeyType === 'rsa'
+    ? [seq(oid(OID.sha256WithRsa), nul()), 'sha256'] as const
+    : curve === 'secp384r1'
+      ? [seq(oid(OID.ecdsaWithSha384)), 'sha384'] as const
+      : [seq(oid(OID.ecdsaWithSha256)), 'sha256'] as const;
   const tbs = seq(
     explicit(0, int(2)),
     uint(t.serial),

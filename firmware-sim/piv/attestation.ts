@@ -39,7 +39,7 @@ export function buildAttestation(state: Readonly<CardState>, slot: number, rando
   const f9 = state.keys['f9'];
   const f9Container = state.objects['5fff01'];
   const f9Cert = f9Container === undefined ? undefined : certificateFromContainer(f9Container);
-  if (f9 === undefined || f9Cert === undefined || f9.material.kind !== 'ec') throw new SwError(SW.REF_NOT_FOUND);
+  if (f9 === undefined || f9Cert === undefined) throw new SwError(SW.REF_NOT_FOUND);
   let issuer: { subject: Uint8Array; validity: Uint8Array };
   try {
     issuer = certificateParts(f9Cert);

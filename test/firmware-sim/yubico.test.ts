@@ -3,7 +3,10 @@
 // retries, FB reset, FE import, FF management key; and 9B authentication
 // (SP 800-73-4 Part 2 Appendix A) with 3DES and AES.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { X509Certificate, createECDH, createHash, generateKeyPairSync, randomBytes, verify } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { factoryRootPem } from '../../firmware-sim/index.js';
 import { FACTORY_DIR, DEFAULT_MGM, ecb, mgmAuth, newCard, raw, send, sendChained, toHex, verifyApdu, pinBlock } from './helpers.js';
 import type { TestCard } from './helpers.js';
@@ -77,6 +80,31 @@ describe('firmware-sim Yubico extensions', function () {
     assert.equal(toHex(extValue(attDer, base + '09')), '01');
     assert.equal((await raw(t.card, '00F9F90000')).swHex, '6B00');
     assert.equal((await raw(t.card, '00F99A0100')).swHex, '6A86');
+  });
+
+  it('ATTEST with a customer-installed RSA F9 key and certificate (sha256WithRSAEncryption)', async () => {
+    await mgmAuth(t.card);
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const j = rsa.privateKey.export({ format: 'jwk' });
+    const pad = (s: string) => { const b = Buffer.from(s, 'base64url'); return Buffer.concat([Buffer.alloc(128 - b.length), b]); };
+    const tl = (tag: number, v: Buffer) => Buffer.concat([Buffer.from([tag, 0x81, v.length]), v]);
+    const body = Buffer.concat([tl(1, pad(j.p!)), tl(2, pad(j.q!)), tl(3, pad(j.dp!)), tl(4, pad(j.dq!)), tl(5, pad(j.qi!))]);
+    assert.equal((await sendChained(t.card, [0x00, 0xfe, 0x07, 0xf9], body)).swHex, '9000');
+    // A self-signed certificate for the new F9 key, made by openssl (no card involved).
+    const d = join(t.dir, 'f9');
+    mkdirSync(d);
+    writeFileSync(join(d, 'k.pem'), rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    execFileSync('openssl', ['req', '-x509', '-new', '-key', join(d, 'k.pem'), '-subj', '/CN=Custom PIV Attestation', '-days', '10', '-outform', 'DER', '-out', join(d, 'c.der')]);
+    const der = readFileSync(join(d, 'c.der'));
+    const inner = Buffer.concat([Buffer.from([0x70, 0x82, der.length >> 8, der.length & 0xff]), der, Buffer.from('710100FE00', 'hex')]);
+    const put = Buffer.concat([Buffer.from('5C035FFF0153', 'hex'), Buffer.from([0x82, inner.length >> 8, inner.length & 0xff]), inner]);
+    assert.equal((await sendChained(t.card, [0x00, 0xdb, 0x3f, 0xff], put)).swHex, '9000');
+    await generate(t, 0x9e, 0x11);
+    const att = new X509Certificate(Buffer.from((await send(t.card, '00F99E0000')).data));
+    const f9 = new X509Certificate(der);
+    assert.equal(att.issuer, 'CN=Custom PIV Attestation');
+    assert.ok(att.verify(f9.publicKey));
+    assert.equal(att.subject, 'CN=YubiKey PIV Attestation 9e');
   });
 
   it('IMPORT KEY: EC scalar and RSA CRT; imported keys sign but cannot be attested; bad CRT → 6A80', async () => {
