@@ -68,13 +68,25 @@ export interface VerifiedAttestation {
 function parse(der: Uint8Array, what: string): X509Certificate {
   if (der.length > MAX_ATTESTATION_CERT_BYTES) throw new PkiError('attestation_malformed', `${what} larger than ${MAX_ATTESTATION_CERT_BYTES} bytes`);
   try {
-    return new X509Certificate(der);
+    const cert = new X509Certificate(der);
+    void cert.publicKey; // node decodes the key lazily: a broken key must fail here
+    return cert;
   } catch (err) {
     throw new PkiError('attestation_malformed', `${what} is not a certificate`, { cause: err });
   }
 }
 
 export function verifyAttestation(input: AttestationInput): VerifiedAttestation {
+  try {
+    return verifyAttestationChecked(input);
+  } catch (err) {
+    if (err instanceof PkiError) throw err;
+    // Anything the checks did not foresee is a refusal, never a crash.
+    throw new PkiError('attestation_malformed', 'the attestation cannot be checked', { cause: err });
+  }
+}
+
+function verifyAttestationChecked(input: AttestationInput): VerifiedAttestation {
   const attestation = parse(input.unverifiedAttestation, 'attestation certificate');
   const f9 = parse(input.unverifiedF9Certificate, 'F9 certificate');
   const intermediates = input.unverifiedIntermediates ?? [];

@@ -81,9 +81,11 @@ function checkStatic(der: Buffer, sha256: string, issuing: X509Certificate, purp
   // Structure (our own DER walk first: it refuses trailing bytes and BER quirks)
   let fields;
   let x509: X509Certificate;
+  let leafKey: KeyObject;
   try {
     fields = readCertificateFields(der);
     x509 = new X509Certificate(der);
+    leafKey = x509.publicKey; // decoded lazily by node: a broken key throws here
   } catch (err) {
     return fail('cert_malformed', err instanceof PkiError ? err.message : 'the certificate cannot be parsed');
   }
@@ -94,7 +96,7 @@ function checkStatic(der: Buffer, sha256: string, issuing: X509Certificate, purp
   if (!ALLOWED_SIGNATURES.has(fields.outerSignatureAlgorithm)) {
     return fail('cert_unsupported_algorithm', `signature algorithm ${fields.outerSignatureAlgorithm} is not allowed`);
   }
-  if (curveOfKey(x509.publicKey) !== 'P-256') return fail('cert_unsupported_algorithm', 'the card key must be EC P-256');
+  if (curveOfKey(leafKey) !== 'P-256') return fail('cert_unsupported_algorithm', 'the card key must be EC P-256');
   // Extensions
   const unknown = fields.extensions.find((e) => e.critical && !KNOWN_EXTENSIONS.has(e.oid));
   if (unknown) return fail('cert_unknown_critical_extension', `unknown critical extension ${unknown.oid}`);
@@ -121,7 +123,7 @@ function checkStatic(der: Buffer, sha256: string, issuing: X509Certificate, purp
       },
       notBefore: new Date(x509.validFrom),
       notAfter: new Date(x509.validTo),
-      publicKey: x509.publicKey,
+      publicKey: leafKey,
     },
   };
 }
@@ -149,7 +151,12 @@ export function createCardCertificateVerifier(options: CardCertificateVerifierOp
       const sha256 = createHash('sha256').update(der).digest('hex');
       let checked = cache.get(sha256);
       if (!checked) {
-        checked = checkStatic(der, sha256, issuing.x509, purpose, policy);
+        try {
+          checked = checkStatic(der, sha256, issuing.x509, purpose, policy);
+        } catch (err) {
+          // Anything the checks did not foresee is a refusal, never a crash.
+          checked = { fail: 'cert_malformed', message: err instanceof Error ? err.message : 'the certificate cannot be checked' };
+        }
         cache.set(sha256, checked);
       }
       if ('fail' in checked) throw new PkiError(checked.fail, checked.message);
