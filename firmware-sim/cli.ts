@@ -51,7 +51,11 @@ async function run(args: string[]): Promise<number> {
   const lock = await lockCardFile(file);
   let card: VirtualCard;
   try {
-    card = await VirtualCard.open(file);
+    card = await VirtualCard.open(file, {
+      onFault: (e, ins) => process.stderr.write(
+        `firmware-sim: internal fault on INS ${ins?.toString(16).padStart(2, '0') ?? '??'}, answered 6F00: ${e instanceof Error ? e.message : String(e)}\n`,
+      ),
+    });
   } catch (e) {
     await lock.release();
     throw e;

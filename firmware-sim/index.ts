@@ -5,6 +5,7 @@
 import { openFactory } from './factory/root.js';
 
 export { VirtualCard, CardPowerError } from './card/virtual-card.js';
+export type { VirtualCardOptions } from './card/virtual-card.js';
 export { manufactureCard, ManufactureError } from './factory/manufacture.js';
 export { describeCard } from './card/describe.js';
 export type { CardDescription } from './card/describe.js';

@@ -15,6 +15,14 @@ export class CardPowerError extends Error {
   }
 }
 
+export interface VirtualCardOptions {
+  /**
+   * Called when a command hits an internal fault (the card answers 6F00 and
+   * keeps its NVM unchanged). The error never carries PIN, PUK or key values.
+   */
+  readonly onFault?: (error: unknown, ins: number | undefined) => void;
+}
+
 export class VirtualCard {
   private readonly store: CardStore;
   private readonly applet: PivApplet;
@@ -22,16 +30,16 @@ export class VirtualCard {
   private queue: Promise<unknown> = Promise.resolve();
 
   /** Prefer VirtualCard.open(file); a state without a path lives in memory only. */
-  constructor(state: CardState, path?: string) {
+  constructor(state: CardState, path?: string, options: VirtualCardOptions = {}) {
     this.store = new CardStore(path, state);
-    this.applet = new PivApplet(this.store);
+    this.applet = new PivApplet(this.store, options.onFault);
   }
 
   /** Load a card file. The card comes back powered, PIV selected, nothing verified. */
-  static async open(cardFile: string): Promise<VirtualCard> {
+  static async open(cardFile: string, options: VirtualCardOptions = {}): Promise<VirtualCard> {
     const state = await loadCardFile(cardFile);
     await removeStaleTempFiles(cardFile);
-    return new VirtualCard(state, cardFile);
+    return new VirtualCard(state, cardFile, options);
   }
 
   get serial(): number {

@@ -59,7 +59,11 @@ const MAX_CHAIN = 4096;
 
 export class PivApplet {
   session: Session = newSession('piv');
-  constructor(private readonly store: CardStore) {}
+  constructor(
+    private readonly store: CardStore,
+    /** Told about internal faults (answered 6F00), e.g. to log them; never about secrets. */
+    private readonly onFault?: (error: unknown, ins: number | undefined) => void,
+  ) {}
 
   /** Power-on / reset: fresh volatile state, PIV default-selected (piv-interop.md "Discovery object"). */
   resetSession(): void {
@@ -75,6 +79,7 @@ export class PivApplet {
       // (CardStore.update swaps the state only after a successful write) and the
       // volatile security state is dropped, as a card would after a fault.
       clearSecurityState(this.session);
+      this.onFault?.(e, raw[1]);
       return swBytes(SW.UNKNOWN);
     }
   }

@@ -18,11 +18,13 @@ describe('firmware-sim internal faults', () => {
     const state = await loadCardFile(t.file);
     // A key whose stored form no longer parses (as if the NVM were damaged).
     state.keys['9a'] = { algorithm: 0x07, pinPolicy: 1, touchPolicy: 1, origin: 'imported', material: { kind: 'rsa', bits: 2048, pkcs8: new Uint8Array(40) } };
-    const card = new VirtualCard(state); // in memory only
+    const faults: Array<number | undefined> = [];
+    const card = new VirtualCard(state, undefined, { onFault: (_e, ins) => faults.push(ins) }); // in memory only
     await raw(card, verifyApdu('123456'));
     const input = Buffer.concat([Buffer.from('7C820106820081820100', 'hex'), Buffer.alloc(256, 1)]);
     const ga = Buffer.concat([Buffer.from([0x00, 0x87, 0x07, 0x9a, 0x00, 0x01, 0x0a]), input, Buffer.from([0x00, 0x00])]);
     assert.equal((await raw(card, ga)).swHex, '6F00');
+    assert.deepEqual(faults, [0x87], 'the fault was reported');
     assert.equal((await raw(card, '00200080')).swHex, '63C3', 'security state dropped after the fault');
     assert.equal((await send(card, '00A4040005A000000308')).swHex, '9000');
     assert.equal((await raw(card, verifyApdu('123456'))).swHex, '9000');
