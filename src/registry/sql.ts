@@ -14,6 +14,8 @@ export interface Sql {
    * handed in must be used for every statement of the transaction.
    */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /** Run a script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>;
 }
 
 export interface Database extends Sql {
