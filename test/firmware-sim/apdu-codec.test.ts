@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { parseCommandApdu, encodeCommandApdu } from '../../firmware-sim/apdu/command.js';
 import { SwError } from '../../firmware-sim/apdu/sw.js';
 import { decodeTlvs, tlv } from '../../firmware-sim/tlv/ber.js';
+import fc from 'fast-check';
 import { hex } from './helpers.js';
 
 function swOf(f: () => unknown): number {
@@ -54,5 +55,44 @@ describe('firmware-sim APDU codec', () => {
     for (const h of ['5C', '5C03', '5C035FC1', '7C8200', '5F', '5FC1', '7C84000000', '7C80']) {
       assert.equal(swOf(() => decodeTlvs(hex(h))), 0x6a80, h);
     }
+  });
+
+  it('property: encode → parse is the identity for every case, short and extended', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }),
+      fc.uint8Array({ maxLength: 600 }), fc.option(fc.integer({ min: 1, max: 65536 }), { nil: undefined }),
+      (cla, ins, p1, p2, data, ne) => {
+        const c = parseCommandApdu(encodeCommandApdu({ cla, ins, p1, p2, data, ne }));
+        assert.deepEqual([c.cla, c.ins, c.p1, c.p2, Buffer.from(c.data).toString('hex'), c.ne], [cla, ins, p1, p2, Buffer.from(data).toString('hex'), ne]);
+      },
+    ), { numRuns: 2000 });
+  });
+
+  it('property: arbitrary bytes either parse or fail with SwError 6700, nothing else', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
+      try {
+        parseCommandApdu(bytes);
+      } catch (e) {
+        assert.ok(e instanceof SwError && e.sw === 0x6700);
+      }
+    }), { numRuns: 5000 });
+  });
+
+  it('property: TLV encode → decode round-trips; arbitrary bytes fail only with 6A80', () => {
+    fc.assert(fc.property(
+      fc.array(fc.record({ tag: fc.constantFrom(0x53, 0x5c, 0x7c, 0x7e, 0x80, 0x81, 0x82, 0x5fc105, 0x7f49, 0x5f2f), value: fc.uint8Array({ maxLength: 700 }) }), { maxLength: 5 }),
+      (items) => {
+        const enc = Uint8Array.from(items.flatMap((i) => [...tlv(i.tag, i.value)]));
+        const dec = decodeTlvs(enc);
+        assert.deepEqual(dec.map((d) => [d.tag, Buffer.from(d.value).toString('hex')]), items.map((i) => [i.tag, Buffer.from(i.value).toString('hex')]));
+      },
+    ), { numRuns: 1000 });
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+      try {
+        decodeTlvs(bytes);
+      } catch (e) {
+        assert.ok(e instanceof SwError && e.sw === 0x6a80);
+      }
+    }), { numRuns: 5000 });
   });
 });
