@@ -35,6 +35,7 @@ export { readPassphrase, MIN_PASSPHRASE_LENGTH } from './keystore/passphrase.js'
 export { initCa } from './ca/init-ca.js';
 export type { InitCaOptions, InitCaResult } from './ca/init-ca.js';
 export { openCa } from './ca/open-ca.js';
+export { renewOcspResponder } from './ca/renew-ocsp-responder.js';
 export type { CertificateAuthority, CrlOptions, OcspOptions, OpenCaOptions, PublicJwk } from './ca/open-ca.js';
 export type { CaConfig } from './ca/config.js';
 export { defaultCaConfig } from './ca/config.js';

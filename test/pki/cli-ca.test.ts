@@ -61,6 +61,18 @@ describe('cli: cardauth ca', () => {
     assert.match(x.infoAccess ?? '', /https:\/\/id\.example\.lu\/pki\/ocsp/);
   });
 
+  it('ca renew-ocsp re-certifies the same responder key', async () => {
+    const file = join(dir, 'data', 'pki', 'ocsp.crt');
+    const before = new X509Certificate(readFileSync(file));
+    const r = io(env());
+    assert.equal(await main(['ca', 'renew-ocsp'], r), 0, r.err());
+    const after = new X509Certificate(readFileSync(file));
+    assert.notEqual(after.serialNumber, before.serialNumber);
+    assert.ok(after.publicKey.equals(before.publicKey));
+    const issuing = new X509Certificate(readFileSync(join(dir, 'data', 'pki', 'issuing.crt')));
+    assert.ok(after.checkIssued(issuing) && after.verify(issuing.publicKey));
+  });
+
   it('refuses bad input with codes: wrong passphrase, bad subject, missing options', async () => {
     const pub = join(dir, 'pub.pem');
     const subj = join(dir, 'subject.json');

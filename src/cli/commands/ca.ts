@@ -2,6 +2,7 @@
 //   ca init  [--dir <data-dir>] [--country CC] [--organization NAME] [--base-url URL] [--issuing-curve P-256|P-384]
 //   ca issue --public-key <pem file> --profile card-auth|card-sign --subject-json <file>
 //            [--not-after <ISO date>] [--dir <data-dir>]
+//   ca renew-ocsp [--dir <data-dir>]   re-certify the OCSP responder key (1-year certificate)
 // Data directory: --dir, else CARDAUTH_DATA_DIR, else <cwd>/.data. Keys: the
 // key store chosen by CARDAUTH_KEY_STORE (file with CARDAUTH_KEY_PASSPHRASE(_FILE),
 // or pkcs11 with CARDAUTH_PKCS11_*).
@@ -9,12 +10,13 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { initCa, isPkiError, openCa, openKeyStore, pemToDer, type CardSubject, type KeyStore, type ProfileName } from '../../../pki/index.js';
+import { initCa, isPkiError, openCa, openKeyStore, pemToDer, renewOcspResponder, type CardSubject, type KeyStore, type ProfileName } from '../../../pki/index.js';
 import { CliError, type CliIo } from '../io.js';
 
 const USAGE = `usage:
   cardauth ca init  [--dir <data-dir>] [--country CC] [--organization NAME] [--base-url URL] [--issuing-curve P-256|P-384]
   cardauth ca issue --public-key <pem-file> --profile card-auth|card-sign --subject-json <file> [--not-after <ISO-date>] [--dir <data-dir>]
+  cardauth ca renew-ocsp [--dir <data-dir>]
 `;
 
 function dataDir(dir: string | undefined, io: CliIo): string {
@@ -104,11 +106,20 @@ async function issue(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+async function renewOcsp(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { dir: { type: 'string' } }, strict: true });
+  const dir = dataDir(values.dir, io);
+  const pem = await withKeyStore(dir, io, (keyStore) => renewOcspResponder({ dataDir: dir, keyStore }));
+  io.stdout.write(`OCSP responder certificate renewed until ${new X509Certificate(pem).validTo}\n`);
+  return 0;
+}
+
 export async function run(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   try {
     if (sub === 'init') return await init(rest, io);
     if (sub === 'issue') return await issue(rest, io);
+    if (sub === 'renew-ocsp') return await renewOcsp(rest, io);
   } catch (err) {
     if (isPkiError(err)) throw new CliError(err.message, err.code, err.code === 'ca_already_initialised' ? 3 : 1);
     if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
