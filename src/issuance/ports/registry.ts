@@ -53,6 +53,8 @@ export interface IssuedCertificateRecord {
   readonly der: Uint8Array;
   readonly notBefore: Date;
   readonly notAfter: Date;
+  /** The verified attestation of the certified key (F9-signed, DER), kept as evidence. */
+  readonly attestationDer?: Uint8Array;
 }
 
 export interface CardRecord {

@@ -8,9 +8,14 @@
 // all exist together. Before committing, the card is read back once more:
 // the certificates we register are for keys the card holds now.
 import type { CertSerialHex } from '../types.js';
-import { WipeRequired, type IssuanceStep } from '../engine/context.js';
+import { WipeRequired, type IssuanceStep, type StepContext } from '../engine/context.js';
 import { fromB64 } from '../lib/b64.js';
 import { cardHoldsJobKeys } from './generate-keys.js';
+
+function attestationOf(keys: StepContext['data']['keys'], slot: number): { attestationDer?: Uint8Array } {
+  const a = keys?.find((k) => k.slot === slot)?.attestation;
+  return a === undefined ? {} : { attestationDer: fromB64(a) };
+}
 
 export const record: IssuanceStep = {
   name: 'record',
@@ -40,6 +45,7 @@ export const record: IssuanceStep = {
           der: fromB64(c.der),
           notBefore: new Date(c.notBefore),
           notAfter: new Date(c.notAfter),
+          ...attestationOf(ctx.data.keys, c.slot),
         })),
         certificateStatus: onHold ? 'hold' : 'good',
         actor: ctx.actor,
