@@ -4,8 +4,8 @@
 //   .3.7 card serial, a DER INTEGER
 //   .3.8 PIN policy then touch policy, 2 raw bytes
 //   .3.9 form factor, 1 raw byte (optional: older firmware has none)
-import * as asn1js from 'asn1js';
 import { PkiError } from '../errors.js';
+import { integerBytes, readOne } from '../lib/der-reader.js';
 import { oid } from '../lib/oids.js';
 import type { RawExtension } from '../verify/read-certificate-fields.js';
 
@@ -37,9 +37,14 @@ export function readYubicoExtensions(extensions: readonly RawExtension[]): Yubic
   if (!fw || fw.length !== 3) throw malformed('firmware version extension missing or not 3 bytes');
   if (!serialDer) throw malformed('card serial extension missing');
   if (!policy || policy.length !== 2) throw malformed('policy extension missing or not 2 bytes');
-  const parsed = asn1js.fromBER(serialDer);
-  if (parsed.offset !== serialDer.length || !(parsed.result instanceof asn1js.Integer)) throw malformed('card serial is not a DER INTEGER');
-  const big = parsed.result.toBigInt();
+  let serialBytes: Uint8Array;
+  try {
+    serialBytes = integerBytes(readOne(serialDer), 'card serial');
+  } catch (err) {
+    throw new PkiError('attestation_malformed', 'card serial is not a DER INTEGER', { cause: err });
+  }
+  if (((serialBytes[0] as number) & 0x80) !== 0 || serialBytes.length > 8) throw malformed('card serial out of range');
+  const big = BigInt(`0x${Buffer.from(serialBytes).toString('hex')}`);
   if (big < 0n || big > BigInt(Number.MAX_SAFE_INTEGER)) throw malformed('card serial out of range');
   const pin = pinPolicies[policy[0] as keyof typeof pinPolicies];
   const touch = touchPolicies[policy[1] as keyof typeof touchPolicies];

@@ -2,8 +2,8 @@
 // of its subject Name (reused byte-for-byte as the issuer name of everything
 // it signs), its key identifier and the hash inputs OCSP needs.
 import { X509Certificate } from 'node:crypto';
-import * as asn1js from 'asn1js';
 import { PkiError } from '../errors.js';
+import { children, expect, isContext, readOne, TAG } from '../lib/der-reader.js';
 import { derToPem, pemToDer } from '../lib/pem.js';
 import { keyIdentifier, subjectPublicKeyBits } from '../lib/spki.js';
 
@@ -20,15 +20,9 @@ export interface CaCertificate {
 }
 
 function subjectNameDer(der: Buffer): Buffer {
-  const parsed = asn1js.fromBER(der);
-  if (parsed.offset !== der.length) throw new Error('not one DER value');
-  const tbs = (parsed.result as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence;
-  const fields = tbs.valueBlock.value;
-  const first = fields[0];
-  const i = first && first.idBlock.tagClass === 3 && first.idBlock.tagNumber === 0 ? 1 : 0;
-  const subject = fields[i + 4];
-  if (!(subject instanceof asn1js.Sequence)) throw new Error('no subject');
-  return Buffer.from(subject.valueBeforeDecodeView);
+  const tbs = children(expect(children(readOne(der))[0], TAG.sequence, 'TBSCertificate'));
+  const i = isContext(tbs[0], 0) ? 1 : 0;
+  return Buffer.from(expect(tbs[i + 4], TAG.sequence, 'subject').der);
 }
 
 export function loadCaCertificate(pemOrDer: string | Uint8Array, what: string): CaCertificate {

@@ -2,8 +2,8 @@
 // key identifiers of RFC 5280 §4.2.1.2 (method 1: SHA-1 of the
 // subjectPublicKey BIT STRING contents).
 import { createHash, createPublicKey, KeyObject } from 'node:crypto';
-import * as asn1js from 'asn1js';
 import { PkiError } from '../errors.js';
+import { children, expect, readOne, TAG } from './der-reader.js';
 import type { CurveName, PublicKeyInput } from '../types.js';
 
 export function toPublicKeyObject(key: PublicKeyInput): KeyObject {
@@ -34,9 +34,9 @@ export function subjectPublicKeyBits(key: KeyObject): Buffer {
     const jwk = key.export({ format: 'jwk' });
     return Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x ?? '', 'base64url'), Buffer.from(jwk.y ?? '', 'base64url')]);
   }
-  const spki = asn1js.fromBER(spkiDer(key)).result as asn1js.Sequence;
-  const bits = spki.valueBlock.value[1] as asn1js.BitString;
-  return Buffer.from(bits.valueBlock.valueHexView);
+  // SubjectPublicKeyInfo ::= SEQUENCE { algorithm, subjectPublicKey BIT STRING } (unused-bits octet dropped)
+  const bits = expect(children(readOne(spkiDer(key)))[1], TAG.bitString, 'subjectPublicKey').value;
+  return Buffer.from(bits.subarray(1));
 }
 
 export function keyIdentifier(key: KeyObject): Buffer {
