@@ -22,7 +22,7 @@ export const issuanceCodes = defineCodes({
   issuance_pin_entry_failed: { status: 400, title: 'The PIN could not be set' },
   issuance_pin_mismatch: { status: 400, title: 'The two PIN entries differ' },
   issuance_wipe_failed: { status: 502, title: 'The card could not be wiped' },
-  issuance_test_crash: { status: 500, title: 'Test crash point reached' },
+  issuance_master_secret_unavailable: { status: 503, title: 'The management-key master secret is not available' },
   lifecycle_reason_invalid: { status: 400, title: 'This revocation reason is not allowed here' },
   lifecycle_approval_required: { status: 403, title: 'This action needs a second staff member’s approval' },
   lifecycle_wrong_puk: { status: 403, title: 'The PUK is wrong' },

@@ -259,3 +259,37 @@ describe('issuance: bad input and faults', function () {
     await rejects(engine.personalise({ channel, nationalId: await newCitizen(), ...station(), actor: supervisor }), 'issuance_forbidden');
   });
 });
+
+describe('issuance: resume when the card no longer matches the job', function () {
+  this.timeout(60_000);
+  it('a key replaced behind the job’s back: the card is wiped and personalised again', async () => {
+    const registry = new MemoryIssuanceRegistry();
+    const f = await makeFixture({ registry });
+    try {
+      await enrolCitizen(f.deps, { nationalId: 'DIVERGE01', surname: 'Klein', givenName: 'Tom', birthDate: '1970-01-01' }, officer);
+      const c = await blankCard(f);
+      const { channel } = await openCard(c.file);
+      registry.addStock(c.serial, await attestationCertOf(channel));
+      const engine = createIssuanceEngine({ ...f.deps, hooks: { stepPersisted: (s) => { if (s === 'issue-certificates') throw new Error('stop here'); } } });
+      await assert.rejects(engine.personalise({ channel, nationalId: 'DIVERGE01', actor: officer, pinPad: scriptedPinPad('240613'), pukDisplay: capturingPukDisplay() }), /stop here/);
+      // Someone with the card's management key generates a new 9A key.
+      const { managementKeyOf } = await import('./support/fixture.js');
+      const piv = new PivClient(channel);
+      await piv.select();
+      assert.ok((await piv.authenticateManagementKey(await managementKeyOf(f, c.serial), 'AES256')).ok);
+      assert.ok((await piv.generateKey(0x9a, 'ECCP256', { pinPolicy: 'always' })).ok);
+      const events: string[] = [];
+      const r = await createIssuanceEngine(f.deps).personalise({ channel, actor: officer, pinPad: scriptedPinPad('240613'), pukDisplay: capturingPukDisplay(), progress: (e) => events.push(e.kind) });
+      assert.equal(r.wipes, 1);
+      assert.ok(events.includes('wipe'));
+      const d = await describeCardFile(c.file);
+      assert.equal(d.lifecycle.resetCount, 1);
+      const cert = (await registry.certificatesOf(c.serial))[0]!;
+      const job = (await registry.getJob(r.jobId))!;
+      assert.equal(job.attempt, 2);
+      assert.equal(job.data.certificates?.[0]?.serialHex, cert.serialHex, 'the registered certificate is the one issued after the wipe');
+    } finally {
+      await f.cleanup();
+    }
+  });
+});

@@ -126,7 +126,7 @@ describe('issuance: kill at every step', function () {
       const piv = new PivClient(channel);
       await piv.select();
       assert.equal((await piv.verifyPin('250871')).ok, true);
-      assert.equal((await piv.authenticateManagementKey(managementKeyOf(f, card.serial), 'AES256')).ok, true);
+      assert.equal((await piv.authenticateManagementKey(await managementKeyOf(f, card.serial), 'AES256')).ok, true);
       await channel.close();
     });
   }

@@ -1,21 +1,27 @@
 // Per-card management key diversification (DESIGN.md flow 1 step 3).
 //
-// key = HKDF-SHA-256(IKM = master secret, salt = "cardauth/piv-mgm/v1",
-//                    info = key type ‖ card serial (4 bytes, big-endian), L)
-// (RFC 5869). Knowing one card's key tells nothing about another's or about
-// the master; the service can re-derive any card's key from its serial, so
-// the key itself is stored nowhere. NIST SP 800-108 / SP 800-56C accept HKDF
-// as a key-derivation function from a secret of full entropy.
+// key = first L bytes of HMAC-SHA-256(master, "cardauth/piv-mgm/v1" ‖ type ‖
+//       serial (4 bytes, big-endian) ‖ counter ‖ 0x01)
+// This is HKDF-Expand (RFC 5869 §2.3) for one block with PRK = the master
+// secret; the Extract step is skipped as §3.3 allows for a PRK that is
+// already a uniformly random key (the master is 32 CSPRNG bytes). Written as
+// a single HMAC so an HSM can hold the master as a non-extractable HMAC key
+// and compute it (NIST SP 800-108 §4.1 counter-mode KDF with one block).
+// Knowing one card's key tells nothing about another's or about the master;
+// the service re-derives a card's key from its serial, so it is stored nowhere.
 //
 // For 3DES (SP 800-67) each byte gets odd parity, and the three 8-byte keys
-// must differ (a repeated key degrades 3DES to single DES; cards refuse weak
-// keys); a counter in the info makes another draw in that improbable case.
-import { hkdfSync } from 'node:crypto';
+// must differ (a repeated key degrades 3DES to single DES); the counter makes
+// another draw in that improbable case.
+import { createHmac } from 'node:crypto';
 import type { CardSerial, ManagementKeyType } from '../types.js';
 import type { ManagementKeySource } from '../ports/management-key.js';
 
-const SALT = Buffer.from('cardauth/piv-mgm/v1', 'ascii');
+const LABEL = Buffer.from('cardauth/piv-mgm/v1', 'ascii');
 const LENGTH = { AES256: 32, TDES: 24 } as const satisfies Record<ManagementKeyType, number>;
+
+/** HMAC-SHA-256 under the master secret, wherever the master lives. */
+export type MasterHmac = (data: Uint8Array) => Promise<Uint8Array>;
 
 function oddParity(b: number): number {
   let ones = 0;
@@ -28,31 +34,37 @@ function sameBlock(k: Uint8Array, a: number, b: number): boolean {
   return true;
 }
 
-export function diversifyManagementKey(master: Uint8Array, serial: CardSerial, type: ManagementKeyType): Uint8Array {
-  if (master.length < 32) throw new Error('the management-key master secret must be at least 32 bytes');
-  for (let counter = 0; ; counter++) {
-    const info = Buffer.alloc(type.length + 5);
-    info.write(type, 0, 'ascii');
-    info.writeUInt32BE(serial, type.length);
-    info[type.length + 4] = counter;
-    const key = new Uint8Array(hkdfSync('sha256', master, SALT, info, LENGTH[type]));
+export function derivationInput(serial: CardSerial, type: ManagementKeyType, counter: number): Uint8Array {
+  const out = Buffer.alloc(LABEL.length + type.length + 4 + 2);
+  LABEL.copy(out, 0);
+  out.write(type, LABEL.length, 'ascii');
+  out.writeUInt32BE(serial, LABEL.length + type.length);
+  out[out.length - 2] = counter;
+  out[out.length - 1] = 0x01;
+  return out;
+}
+
+export async function deriveManagementKey(hmac: MasterHmac, serial: CardSerial, type: ManagementKeyType): Promise<Uint8Array> {
+  for (let counter = 0; counter < 256; counter++) {
+    const block = await hmac(derivationInput(serial, type, counter));
+    const key = Uint8Array.from(block.subarray(0, LENGTH[type]));
+    block.fill(0);
     if (type === 'AES256') return key;
     for (let i = 0; i < key.length; i++) key[i] = oddParity(key[i]!);
     if (!sameBlock(key, 0, 1) && !sameBlock(key, 1, 2) && !sameBlock(key, 0, 2)) return key;
     key.fill(0);
   }
+  throw new Error('no usable 3DES key in 256 draws');
 }
 
-/** A ManagementKeySource over a master secret held in memory (loaded from the key store). */
-export function masterSecretSource(loadMaster: () => Promise<Uint8Array>): ManagementKeySource {
-  return {
-    async derive(serial, type) {
-      const master = await loadMaster();
-      try {
-        return diversifyManagementKey(master, serial, type);
-      } finally {
-        master.fill(0);
-      }
-    },
-  };
+/** An HMAC over a master secret held in process memory (loaded from the encrypted master file). */
+export function memoryMasterHmac(master: Uint8Array): MasterHmac {
+  if (master.length < 32) throw new Error('the management-key master secret must be at least 32 bytes');
+  const key = Buffer.from(master);
+  return async (data) => new Uint8Array(createHmac('sha256', key).update(data).digest());
+}
+
+/** The engine's ManagementKeySource over a master HMAC. */
+export function managementKeySource(hmac: MasterHmac): ManagementKeySource {
+  return { derive: (serial, type) => deriveManagementKey(hmac, serial, type) };
 }

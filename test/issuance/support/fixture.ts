@@ -17,7 +17,7 @@ import { readCertificate } from '../../../src/card/piv/read-certificate.js';
 import { PivClient } from '../../../src/card/piv/index.js';
 import { pkiAttestationVerifier, pkiCertificateIssuer } from '../../../src/issuance/adapters/pki.js';
 import type { EngineDeps } from '../../../src/issuance/engine/context.js';
-import { diversifyManagementKey, masterSecretSource } from '../../../src/issuance/lib/diversify-management-key.js';
+import { deriveManagementKey, managementKeySource, memoryMasterHmac } from '../../../src/issuance/lib/diversify-management-key.js';
 import type { Actor, IssuanceRegistry } from '../../../src/issuance/ports/registry.js';
 import type { PinPad, PukDisplay } from '../../../src/issuance/ports/station.js';
 import { MemoryIssuanceRegistry } from '../../../src/issuance/store/memory-registry.js';
@@ -66,7 +66,7 @@ export async function makeFixture(opts: { registry?: IssuanceRegistry; dir?: str
     registry,
     issuer: pkiCertificateIssuer(ca),
     attestation: pkiAttestationVerifier(manufacturerRoots([rootPem])),
-    managementKeys: masterSecretSource(async () => Uint8Array.from(master)),
+    managementKeys: managementKeySource(memoryMasterHmac(master)),
     clock: systemClock,
     logger: silentLogger,
     country: COUNTRY,
@@ -145,8 +145,8 @@ export function describe(file: string): Promise<CardDescription> {
   return describeCard(file);
 }
 
-export function managementKeyOf(f: IssuanceFixture, serial: CardSerial, type: 'AES256' | 'TDES' = 'AES256'): Uint8Array {
-  return diversifyManagementKey(f.master, serial, type);
+export function managementKeyOf(f: IssuanceFixture, serial: CardSerial, type: 'AES256' | 'TDES' = 'AES256'): Promise<Uint8Array> {
+  return deriveManagementKey(memoryMasterHmac(f.master), serial, type);
 }
 
 /** Four-eyes approvals as the staff module grants them, for tests: approver ≠ requester, single use. */

@@ -1,0 +1,68 @@
+// The management-key master secret in the encrypted-file key store's
+// directory (DESIGN.md "Keys": "the management-key master secret live[s] in a
+// key store: encrypted files by default"). 32 CSPRNG bytes sealed with
+// AES-256-GCM under a key from scrypt(passphrase) (RFC 7914; N=2^15, r=8,
+// p=1), the same passphrase as the CA key files (CARDAUTH_KEY_PASSPHRASE).
+// The file is created once, exclusively ('wx'), mode 0600; a wrong passphrase
+// or a changed file fails the GCM tag and is refused, never silently replaced
+// (a new master would lock the service out of every issued card).
+import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { issuanceError } from '../codes.js';
+
+const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+const AAD = Buffer.from('cardauth management-key master v1');
+
+interface Sealed {
+  readonly v: 1;
+  readonly salt: string;
+  readonly iv: string;
+  readonly tag: string;
+  readonly ct: string;
+}
+
+function keyFrom(passphrase: string, salt: Buffer): Buffer {
+  return scryptSync(passphrase, salt, 32, SCRYPT);
+}
+
+/** Open the master secret at `path`, creating it on first use. The caller zeroes the result. */
+export function openMasterSecretFile(path: string, passphrase: string): Uint8Array {
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const master = randomBytes(32);
+    const salt = randomBytes(16);
+    const iv = randomBytes(12);
+    const key = keyFrom(passphrase, salt);
+    const c = createCipheriv('aes-256-gcm', key, iv).setAAD(AAD);
+    const ct = Buffer.concat([c.update(master), c.final()]);
+    key.fill(0);
+    const sealed: Sealed = { v: 1, salt: salt.toString('base64'), iv: iv.toString('base64'), tag: c.getAuthTag().toString('base64'), ct: ct.toString('base64') };
+    try {
+      writeFileSync(path, JSON.stringify(sealed), { mode: 0o600, flag: 'wx' });
+      return new Uint8Array(master);
+    } catch (e) {
+      master.fill(0);
+      // Another process created it first: use theirs.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  let sealed: Sealed;
+  try {
+    sealed = JSON.parse(readFileSync(path, 'utf8')) as Sealed;
+  } catch (cause) {
+    throw issuanceError('issuance_master_secret_unavailable', 'The management-key master secret file cannot be read', { cause });
+  }
+  const key = keyFrom(passphrase, Buffer.from(sealed.salt, 'base64'));
+  try {
+    const d = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64')).setAAD(AAD);
+    d.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+    const master = Buffer.concat([d.update(Buffer.from(sealed.ct, 'base64')), d.final()]);
+    if (master.length !== 32) throw new Error('bad length');
+    return new Uint8Array(master);
+  } catch (cause) {
+    throw issuanceError('issuance_master_secret_unavailable', 'The management-key master secret does not open with this passphrase', { cause });
+  } finally {
+    key.fill(0);
+  }
+}
