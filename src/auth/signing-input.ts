@@ -1,0 +1,52 @@
+// The 32 bytes a card signs for one challenge (DESIGN.md, flow 2):
+//
+//   input = SHA-256( "cardauth/v1" 0x00 || SHA-256(rpId) || SHA-256(nonce)
+//                    || SHA-256(terminalId) || SHA-256(transaction) )
+//   transaction = RFC 8785 canonical JSON of {amount, currency, payee, reference},
+//                 or the empty string when the challenge carries none
+//
+// The server rebuilds it from its own challenge record, never from what the
+// client sends; the terminal rebuilds it from what it shows the citizen, so
+// what the citizen sees is what the card signs. `nonce` is hashed as its raw
+// 32 bytes.
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json.js';
+
+export const SIGNING_INPUT_DOMAIN = 'cardauth/v1';
+
+export interface Transaction {
+  /** Decimal string in major units with the currency's minor digits, e.g. "25000.00". */
+  readonly amount: string;
+  /** ISO 4217 alphabetic code. */
+  readonly currency: string;
+  readonly payee: string;
+  readonly reference?: string;
+}
+
+export interface SigningInputParts {
+  readonly rpId: string;
+  readonly nonce: Uint8Array;
+  readonly terminalId: string;
+  readonly transaction: Transaction | null | undefined;
+}
+
+const sha256 = (data: string | Uint8Array): Buffer => createHash('sha256').update(data).digest();
+
+/** The canonical transaction text that is hashed ('' when there is none). */
+export function transactionText(tx: Transaction | null | undefined): string {
+  if (!tx) return '';
+  const t: Record<string, string> = { amount: tx.amount, currency: tx.currency, payee: tx.payee };
+  if (tx.reference !== undefined) t.reference = tx.reference;
+  return canonicalJson(t);
+}
+
+export function signingInput(p: SigningInputParts): Buffer {
+  return createHash('sha256')
+    .update(SIGNING_INPUT_DOMAIN)
+    .update(Buffer.from([0]))
+    .update(sha256(p.rpId))
+    .update(sha256(p.nonce))
+    .update(sha256(p.terminalId))
+    .update(sha256(transactionText(p.transaction)))
+    .digest();
+}
