@@ -60,8 +60,21 @@ function findSlot(library: string, label: string): number {
 export class Pkcs11KeyStore implements KeyStore {
   readonly kind = 'pkcs11' as const;
   private readonly cache = new Map<string, Signer>();
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly crypto: Crypto) {}
+
+  /**
+   * One operation at a time on the session: PKCS#11 allows one active
+   * operation per session (§5.2: C_SignInit while another runs answers
+   * CKR_OPERATION_ACTIVE), and concurrent OCSP requests would otherwise
+   * interleave.
+   */
+  private exclusive<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(f, f);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
 
   static open(options: Pkcs11Options): Pkcs11KeyStore {
     const slot = findSlot(options.library, options.tokenLabel);
@@ -77,7 +90,11 @@ export class Pkcs11KeyStore implements KeyStore {
     return new Pkcs11KeyStore(crypto);
   }
 
-  private async findKeys(name: string): Promise<{ privateKey: P11Key; publicKey: P11Key } | undefined> {
+  private findKeys(name: string): Promise<{ privateKey: P11Key; publicKey: P11Key } | undefined> {
+    return this.exclusive(() => this.findKeysNow(name));
+  }
+
+  private async findKeysNow(name: string): Promise<{ privateKey: P11Key; publicKey: P11Key } | undefined> {
     let privateKey: P11Key | undefined;
     let publicKey: P11Key | undefined;
     for (const index of await this.crypto.keyStorage.keys()) {
@@ -94,10 +111,11 @@ export class Pkcs11KeyStore implements KeyStore {
   private async signerFor(name: string, privateKey: P11Key, publicKey: P11Key): Promise<Signer> {
     const curve = (publicKey.algorithm as P11Alg).namedCurve;
     if (curve !== 'P-256' && curve !== 'P-384') throw new PkiError('ca_state_corrupt', `key '${name}' has an unsupported curve`);
-    const spki = Buffer.from(await this.crypto.subtle.exportKey('spki', publicKey));
+    const spki = Buffer.from(await this.exclusive(() => this.crypto.subtle.exportKey('spki', publicKey)));
     const pub: KeyObject = createPublicKey({ key: spki, format: 'der', type: 'spki' });
     const subtle = this.crypto.subtle;
     const hash = hashOf[curve];
+    const exclusive = <T>(f: () => Promise<T>): Promise<T> => this.exclusive(f);
     return {
       name,
       curve,
@@ -105,7 +123,7 @@ export class Pkcs11KeyStore implements KeyStore {
       async sign(data: Uint8Array, encoding: SignatureEncoding = 'der'): Promise<Buffer> {
         let raw: ArrayBuffer;
         try {
-          raw = await subtle.sign({ name: 'ECDSA', hash }, privateKey, data);
+          raw = await exclusive(() => subtle.sign({ name: 'ECDSA', hash }, privateKey, data));
         } catch (err) {
           throw new PkiError('key_store_unavailable', `the PKCS#11 token refused to sign with '${name}'`, { cause: err });
         }
@@ -124,7 +142,10 @@ export class Pkcs11KeyStore implements KeyStore {
     checkKeyName(name);
     if (await this.findKeys(name)) throw new PkiError('key_exists', `key '${name}' already exists on the token`);
     const alg = { name: 'ECDSA', namedCurve: curve, label: name, token: true, sensitive: true };
-    const pair = (await this.crypto.subtle.generateKey(alg, false, ['sign', 'verify'])) as unknown as { privateKey: P11Key; publicKey: P11Key };
+    const pair = (await this.exclusive(() => this.crypto.subtle.generateKey(alg, false, ['sign', 'verify']))) as unknown as {
+      privateKey: P11Key;
+      publicKey: P11Key;
+    };
     const signer = await this.signerFor(name, pair.privateKey, pair.publicKey);
     this.cache.set(name, signer);
     return signer;
@@ -143,10 +164,12 @@ export class Pkcs11KeyStore implements KeyStore {
 
   async remove(name: string): Promise<void> {
     checkKeyName(name);
-    for (const index of await this.crypto.keyStorage.keys()) {
-      const key = await this.crypto.keyStorage.getItem(index);
-      if ((key.algorithm as P11Alg).label === name) await this.crypto.keyStorage.removeItem(index);
-    }
+    await this.exclusive(async () => {
+      for (const index of await this.crypto.keyStorage.keys()) {
+        const key = await this.crypto.keyStorage.getItem(index);
+        if ((key.algorithm as P11Alg).label === name) await this.crypto.keyStorage.removeItem(index);
+      }
+    });
     this.cache.delete(name);
   }
 

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { Crypto } from 'node-webcrypto-p11';
 import { isPkiError, keyNames, Pkcs11KeyStore } from '../../pki/index.js';
 import { acceptanceSuite, publish, type Published } from '../pki/acceptance.js';
-import { makeTestCa, openssl, type TestCa } from '../pki/helpers.js';
+import { cardKey, inYears, makeTestCa, openssl, subject, type TestCa } from '../pki/helpers.js';
 import { createSoftHsmToken, initExtraToken, type SoftHsmToken } from '../support/softhsm.js';
 
 const exec = promisify(execFile);
@@ -77,6 +77,18 @@ describe('e2e pki: national CA with keys in SoftHSM2 (PKCS#11), checked by opens
   });
 
   acceptanceSuite(() => ({ t, p }));
+
+  it('signs concurrently (one PKCS#11 operation per session at a time)', async () => {
+    const signer = await ks.getSigner(keyNames.ocsp);
+    const data = Buffer.from('concurrent');
+    const sigs = await Promise.all([...Array(32)].map(() => signer.sign(data)));
+    const { verify } = await import('node:crypto');
+    assert.ok(sigs.every((sig) => verify('sha256', data, signer.publicKey, sig)));
+    const issued = await Promise.all(
+      [...Array(8)].map(() => t.ca.issueCardCertificate({ publicKey: cardKey(), profile: 'card-auth', subject, notAfter: inYears(1) })),
+    );
+    assert.equal(new Set(issued.map((c) => c.serialHex)).size, 8);
+  });
 
   it('cardauth ca init and ca issue with CARDAUTH_KEY_STORE=pkcs11; second init refused', async () => {
     const cliToken = initExtraToken('cardauth-cli');
