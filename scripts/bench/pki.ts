@@ -7,9 +7,11 @@ import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSoftHsmToken } from '../../test/support/softhsm.js';
 import {
   createCardCertificateVerifier,
   FileKeyStore,
+  Pkcs11KeyStore,
   initCa,
   openCa,
   type CertSerialHex,
@@ -29,6 +31,12 @@ async function rate(name: string, op: (i: number) => unknown): Promise<number> {
   const perSecond = n / ((performance.now() - start) / 1000);
   process.stderr.write(`${name}: ${Math.round(perSecond)}/s\n`);
   return perSecond;
+}
+
+/** Only successful OCSP answers count: an error response would be measured as "fast". */
+async function answered(p: Promise<{ responseStatus: string }>): Promise<void> {
+  const a = await p;
+  if (a.responseStatus !== 'successful') throw new Error(`OCSP answered ${a.responseStatus}`);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'cardauth-bench-pki-'));
@@ -69,6 +77,7 @@ try {
   const cachedVerifier = createCardCertificateVerifier({ issuing: ca.issuing, root: ca.root, status: lookup });
   const uncached = await rate('verify uncached', (i) => uncachedVerifier.verify(certs[i % certs.length]!.der));
   const cached = await rate('verify cached', () => cachedVerifier.verify(certs[0]!.der));
+  // (verify() throws unless the certificate is good, so these rates count successes only)
 
   // OCSP: a nonce makes every response fresh (signed now); without one it is served from the cache
   const cardFile = join(dir, 'card.pem');
@@ -79,8 +88,31 @@ try {
   const withNonce = readFileSync(join(dir, 'nonce.req'));
   const plain = readFileSync(join(dir, 'plain.req'));
   const responder = ca.createOcspResponder({ status: lookup });
-  const ocspFresh = await rate('OCSP fresh', () => responder.respond(withNonce));
-  const ocspCached = await rate('OCSP cached', () => responder.respond(plain));
+  const ocspFresh = await rate('OCSP fresh', () => answered(responder.respond(withNonce)));
+  const ocspCached = await rate('OCSP cached', () => answered(responder.respond(plain)));
+
+  // The same issuance and fresh OCSP with the CA keys in SoftHSM2 (PKCS#11)
+  const token = createSoftHsmToken('cardauth-bench');
+  const hsm = Pkcs11KeyStore.open({ library: token.library, tokenLabel: token.label, pin: token.pin });
+  const hsmDir = join(dir, 'hsm');
+  await initCa({
+    dataDir: hsmDir,
+    keyStore: hsm,
+    config: { country: 'LU', organization: 'Bench', baseUrl: 'http://127.0.0.1:8080', issuingCurve: 'P-256', maxCardValidityDays: 1826 },
+  });
+  const hsmCa = await openCa({ dataDir: hsmDir, keyStore: hsm });
+  const hsmIssue = await rate('certificates issued (SoftHSM2)', (i) =>
+    hsmCa.issueCardCertificate({ publicKey: cardKeys[i % cardKeys.length]!, profile: 'card-auth', subject, notAfter }),
+  );
+  const hsmCard = await hsmCa.issueCardCertificate({ publicKey: cardKeys[0]!, profile: 'card-auth', subject, notAfter });
+  statuses.set(hsmCard.serialHex, { status: 'good' });
+  writeFileSync(join(dir, 'hsm-card.pem'), hsmCard.pem);
+  execFileSync('openssl', ['ocsp', '-issuer', join(hsmDir, 'pki', 'issuing.crt'), '-cert', join(dir, 'hsm-card.pem'), '-reqout', join(dir, 'hsm.req')]);
+  const hsmRequest = readFileSync(join(dir, 'hsm.req'));
+  const hsmResponder = hsmCa.createOcspResponder({ status: lookup });
+  const hsmOcsp = await rate('OCSP fresh (SoftHSM2)', () => answered(hsmResponder.respond(hsmRequest)));
+  await hsm.close();
+  token.cleanup();
 
   const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
   const rows: [string, number, string][] = [
@@ -89,6 +121,8 @@ try {
     ['card certificates issued (profile pipeline, DER encoding, file key, self-check)', issue, `${(issue / rawSign).toFixed(2)} of sign`],
     ['OCSP responses, fresh (nonce: parsed, looked up, signed)', ocspFresh, `${(ocspFresh / rawSign).toFixed(2)} of sign`],
     ['OCSP responses, cached (no nonce, until nextUpdate)', ocspCached, `${(ocspCached / rawSign).toFixed(2)} of sign`],
+    ['card certificates issued, CA key in SoftHSM2 (PKCS#11)', hsmIssue, `${(hsmIssue / rawSign).toFixed(2)} of sign`],
+    ['OCSP responses, fresh, responder key in SoftHSM2', hsmOcsp, `${(hsmOcsp / rawSign).toFixed(2)} of sign`],
     ['card certificate verification, uncached (parse + chain + checks)', uncached, `${(uncached / rawVerify).toFixed(2)} of verify`],
     ['card certificate verification, cached (hash + LRU + validity + status)', cached, `${(cached / rawVerify).toFixed(2)} of verify`],
   ];
