@@ -69,4 +69,10 @@ export type {
 export { manufacturerRoots, verifyAttestation, MAX_ATTESTATION_CERT_BYTES } from './attestation/verify-attestation.js';
 export type { AttestationInput, ManufacturerRoots, VerifiedAttestation } from './attestation/verify-attestation.js';
 export type { PinPolicy, TouchPolicy } from './attestation/read-yubico-extensions.js';
-export { YUBICO_PIV_ROOT_CA_SERIAL_263751_PEM, YUBICO_PIV_ROOT_CA_SERIAL_263751_SHA256 } from './attestation/yubico-roots.js';
+export {
+  YUBICO_ATTESTATION_ROOT_1_PEM,
+  YUBICO_ATTESTATION_ROOT_1_SHA256,
+  YUBICO_PIV_ATTESTATION_ROOTS_PEM,
+  YUBICO_PIV_ROOT_CA_SERIAL_263751_PEM,
+  YUBICO_PIV_ROOT_CA_SERIAL_263751_SHA256,
+} from './attestation/yubico-roots.js';

@@ -4,11 +4,12 @@
 // fingerprint 63:EC:E9:14:E5:4D:D8:79:15:F3:40:33:C8:5A:F4:C0:69:6B:A1:51:
 // 2F:8A:DD:66:CE:D7:38:33:12:07:B5:46 (checked in test/pki/attestation).
 // It certifies the F9 certificates of YubiKeys with firmware before 5.7.4.
-// Keys with 5.7.4 and later chain through "Yubico PIV Attestation B 1" and
-// "Yubico Attestation Intermediate B 1" to "Yubico Attestation Root 1"; that
-// root is not bundled here (its PEM could not be obtained offline): add it
-// to the configured roots and pass the two intermediates to
-// verifyAttestation(..., intermediates).
+// Keys with firmware 5.7.4 and later chain F9 ← "Yubico PIV Attestation
+// {A,B,B2} 1" ← "Yubico Attestation Intermediate {A,B} 1" ← "Yubico
+// Attestation Root 1" (developers.yubico.com/PKI/yubico-ca-1.pem, bundled
+// below, SHA-256 62:76:0C:6A:...:D5:A8 as published). The two intermediate
+// tiers are not on the device; pass them (yubico-intermediate.pem) to
+// verifyAttestation as unverifiedIntermediates.
 export const YUBICO_PIV_ROOT_CA_SERIAL_263751_PEM = `-----BEGIN CERTIFICATE-----
 MIIDFzCCAf+gAwIBAgIDBAZHMA0GCSqGSIb3DQEBCwUAMCsxKTAnBgNVBAMMIFl1
 YmljbyBQSVYgUm9vdCBDQSBTZXJpYWwgMjYzNzUxMCAXDTE2MDMxNDAwMDAwMFoY
@@ -32,3 +33,34 @@ SREzU8onbBsjMg9QDiSf5oJLKvd/Ren+zGY7
 
 export const YUBICO_PIV_ROOT_CA_SERIAL_263751_SHA256 =
   '63ECE914E54DD87915F34033C85AF4C0696BA1512F8ADD66CED738331207B546';
+
+export const YUBICO_ATTESTATION_ROOT_1_PEM = `-----BEGIN CERTIFICATE-----
+MIIDPjCCAiagAwIBAgIUXzeiEDJEOTt14F5n0o6Zf/bBwiUwDQYJKoZIhvcNAQEN
+BQAwJDEiMCAGA1UEAwwZWXViaWNvIEF0dGVzdGF0aW9uIFJvb3QgMTAgFw0yNDEy
+MDEwMDAwMDBaGA85OTk5MTIzMTIzNTk1OVowJDEiMCAGA1UEAwwZWXViaWNvIEF0
+dGVzdGF0aW9uIFJvb3QgMTCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEB
+AMZ6/TxM8rIT+EaoPvG81ontMOo/2mQ2RBwJHS0QZcxVaNXvl12LUhBZ5LmiBScI
+Zd1Rnx1od585h+/dhK7hEm7JAALkKKts1fO53KGNLZujz5h3wGncr4hyKF0G74b/
+U3K9hE5mGND6zqYchCRAHfrYMYRDF4YL0X4D5nGdxvppAy6nkEmtWmMnwO3i0TAu
+csrbE485HvGM4r0VpgVdJpvgQjiTJCTIq+D35hwtT8QDIv+nGvpcyi5wcIfCkzyC
+imJukhYy6KoqNMKQEdpNiSOvWyDMTMt1bwCvEzpw91u+msUt4rj0efnO9s0ZOwdw
+MRDnH4xgUl5ZLwrrPkfC1/0CAwEAAaNmMGQwHQYDVR0OBBYEFNLu71oijTptXCOX
+PfKF1SbxJXuSMB8GA1UdIwQYMBaAFNLu71oijTptXCOXPfKF1SbxJXuSMBIGA1Ud
+EwEB/wQIMAYBAf8CAQMwDgYDVR0PAQH/BAQDAgGGMA0GCSqGSIb3DQEBDQUAA4IB
+AQC3IW/sgB9pZ8apJNjxuGoX+FkILks0wMNrdXL/coUvsrhzsvl6mePMrbGJByJ1
+XnquB5sgcRENFxdQFma3mio8Upf1owM1ZreXrJ0mADG2BplqbJnxiyYa+R11reIF
+TWeIhMNcZKsDZrFAyPuFjCWSQvJmNWe9mFRYFgNhXJKkXIb5H1XgEDlwiedYRM7V
+olBNlld6pRFKlX8ust6OTMOeADl2xNF0m1LThSdeuXvDyC1g9+ILfz3S6OIYgc3i
+roRcFD354g7rKfu67qFAw9gC4yi0xBTPrY95rh4/HqaUYCA/L8ldRk6H7Xk35D+W
+Vpmq2Sh/xT5HiFuhf4wJb0bK
+-----END CERTIFICATE-----
+`;
+
+export const YUBICO_ATTESTATION_ROOT_1_SHA256 =
+  '62760C6A6EF91679F454C8902B80FD009825B3F25DA90F1FBACE2EC6586CD5A8';
+
+/** Yubico's PIV attestation roots, oldest first: configure them beside the simulated factory's root. */
+export const YUBICO_PIV_ATTESTATION_ROOTS_PEM: readonly string[] = [
+  YUBICO_PIV_ROOT_CA_SERIAL_263751_PEM,
+  YUBICO_ATTESTATION_ROOT_1_PEM,
+];

@@ -6,7 +6,7 @@
 // code. A real YubiKey attestation (fixtures/yubikey-5.2.6) verifies
 // against Yubico's published root bundled in pki/.
 import assert from 'node:assert/strict';
-import { createCipheriv, createDecipheriv, createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,9 @@ import {
   manufacturerRoots,
   pemToDer,
   verifyAttestation,
+  YUBICO_ATTESTATION_ROOT_1_PEM,
+  YUBICO_ATTESTATION_ROOT_1_SHA256,
+  YUBICO_PIV_ATTESTATION_ROOTS_PEM,
   YUBICO_PIV_ROOT_CA_SERIAL_263751_PEM,
   YUBICO_PIV_ROOT_CA_SERIAL_263751_SHA256,
   type AttestationInput,
@@ -121,7 +124,7 @@ describe('pki/attestation YubiKey-format attestation', () => {
   const input = (over: Partial<AttestationInput> = {}): AttestationInput => ({
     unverifiedAttestation: att9a,
     unverifiedF9Certificate: f9,
-    roots: manufacturerRoots([YUBICO_PIV_ROOT_CA_SERIAL_263751_PEM, rootPem]),
+    roots: manufacturerRoots([...YUBICO_PIV_ATTESTATION_ROOTS_PEM, rootPem]),
     expected: { publicKey: key9a, serial: SERIAL, pinPolicy: 'always', touchPolicy: 'never' },
     ...over,
   });
@@ -173,9 +176,16 @@ describe('pki/attestation YubiKey-format attestation', () => {
     assert.throws(() => readYubicoExtensions([ok[0]!, { ...ok[1]!, value: Uint8Array.of(4, 1, 7) }, ok[2]!]), (e) => isPkiError(e, 'attestation_malformed'));
   });
 
-  it('bundles Yubico\'s PIV attestation root with its published fingerprint', () => {
-    const der = pemToDer(YUBICO_PIV_ROOT_CA_SERIAL_263751_PEM, 'CERTIFICATE');
-    assert.equal(createHash('sha256').update(der).digest('hex').toUpperCase(), YUBICO_PIV_ROOT_CA_SERIAL_263751_SHA256);
+  it('bundles Yubico\'s PIV attestation roots with their published fingerprints', () => {
+    for (const [pem, fingerprint, cn] of [
+      [YUBICO_PIV_ROOT_CA_SERIAL_263751_PEM, YUBICO_PIV_ROOT_CA_SERIAL_263751_SHA256, 'Yubico PIV Root CA Serial 263751'],
+      [YUBICO_ATTESTATION_ROOT_1_PEM, YUBICO_ATTESTATION_ROOT_1_SHA256, 'Yubico Attestation Root 1'],
+    ] as const) {
+      const der = pemToDer(pem, 'CERTIFICATE');
+      assert.equal(createHash('sha256').update(der).digest('hex').toUpperCase(), fingerprint);
+      assert.equal(new X509Certificate(der).subject, `CN=${cn}`);
+    }
+    assert.equal(manufacturerRoots(YUBICO_PIV_ATTESTATION_ROOTS_PEM).certificates.length, 2);
   });
 
   it('verifies a real YubiKey (firmware 5.2.6) attestation against Yubico\'s root (RSA chain)', () => {
