@@ -1,8 +1,12 @@
 // A throwaway SoftHSM2 token for tests: a private token directory named by
 // SOFTHSM2_CONF (SoftHSM2 reads it when the library is initialised, so it is
 // set before anything loads libsofthsm2), one token initialised with
-// `softhsm2-util --init-token --free`. One token per test process: PKCS#11
-// libraries are initialised once per process.
+// `softhsm2-util --init-token --free`. One token per test process: a PKCS#11
+// library is initialised once per process and keeps reading the token
+// directory it started with, so every caller in a process gets the same token
+// (the label of the first call) and the directory is removed when the process
+// exits, not before. Use distinct key names, or initExtraToken() for child
+// processes.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +20,7 @@ export interface SoftHsmToken {
   readonly label: string;
   readonly pin: string;
   readonly dir: string;
-  /** Removes the token directory (call after the PKCS#11 session is closed). */
+  /** Schedules removal of the token directory at process exit (see above). */
   cleanup(): void;
 }
 
@@ -57,10 +61,10 @@ export function createSoftHsmToken(label = 'cardauth-test'): SoftHsmToken {
     pin,
     dir,
     cleanup() {
-      rmSync(dir, { recursive: true, force: true });
-      current = undefined;
+      // libsofthsm2 stays initialised on this directory for the life of the process.
     },
   };
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   current = token;
   currentConf = conf;
   return token;
