@@ -38,7 +38,6 @@ describe('CLI: enrol, issue, card', function () {
     approvals,
     actor,
     connect: (name) => readers.connect(name),
-    readers: async () => (await readers.list()).map((r) => r.name),
     close: async () => {},
   });
 

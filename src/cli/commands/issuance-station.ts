@@ -1,18 +1,50 @@
 // What the issuance commands (enrol, issue, card) work with: the registry,
 // the engine's dependencies, the signed-in staff member, and the station's
-// readers. The real composition (openIssuanceStation) builds it from the
-// environment; tests hand in their own.
+// PC/SC readers. openIssuanceStation builds it from the environment (the
+// station's composition); tests hand in their own.
 //
-// Staff credentials: CARDAUTH_STAFF_TOKEN holds a staff session token (from
-// `cardauth staff login` or POST /v1/staff/login); it is resolved to the staff
-// member and role by the staff module. Never a password on the command line.
+// Environment (in addition to the service's: CARDAUTH_DATA_DIR, DATABASE_URL,
+// REDIS_URL, CARDAUTH_KEY_STORE / CARDAUTH_KEY_PASSPHRASE(_FILE)):
+//   Staff, one of:
+//   - CARDAUTH_STAFF_TOKEN: a session token from POST /v1/staff/login. Sessions
+//     live in the ephemeral store, so this needs REDIS_URL (the service's
+//     in-process store cannot be read from another process).
+//   - CARDAUTH_STAFF_USER with CARDAUTH_STAFF_PASSWORD_FILE: the command signs
+//     in itself (argon2id, rate-limited like any login). Never a password in
+//     an argument or a variable.
+//   CARDAUTH_MANUFACTURER_ROOTS: PEM files (separated by ':') of the card
+//     manufacturers' attestation roots; Yubico's PIV root is always trusted.
+// The management-key master secret: <data-dir>/keys/mgm-master.json, sealed
+// with the key-store passphrase (created at first use).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  YUBICO_PIV_ROOT_CA_SERIAL_263751_PEM,
+  manufacturerRoots,
+  openCa,
+  openKeyStore,
+  readPassphrase,
+} from '../../../pki/index.js';
 import type { CardChannel } from '../../card/channel.js';
+import { PcscReaders } from '../../card/pcsc/readers.js';
+import { loadConfig } from '../../config.js';
+import { openMasterSecretFile } from '../../issuance/adapters/master-secret-file.js';
+import { pkiAttestationVerifier, pkiCertificateIssuer } from '../../issuance/adapters/pki.js';
 import type { EngineDeps } from '../../issuance/engine/context.js';
+import { managementKeySource, memoryMasterHmac } from '../../issuance/lib/diversify-management-key.js';
 import type { ApprovalGate } from '../../issuance/ports/approvals.js';
 import type { Actor, IssuanceRegistry } from '../../issuance/ports/registry.js';
 import type { PinPad } from '../../issuance/ports/station.js';
 import { stationPinPad } from '../../issuance/pin-pad/tty-pin-pad.js';
 import { streamPinPad } from '../../issuance/pin-pad/stream-pin-pad.js';
+import { sqlIssuanceRegistry } from '../../issuance/store/sql-registry.js';
+import { openDatabase } from '../../registry/open-database.js';
+import { authenticateSession, login, staffApprovalGate, staffDeps } from '../../staff/index.js';
+import type { EphemeralStore } from '../../store/ephemeral.js';
+import { MemoryStore } from '../../store/memory.js';
+import { openRedisStore } from '../../store/redis.js';
+import { systemClock } from '../../util/clock.js';
+import { createLogger } from '../../util/log.js';
 import { CliError, type CliIo } from '../io.js';
 
 export interface IssuanceStation {
@@ -22,8 +54,6 @@ export interface IssuanceStation {
   readonly actor: Actor;
   /** Connect to the card in the named reader of this station. */
   connect(readerName: string): Promise<CardChannel>;
-  /** Names of the station's readers (for error messages). */
-  readers(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -33,19 +63,78 @@ export function pinPadFor(io: CliIo): PinPad {
   return stationPinPad(io.stdin as never, io.stderr, streamPinPad);
 }
 
-/** The production composition: set by the composition root (src/compose) at start-up. */
-let productionOpen: OpenStation | undefined;
-
-export function setIssuanceStationFactory(open: OpenStation): void {
-  productionOpen = open;
+function readSecretFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch {
+    throw new CliError(`cannot read ${what}`, 'file_unreadable', 2);
+  }
 }
 
 export const openIssuanceStation: OpenStation = async (io) => {
-  if (productionOpen === undefined) {
-    throw new CliError('the issuance station is not wired in this build (composition root missing)', 'station_unavailable', 70);
+  const env = io.env;
+  const token = env['CARDAUTH_STAFF_TOKEN'];
+  const user = env['CARDAUTH_STAFF_USER'];
+  if (!token && !user) {
+    throw new CliError('sign in first: set CARDAUTH_STAFF_TOKEN (with REDIS_URL), or CARDAUTH_STAFF_USER and CARDAUTH_STAFF_PASSWORD_FILE', 'staff_credentials_missing', 2);
   }
-  if (!io.env['CARDAUTH_STAFF_TOKEN']) {
-    throw new CliError('sign in first: set CARDAUTH_STAFF_TOKEN to a staff session token (cardauth staff login)', 'staff_token_missing', 2);
+  if (token && !env['REDIS_URL']) {
+    throw new CliError('CARDAUTH_STAFF_TOKEN needs REDIS_URL (sessions are kept in Redis when shared between processes)', 'staff_credentials_missing', 2);
   }
-  return productionOpen(io);
+  const closers: Array<() => Promise<void>> = [];
+  const close = async (): Promise<void> => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const config = loadConfig(env);
+    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    closers.push(() => db.close());
+    const store: EphemeralStore = config.redisUrl ? await openRedisStore({ url: config.redisUrl }) : new MemoryStore();
+    closers.push(() => store.close());
+    const staff = staffDeps({ sql: db, store, clock: systemClock });
+    let actor: Actor;
+    if (token) {
+      actor = await authenticateSession(staff, token);
+    } else {
+      const file = env['CARDAUTH_STAFF_PASSWORD_FILE'];
+      if (!file) throw new CliError('CARDAUTH_STAFF_USER needs CARDAUTH_STAFF_PASSWORD_FILE', 'staff_credentials_missing', 2);
+      actor = (await login(staff, { username: user!, password: readSecretFile(file, 'CARDAUTH_STAFF_PASSWORD_FILE'), address: 'cli' })).principal;
+    }
+    const keyStore = openKeyStore(config.dataDir, env);
+    closers.push(() => keyStore.close());
+    const ca = await openCa({ dataDir: config.dataDir, keyStore });
+    const master = openMasterSecretFile(join(config.dataDir, 'keys', 'mgm-master.json'), readPassphrase(env));
+    const hmac = memoryMasterHmac(master);
+    master.fill(0);
+    const rootPems = [YUBICO_PIV_ROOT_CA_SERIAL_263751_PEM, ...(env['CARDAUTH_MANUFACTURER_ROOTS'] ?? '').split(':').filter(Boolean).map((p) => readSecretFile(p, `manufacturer root ${p}`))];
+    const registry = sqlIssuanceRegistry(db);
+    let readers: PcscReaders | undefined;
+    closers.push(async () => readers?.close());
+    return {
+      registry,
+      actor,
+      approvals: staffApprovalGate(staff),
+      engineDeps: {
+        registry,
+        issuer: pkiCertificateIssuer(ca),
+        attestation: pkiAttestationVerifier(manufacturerRoots(rootPems)),
+        managementKeys: managementKeySource(hmac),
+        clock: systemClock,
+        logger: createLogger({ level: config.logLevel }),
+        country: ca.config.country,
+      },
+      async connect(readerName) {
+        readers ??= await PcscReaders.open();
+        return readers.connect(readerName);
+      },
+      close,
+    };
+  } catch (e) {
+    await close();
+    if (e instanceof CliError) throw e;
+    // Staff, registry and CA failures carry a stable code and a public message.
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && e instanceof Error) throw new CliError(e.message, code, 1);
+    throw e;
+  }
 };
