@@ -140,7 +140,10 @@ export function createCardCertificateVerifier(options: CardCertificateVerifierOp
   const rootTo = new Date(root.x509.validTo).getTime();
   const purpose = options.requiredPurpose ?? oid.kpClientAuth;
   const policy = options.requiredPolicy ?? POLICY_KEY_ON_CARD_PIN_ALWAYS;
-  const cache = new Lru<string, Checked>(options.cacheEntries ?? 10_000);
+  // Refusals are remembered apart from accepted certificates, so a stream of
+  // junk (free for an attacker) cannot evict the cards that do verify.
+  const accepted = new Lru<string, Checked>(options.cacheEntries ?? 10_000);
+  const refused = new Lru<string, Checked>(Math.max(1, Math.floor((options.cacheEntries ?? 10_000) / 10)));
   const clock = options.clock ?? { now: () => new Date() };
 
   return {
@@ -149,7 +152,7 @@ export function createCardCertificateVerifier(options: CardCertificateVerifierOp
       if (unverifiedDer.length === 0) throw new PkiError('cert_malformed', 'empty certificate');
       const der = Buffer.from(unverifiedDer.buffer, unverifiedDer.byteOffset, unverifiedDer.byteLength);
       const sha256 = createHash('sha256').update(der).digest('hex');
-      let checked = cache.get(sha256);
+      let checked = accepted.get(sha256) ?? refused.get(sha256);
       if (!checked) {
         try {
           checked = checkStatic(der, sha256, issuing.x509, purpose, policy);
@@ -157,7 +160,7 @@ export function createCardCertificateVerifier(options: CardCertificateVerifierOp
           // Anything the checks did not foresee is a refusal, never a crash.
           checked = { fail: 'cert_malformed', message: err instanceof Error ? err.message : 'the certificate cannot be checked' };
         }
-        cache.set(sha256, checked);
+        ('ok' in checked ? accepted : refused).set(sha256, checked);
       }
       if ('fail' in checked) throw new PkiError(checked.fail, checked.message);
       const cert = checked.ok;

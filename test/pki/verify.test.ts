@@ -101,6 +101,14 @@ describe('pki/verify card certificate verifier', () => {
     assert.equal(calls, 2);
   });
 
+  it('keeps accepted certificates cached while junk streams in', async () => {
+    const small = createCardCertificateVerifier({ issuing: t.ca.issuing, root: t.ca.root, status: status.lookup, cacheEntries: 10 });
+    const first = await small.verify(good.der);
+    for (let i = 0; i < 50; i++) await assert.rejects(small.verify(Buffer.from([0x30, 0x03, 0x02, 0x01, i])));
+    const again = await small.verify(good.der);
+    assert.equal(again.publicKey, first.publicKey, 'still the cached entry');
+  });
+
   it('follows status changes: hold, release, revoke (permanent)', async () => {
     const c = await t.ca.issueCardCertificate({ publicKey: cardKey(), profile: 'card-auth', subject, notAfter: inYears(2) });
     status.set(c.serialHex, { status: 'hold', since: new Date() });
