@@ -142,7 +142,7 @@ export function acceptanceSuite(get: () => { t: TestCa; p: Published }): void {
     }
   });
 
-  it('openssl verify -crl_check with the published CRL: good passes, revoked fails; CRL number grows', async () => {
+  it('openssl verify -crl_check with the published CRL: good passes, revoked fails, hold fails until released; CRL number grows', async () => {
     const f = files();
     const good = await newCard('crl-good');
     const bad = await newCard('crl-bad');
@@ -162,6 +162,16 @@ export function acceptanceSuite(get: () => { t: TestCa; p: Published }): void {
     // Without a status change the CRL is served from cache (same number)
     const third = await crlNumberAndPem('3');
     assert.equal(third.number, second.number);
+    // Suspension (certificateHold) is listed, and disappears when released
+    change(get().p, good.serialHex, { status: 'hold', since: new Date() });
+    const held = await crlNumberAndPem('4');
+    assert.match(held.text, new RegExp(`Serial Number: ${good.serialHex.toUpperCase()}[\\s\\S]*?Certificate Hold`));
+    assert.notEqual((await check(held.pem, good.file)).code, 0);
+    change(get().p, good.serialHex, { status: 'good' });
+    const released = await crlNumberAndPem('5');
+    assert.ok(released.number > held.number);
+    assert.equal((await check(released.pem, good.file)).code, 0);
+    assert.notEqual((await check(released.pem, bad.file)).code, 0, 'revocation is permanent');
   });
 
   it('openssl ocsp -url: good → revoked; good → hold → released → good; responses verify', async () => {
