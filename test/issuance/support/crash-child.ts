@@ -7,7 +7,8 @@
 // src/: production wiring has no crash points (EngineDeps.hooks is empty).
 import { createIssuanceEngine } from '../../../src/issuance/engine/run-job.js';
 import { capturingPukDisplay, makeFixture, officer, openCard, scriptedPinPad } from './fixture.js';
-import { openFileRegistry } from './file-registry.js';
+import { openDatabase } from '../../../src/registry/open-database.js';
+import { sqlIssuanceRegistry } from '../../../src/issuance/store/sql-registry.js';
 
 const env = (name: string): string => {
   const v = process.env[name];
@@ -16,7 +17,9 @@ const env = (name: string): string => {
 };
 
 const crashAt = env('CARDAUTH_TEST_CRASH_AFTER');
-const registry = openFileRegistry(env('CRASH_REGISTRY_FILE'));
+// The registry is a real PostgreSQL server: a killed client's open transaction is rolled back by the server.
+const db = await openDatabase({ url: env('CRASH_DATABASE_URL'), dataDir: env('CRASH_FIXTURE_DIR') });
+const registry = sqlIssuanceRegistry(db);
 const f = await makeFixture({ registry, dir: env('CRASH_FIXTURE_DIR') });
 const die = (): void => {
   process.kill(process.pid, 'SIGKILL');
