@@ -9,6 +9,9 @@ const commands = {
   enrol: () => import('./commands/enrol.js'),
   issue: () => import('./commands/issue.js'),
   card: () => import('./commands/card.js'),
+  db: () => import('./commands/db.js'),
+  staff: () => import('./commands/staff.js'),
+  audit: () => import('./commands/audit.js'),
 } as const satisfies Record<string, Loader>;
 
 function usage(): string {

@@ -8,6 +8,7 @@ export { registryCodes, registryError, isRegistryError, type RegistryErrorCode }
 export { appendAudit, type AuditEntry, type AuditEntryInput } from './audit/append.js';
 export { canonicalJson, entryHash, GENESIS_HASH, type AuditData, type AuditValue } from './audit/canonical.js';
 export { verifyAuditChain, type AuditVerification, type AuditProblem } from './audit/verify.js';
+export { SqlEphemeralStore } from './ephemeral-sql.js';
 export { readAuditLog, type AuditLogEntry } from './audit/read.js';
 export * from './repos/citizens.js';
 export * from './repos/card-stock.js';

@@ -1,0 +1,94 @@
+// EphemeralStore over the registry database (migration 007): what command-line
+// staff sessions use when REDIS_URL is not set, so `cardauth staff login` in
+// one process and `cardauth issue` in the next see the same session. Each
+// operation is one statement (atomic on its own); expiry follows the injected
+// clock. Shared between processes that share the database.
+import type { EphemeralStore } from '../store/ephemeral.js';
+import type { Clock } from '../util/clock.js';
+import { systemClock } from '../util/clock.js';
+import type { Sql } from './sql.js';
+
+export class SqlEphemeralStore implements EphemeralStore {
+  readonly shared = true;
+  private writes = 0;
+  constructor(
+    private readonly sql: Sql,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private at(ms: number): Date {
+    return new Date(this.clock.now().getTime() + ms);
+  }
+
+  private async sweep(): Promise<void> {
+    if (++this.writes % 256 !== 0) return;
+    await this.sql.query('DELETE FROM ephemeral_kv WHERE expires_at <= $1', [this.clock.now()]);
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    await this.sweep();
+    const rows = await this.sql.query(
+      `INSERT INTO ephemeral_kv (key, value, expires_at) VALUES ($1, $2, $3)
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at WHERE ephemeral_kv.expires_at <= $4
+       RETURNING key`,
+      [key, value, this.at(ttlMs), this.clock.now()],
+    );
+    return rows.length === 1;
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.sweep();
+    await this.sql.query(
+      `INSERT INTO ephemeral_kv (key, value, expires_at) VALUES ($1, $2, $3)
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`,
+      [key, value, this.at(ttlMs)],
+    );
+  }
+
+  async get(key: string): Promise<string | null> {
+    const r = (await this.sql.query<{ value: string }>('SELECT value FROM ephemeral_kv WHERE key = $1 AND expires_at > $2', [key, this.clock.now()]))[0];
+    return r?.value ?? null;
+  }
+
+  async take(key: string): Promise<string | null> {
+    const r = (
+      await this.sql.query<{ value: string; live: boolean }>('DELETE FROM ephemeral_kv WHERE key = $1 RETURNING value, expires_at > $2 AS live', [
+        key,
+        this.clock.now(),
+      ])
+    )[0];
+    return r && r.live ? r.value : null;
+  }
+
+  async del(key: string): Promise<void> {
+    await this.sql.query('DELETE FROM ephemeral_kv WHERE key = $1', [key]);
+  }
+
+  async hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
+    const now = this.clock.now();
+    const r = (
+      await this.sql.query<{ value: string; expires_at: Date }>(
+        `INSERT INTO ephemeral_kv (key, value, expires_at) VALUES ($1, '1', $2)
+         ON CONFLICT (key) DO UPDATE SET
+           value = CASE WHEN ephemeral_kv.expires_at <= $3 THEN '1' ELSE (ephemeral_kv.value::int + 1)::text END,
+           expires_at = CASE WHEN ephemeral_kv.expires_at <= $3 THEN EXCLUDED.expires_at ELSE ephemeral_kv.expires_at END
+         RETURNING value, expires_at`,
+        [key, this.at(windowMs), now],
+      )
+    )[0]!;
+    return { count: Number(r.value), resetMs: new Date(r.expires_at).getTime() - now.getTime() };
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.sql.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    // the database belongs to the caller
+  }
+}
