@@ -2,10 +2,11 @@
 // Signer: the private key stays in the store. The result is checked against
 // the signer's public key before it is returned, so a faulty signer (an HSM
 // returning garbage) cannot produce a certificate that does not verify.
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import { verify, type KeyObject } from 'node:crypto';
 import { PkiError } from '../errors.js';
 import type { Signer } from '../keystore/key-store.js';
 import { ecdsaAlgorithm } from '../lib/algorithms.js';
+import { curveHash } from '../lib/ecdsa.js';
 import { bitString, explicit, seq, smallInteger, unsignedInteger, x509Time } from '../lib/der.js';
 import type { ExtensionDer } from '../lib/extensions.js';
 import { spkiDer } from '../lib/spki.js';
@@ -36,9 +37,8 @@ export async function signCertificate(fields: TbsFields, signer: Signer): Promis
     explicit(3, seq(...fields.extensions)),
   );
   const signature = await signer.sign(tbs, 'der');
-  const der = seq(tbs, algorithm, bitString(signature));
-  if (!new X509Certificate(der).verify(signer.publicKey)) {
+  if (!verify(curveHash[signer.curve], tbs, signer.publicKey, signature)) {
     throw new PkiError('key_store_unavailable', `signer '${signer.name}' produced a signature that does not verify`);
   }
-  return der;
+  return seq(tbs, algorithm, bitString(signature));
 }

@@ -1,10 +1,12 @@
 // The DER writer and strict reader (X.690 §8, §10), checked at the length
 // boundaries and against asn1js (an independent implementation) and openssl.
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import fc from 'fast-check';
 import { bigInteger, generalizedTime, objectIdentifier, octetString, seq, unsignedInteger, x509Time } from '../../pki/lib/der.js';
 import { children, DerError, integerBytes, oidOf, readOne, TAG } from '../../pki/lib/der-reader.js';
+import { spkiDer } from '../../pki/lib/spki.js';
 
 describe('pki/lib DER writer and reader', () => {
   it('encodes lengths at the short/long boundaries (127, 128, 255, 256, 65536)', () => {
@@ -60,6 +62,17 @@ describe('pki/lib DER writer and reader', () => {
     assert.equal(x509Time(new Date('2049-12-31T23:59:59Z'))[0], 0x17);
     assert.equal(Buffer.from(x509Time(new Date('2050-01-01T00:00:00Z'))).subarray(2).toString(), '20500101000000Z');
     assert.equal(Buffer.from(generalizedTime(new Date('2026-11-23T21:00:05Z'))).subarray(2).toString(), '20261123210005Z');
+  });
+
+  it('assembles EC SubjectPublicKeyInfo exactly as node/OpenSSL encode it', () => {
+    for (const curve of ['P-256', 'P-384'] as const) {
+      for (let i = 0; i < 20; i++) {
+        const key = generateKeyPairSync('ec', { namedCurve: curve }).publicKey;
+        assert.ok(spkiDer(key).equals(key.export({ format: 'der', type: 'spki' })), curve);
+      }
+    }
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey;
+    assert.ok(spkiDer(rsa).equals(rsa.export({ format: 'der', type: 'spki' })));
   });
 
   it('nests and reads back sequences', () => {
