@@ -6,6 +6,7 @@ import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  createCardCertificateVerifier,
   initCa,
   isPkiError,
   keyNames,
@@ -149,6 +150,19 @@ describe('pki/ca hierarchy and card profiles', () => {
     const verified = await compactVerify(jws, await importJWK(jwk, 'ES256'));
     assert.deepEqual(Buffer.from(verified.payload), Buffer.from(payload));
     void CompactSign;
+  });
+
+  it('supports a P-384 issuing CA (ecdsa-with-SHA384 card certificates that verify)', async () => {
+    const p384 = await makeTestCa({ issuingCurve: 'P-384' });
+    try {
+      assert.equal(p384.ca.issuing.x509.publicKey.asymmetricKeyDetails?.namedCurve, 'secp384r1');
+      const c = await p384.ca.issueCardCertificate({ publicKey: cardKey(), profile: 'card-auth', subject, notAfter: inYears(1) });
+      assert.equal(readCertificateFields(c.der).outerSignatureAlgorithm, oid.ecdsaWithSha384);
+      const verifier = createCardCertificateVerifier({ issuing: p384.ca.issuing, root: p384.ca.root, status: async () => ({ status: 'good' }) });
+      assert.equal((await verifier.verify(c.der)).serialHex, c.serialHex);
+    } finally {
+      await p384.cleanup();
+    }
   });
 
   it('openCa fails clearly on a directory without a CA and on a mismatched key', async () => {
