@@ -133,6 +133,11 @@ describe('e2e issuance: personalise over PC/SC, check with OpenSC, yubico-piv-to
     const slots = [...list.matchAll(/^Slot (\d+) \([^)]*\): (.*)$/gm)];
     const index = slots.findIndex((m) => m[2]!.trim() === lease.readerName);
     assert.ok(index >= 0, list);
+    // OpenSC takes the token serial from our CHUID GUID (FASC-N agency 9999): the card UUID.
+    const uuidHex = (await registry.getCard(serial as never))!.uuid.replace(/-/g, '');
+    const section = list.split(/^Slot /m).find((x) => x.includes(lease.readerName))!;
+    assert.match(section, new RegExp(`serial num\\s+: ${uuidHex.slice(16)}`, 'i'));
+    assert.match(section, /token label\s+: MULLER,ANNE/i);
     const digest = createHash('sha256').update('cardauth issuance acceptance').digest();
     writeFileSync(join(f.dir, 'digest.bin'), digest);
     await tool('pkcs11-tool', [
