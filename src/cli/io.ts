@@ -21,6 +21,7 @@ export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
 
 /** Thrown by commands for a user-facing failure: message and exit code, no stack. */
 export class CliError extends Error {
+  override readonly name = 'CliError';
   constructor(
     message: string,
     readonly code: string,
@@ -28,4 +29,12 @@ export class CliError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * Recognise a CliError by shape as well as by class: a module loaded twice
+ * (tsx under mocha can load one file under two URLs) has two CliError classes.
+ */
+export function isCliError(e: unknown): e is CliError {
+  return e instanceof CliError || (e instanceof Error && e.name === 'CliError' && typeof (e as CliError).code === 'string');
 }

@@ -1,6 +1,6 @@
 // `cardauth <command> …`: the table of commands. Each command lives in its own
 // module under commands/ and is loaded only when asked for.
-import { CliError, processIo, type CliCommand, type CliIo } from './io.js';
+import { isCliError, processIo, type CliCommand, type CliIo } from './io.js';
 
 type Loader = () => Promise<{ run: CliCommand }>;
 
@@ -36,7 +36,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     const { run } = await load();
     return await run(rest, io);
   } catch (err) {
-    if (err instanceof CliError) {
+    if (isCliError(err)) {
       io.stderr.write(`cardauth ${name}: ${err.message} [${err.code}]\n`);
       return err.exitCode;
     }
