@@ -146,6 +146,7 @@ describe('issuance: bad input and faults', function () {
     assert.equal(await registry.getCard(serial), undefined);
     assert.equal((await registry.getStock(serial))?.status, 'rejected');
     assert.equal([...registry.certificates.values()].filter((x) => x.cardSerial === serial).length, 0);
+    assert.ok(registry.audit.some((a) => a.action === 'card.wipe' && a.subject === String(serial) && a.detail.reason === 'attestation_invalid'));
   });
 
   it('card removed mid-personalisation: the job is interrupted, then resumes on reinsertion and completes', async () => {

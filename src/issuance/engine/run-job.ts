@@ -244,6 +244,7 @@ export function createIssuanceEngine(deps: EngineDeps): IssuanceEngine {
         await wipeCard(piv);
         timing.card += performance.now() - t;
         const at = now().toISOString();
+        await deps.registry.recordCardEvent(serial, 'card.wipe', { jobId: job.id, reason }, req.actor, now());
         await persist({
           completedSteps: [],
           data: { cardUuid: job.data.cardUuid, wipes: [...(job.data.wipes ?? []), { at, reason }] },
@@ -331,7 +332,10 @@ export function createIssuanceEngine(deps: EngineDeps): IssuanceEngine {
           // The card is not what the stock says. Remove whatever keys we made
           // (a card key with no record must not leave the office), then take
           // the card out of circulation for a person to inspect.
-          if (code === 'attestation_invalid') await wipeCard(piv).catch((e: unknown) => log.error('wipe after failed attestation failed', { err: e }));
+          if (code === 'attestation_invalid') {
+            await wipeCard(piv).catch((e: unknown) => log.error('wipe after failed attestation failed', { err: e }));
+            await deps.registry.recordCardEvent(serial, 'card.wipe', { jobId: job.id, reason: code }, req.actor, now());
+          }
           await deps.registry.updateJob(job.id, job.version, { status: 'failed', leaseUntil: null, lastError: code, stockStatus: 'rejected', now: now() });
         } else if (code !== 'issuance_job_conflict' && code !== 'issuance_in_progress') {
           await deps.registry.updateJob(job.id, job.version, { status: 'interrupted', leaseUntil: null, lastError: code, now: now() });
