@@ -294,3 +294,39 @@ describe('issuance: resume when the card no longer matches the job', function ()
     }
   });
 });
+
+describe('issuance: cancelling an unfinished job', function () {
+  this.timeout(60_000);
+  it('wipes the card in the reader, returns it to the stock, and the card can be issued to someone else', async () => {
+    const registry = new MemoryIssuanceRegistry();
+    const f = await makeFixture({ registry });
+    try {
+      for (const id of ['CANCEL001', 'CANCEL002']) {
+        await enrolCitizen(f.deps, { nationalId: id, surname: 'Roth', givenName: 'Ana', birthDate: '1991-01-01' }, officer);
+      }
+      const c = await blankCard(f);
+      const { channel } = await openCard(c.file);
+      registry.addStock(c.serial, await attestationCertOf(channel));
+      const engine = createIssuanceEngine(f.deps);
+      const leaving = { async readNewPin(): Promise<Uint8Array> { throw issuanceErr(); }, async readPin() { return new Uint8Array(); } };
+      await assert.rejects(engine.personalise({ channel, nationalId: 'CANCEL001', actor: officer, pinPad: leaving, pukDisplay: capturingPukDisplay() }));
+      const job = (await registry.findOpenJob(c.serial))!;
+      assert.equal(job.status, 'interrupted');
+      assert.deepEqual(Object.keys((await describeCardFile(c.file)).keys).sort(), ['9a', 'f9']);
+      const r = await engine.cancel({ jobId: job.id, channel, actor: officer });
+      assert.equal(r.wiped, true);
+      assert.deepEqual(Object.keys((await describeCardFile(c.file)).keys), ['f9']);
+      assert.equal((await registry.getJob(job.id))?.status, 'cancelled');
+      assert.equal((await registry.getStock(c.serial))?.status, 'available');
+      await rejects(engine.cancel({ jobId: job.id, actor: officer }), 'issuance_job_finished');
+      const again = await engine.personalise({ channel, nationalId: 'CANCEL002', actor: officer, pinPad: scriptedPinPad('240613'), pukDisplay: capturingPukDisplay() });
+      assert.equal(again.status, 'active');
+    } finally {
+      await f.cleanup();
+    }
+  });
+});
+
+function issuanceErr(): Error {
+  return Object.assign(new Error('citizen left'), { code: 'issuance_pin_entry_failed' });
+}

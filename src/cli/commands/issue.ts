@@ -5,6 +5,9 @@
 //                  [--signature-key] [--on-hold] [--expires YYYY-MM-DD]
 //                  [--management-key aes256|3des] [--pin-retries N] [--puk-retries N]
 //   cardauth issue --reader <reader name> --resume [--job <id>] [--take-over]
+//   cardauth issue --cancel --job <id> [--reader <reader name>] [--take-over]
+//     (the citizen left: the card in the reader is wiped and goes back to the
+//     stock; without a reader the card is set aside as 'rejected')
 // The citizen types the PIN at this station: on the terminal without echo,
 // or one line on standard input when it is not a terminal. Never in argv.
 // The PUK is printed once, on standard output, for the citizen's letter.
@@ -21,6 +24,7 @@ const USAGE = `usage:
   cardauth issue --reader <reader name> --national-id <id> [--signature-key] [--on-hold] [--expires YYYY-MM-DD]
                  [--management-key aes256|3des] [--pin-retries N] [--puk-retries N]
   cardauth issue --reader <reader name> --resume [--job <id>] [--take-over]
+  cardauth issue --cancel --job <id> [--reader <reader name with the card>] [--take-over]
 `;
 
 function progressPrinter(io: CliIo): (e: ProgressEvent) => void {
@@ -63,6 +67,7 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
         reader: { type: 'string' },
         'national-id': { type: 'string' },
         resume: { type: 'boolean' },
+        cancel: { type: 'boolean' },
         job: { type: 'string' },
         'take-over': { type: 'boolean' },
         'signature-key': { type: 'boolean' },
@@ -81,6 +86,29 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
   if (values.help) {
     io.stdout.write(USAGE);
     return 0;
+  }
+  if (values.cancel) {
+    if (values.job === undefined || !isJobId(values.job)) throw new CliError(`--cancel needs --job <id>\n${USAGE}`, 'usage', 2);
+    const station = await open(io);
+    try {
+      const channel = values.reader === undefined ? undefined : await asCliErrors(() => station.connect(values.reader!));
+      try {
+        const r = await asCliErrors(() =>
+          createIssuanceEngine(station.engineDeps).cancel({
+            jobId: values.job as JobId,
+            actor: station.actor,
+            ...(channel === undefined ? {} : { channel }),
+            ...(values['take-over'] ? { takeOver: true } : {}),
+          }),
+        );
+        io.stdout.write(`job ${values.job} cancelled; ${r.wiped ? 'card wiped and back in stock' : 'card set aside (rejected) until wiped'}\n`);
+        return 0;
+      } finally {
+        await channel?.close({ disposition: 'reset' }).catch(() => undefined);
+      }
+    } finally {
+      await station.close();
+    }
   }
   if (values.reader === undefined) throw new CliError(`--reader is required\n${USAGE}`, 'usage', 2);
   if ((values['national-id'] === undefined) === (values.resume !== true)) {

@@ -58,8 +58,18 @@ export interface PersonaliseResult {
   readonly timing: Timing;
 }
 
+export interface CancelRequest {
+  readonly jobId: JobId;
+  /** The job's card in a reader: it is wiped and goes back to the stock. Without it the card is set aside (stock 'rejected') until someone wipes it. */
+  readonly channel?: CardChannel;
+  readonly actor: Actor;
+  readonly takeOver?: boolean;
+}
+
 export interface IssuanceEngine {
   personalise(request: PersonaliseRequest): Promise<PersonaliseResult>;
+  /** Abandon an unfinished job (the citizen left): nothing was registered, so wipe and release the card. */
+  cancel(request: CancelRequest): Promise<{ readonly wiped: boolean }>;
 }
 
 function defaultOptions(now: Date, given: Partial<JobOptions> | undefined): JobOptions {
@@ -348,7 +358,33 @@ export function createIssuanceEngine(deps: EngineDeps): IssuanceEngine {
     }
   }
 
-  return { personalise };
+  async function cancel(req: CancelRequest): Promise<{ wiped: boolean }> {
+    requirePermission(req.actor, 'card.personalise');
+    const job = await deps.registry.getJob(req.jobId);
+    if (job === undefined) throw issuanceError('issuance_job_not_found', 'No such issuance job');
+    if (job.status !== 'running' && job.status !== 'interrupted') throw issuanceError('issuance_job_finished', `The issuance job has already finished (${job.status})`);
+    if (job.status === 'running' && job.leaseUntil !== undefined && job.leaseUntil > now() && req.takeOver !== true) {
+      throw issuanceError('issuance_in_progress', 'The job is running; stop it first or take it over');
+    }
+    let wiped = false;
+    if (req.channel !== undefined) {
+      const { piv, serial } = await openPiv(req.channel);
+      if (serial !== job.cardSerial) throw issuanceError('card_serial_mismatch', `The card in the reader (${serial}) is not the card of this job (${job.cardSerial})`);
+      await wipeCard(piv);
+      await deps.registry.recordCardEvent(serial, 'card.wipe', { jobId: job.id, reason: 'job cancelled' }, req.actor, now());
+      wiped = true;
+    }
+    await deps.registry.updateJob(job.id, job.version, {
+      status: 'cancelled',
+      leaseUntil: null,
+      lastError: wiped ? 'cancelled; card wiped' : 'cancelled; card not wiped',
+      stockStatus: wiped ? 'available' : 'rejected',
+      now: now(),
+    });
+    return { wiped };
+  }
+
+  return { personalise, cancel };
 }
 
 export type { StepName };
