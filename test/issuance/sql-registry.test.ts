@@ -17,6 +17,9 @@ import { replaceCard } from '../../src/issuance/lifecycle/replace.js';
 import type { IssuanceRegistry } from '../../src/issuance/ports/registry.js';
 import { sqlIssuanceRegistry } from '../../src/issuance/store/sql-registry.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { addStaff, approve, login, requestApproval, staffApprovalGate, staffDeps } from '../../src/staff/index.js';
+import { MemoryStore } from '../../src/store/memory.js';
+import { systemClock } from '../../src/util/clock.js';
 import {
   TestApprovals,
   attestationCertOf,
@@ -168,6 +171,27 @@ for (const backend of ['pglite', 'postgres'] as const) {
       await revokeCard(deps, fresh.serial as never, 'affiliationChanged', supervisor);
       assert.equal((await registry.getCertificate((await registry.certificatesOf(fresh.serial as never))[0]!.serialHex))?.status, 'revoked');
       assert.ok((await count(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'certificate.revoke'`)) >= 2);
+    });
+
+    it('revocation for key compromise with the staff module’s four-eyes approval', async () => {
+      const c = await stocked();
+      const { channel } = await openCard(c.file);
+      await createIssuanceEngine(f.deps).personalise({ channel, nationalId: await citizen(), ...station() });
+      const staff = staffDeps({ sql: db, store: new MemoryStore(), clock: systemClock });
+      const tag = backend === 'postgres' ? 'p' : 'l';
+      await addStaff(staff, undefined, { username: `root${tag}`, displayName: 'Root', role: 'admin', password: 'a long admin pass phrase 1' });
+      const admin = (await login(staff, { username: `root${tag}`, password: 'a long admin pass phrase 1', address: 't' })).principal;
+      await addStaff(staff, admin, { username: `sup1${tag}`, displayName: 'One', role: 'supervisor', password: 'first supervisor phrase 22' });
+      await addStaff(staff, admin, { username: `sup2${tag}`, displayName: 'Two', role: 'supervisor', password: 'second supervisor phrase 3' });
+      const one = (await login(staff, { username: `sup1${tag}`, password: 'first supervisor phrase 22', address: 't' })).principal;
+      const two = (await login(staff, { username: `sup2${tag}`, password: 'second supervisor phrase 3', address: 't' })).principal;
+      const deps = { registry, clock: f.deps.clock, approvals: staffApprovalGate(staff) };
+      const req = await requestApproval(staff, 'revoke-key-compromise', String(c.serial), one, 'card reported cloned');
+      await assert.rejects(revokeCard(deps, c.serial as never, 'keyCompromise', one, { approvalId: req.id }), (e: unknown) => (e as { code?: string }).code === 'lifecycle_approval_required');
+      await approve(staff, req.id, two);
+      await revokeCard(deps, c.serial as never, 'keyCompromise', one, { approvalId: req.id });
+      assert.deepEqual((await registry.certificatesOf(c.serial as never)).map((x) => x.revocationReason), ['keyCompromise']);
+      await assert.rejects(revokeCard(deps, c.serial as never, 'keyCompromise', one, { approvalId: req.id }));
     });
   });
 }
