@@ -40,6 +40,23 @@ export function transactionText(tx: Transaction | null | undefined): string {
   return canonicalJson(t);
 }
 
+/**
+ * The 75 + 128 bytes whose SHA-256 is the signing input. The card signs the
+ * 32-byte input as an ECDSA hash value (GENERAL AUTHENTICATE); node:crypto
+ * verifies such a signature as ECDSA-with-SHA-256 over this preimage, which
+ * lets the server use a cached KeyObject instead of a slower raw-digest path.
+ */
+export function signingInputPreimage(p: SigningInputParts): Buffer {
+  return Buffer.concat([
+    Buffer.from(SIGNING_INPUT_DOMAIN),
+    Buffer.from([0]),
+    sha256(p.rpId),
+    sha256(p.nonce),
+    sha256(p.terminalId),
+    sha256(transactionText(p.transaction)),
+  ]);
+}
+
 export function signingInput(p: SigningInputParts): Buffer {
   return createHash('sha256')
     .update(SIGNING_INPUT_DOMAIN)

@@ -1,0 +1,29 @@
+// Check 2 — consume the challenge atomically FIRST (issue 5): GETDEL in the
+// store, so of two concurrent submissions of the same response exactly one
+// proceeds, whatever happens after. When nothing is there, the marker kept
+// beside the challenge tells expired from used from never-issued; another
+// RP's challenge id is answered as not found (no oracle for ids).
+import { authError } from '../codes.js';
+import { challengeKey, challengeMetaKey, outcomeKey, type ChallengeMeta } from '../lib/store-keys.js';
+import { storeCall } from '../lib/store-call.js';
+import type { ChallengeRecord } from '../types.js';
+import type { ResponseCheck } from './context.js';
+
+export const consumeChallenge: ResponseCheck = {
+  name: 'consume-challenge',
+  async run(ctx) {
+    const { store } = ctx.deps;
+    const raw = await storeCall('take challenge', () => store.take(challengeKey(ctx.challengeId)));
+    if (raw !== null) {
+      ctx.challenge = JSON.parse(raw) as ChallengeRecord;
+      return;
+    }
+    const [metaRaw, outcome] = await storeCall('explain missing challenge', () =>
+      Promise.all([store.get(challengeMetaKey(ctx.challengeId)), store.get(outcomeKey(ctx.challengeId))]),
+    );
+    const meta = metaRaw === null ? undefined : (JSON.parse(metaRaw) as ChallengeMeta);
+    if (!meta || meta.rpId !== ctx.caller.rpId) throw authError('challenge_not_found', 'No such challenge.');
+    if (outcome === null && ctx.now.getTime() >= meta.expiresAt) throw authError('challenge_expired', 'The challenge has expired; ask for a new one.');
+    throw authError('challenge_used', 'The challenge was already used; ask for a new one.');
+  },
+};

@@ -1,0 +1,47 @@
+// The state one card response accumulates while it goes through the checks
+// (./index.ts). Each check reads what earlier checks established and adds
+// its own finding; nothing later trusts a field an earlier check did not set.
+import type { AuthDeps } from '../deps.js';
+import type { CardStatusRecord, VerifiedCard } from '../ports.js';
+import type { ChallengeId, ChallengeRecord, EkycAttribute, RpId, TerminalId } from '../types.js';
+
+export interface UnverifiedResponse {
+  /** base64 DER X.509 (the card's 9A certificate) */
+  readonly certificate: string;
+  /** base64 DER ECDSA-Sig-Value over the signing input */
+  readonly signature: string;
+  /** The terminal that submits (must be the challenge's). */
+  readonly terminalId: TerminalId;
+  /** PIN tries left as the terminal saw them after VERIFY (informative). */
+  readonly triesLeft?: number | undefined;
+}
+
+export interface ResponseCaller {
+  readonly rpId: RpId;
+  readonly ekycAttributes: readonly EkycAttribute[];
+}
+
+export interface ResponseContext {
+  readonly deps: AuthDeps;
+  readonly caller: ResponseCaller;
+  readonly challengeId: ChallengeId;
+  readonly unverified: UnverifiedResponse;
+  readonly now: Date;
+  // Set by the checks, in order:
+  unverifiedCertDer?: Buffer;
+  unverifiedSignature?: Buffer;
+  challenge?: ChallengeRecord;
+  card?: VerifiedCard;
+  status?: CardStatusRecord;
+}
+
+export interface ResponseCheck {
+  readonly name: string;
+  run(ctx: ResponseContext): Promise<void> | void;
+}
+
+/** A field an earlier check must have set; a missing one is a wiring bug, refused closed. */
+export function need<T>(v: T | undefined, what: string): T {
+  if (v === undefined) throw new Error(`check order broken: ${what} not established`);
+  return v;
+}

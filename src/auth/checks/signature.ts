@@ -1,0 +1,31 @@
+// Check 5 — the card's ECDSA P-256 signature over the signing input the
+// SERVER rebuilds from its own challenge record (DESIGN.md flow 2), with the
+// certificate's cached KeyObject. The card signs the 32-byte input as a hash
+// value; node:crypto verifies that as ECDSA-with-SHA-256 over the input's
+// preimage (./signing-input.ts). Checked before any registry I/O, so a forged
+// response costs the attacker a challenge and us no database query.
+import { verify } from 'node:crypto';
+import { AuthFailure } from '../codes.js';
+import { signingInputPreimage } from '../signing-input.js';
+import { need, type ResponseCheck } from './context.js';
+
+export const signature: ResponseCheck = {
+  name: 'signature',
+  run(ctx) {
+    const ch = need(ctx.challenge, 'challenge');
+    const card = need(ctx.card, 'verified certificate');
+    const preimage = signingInputPreimage({
+      rpId: ch.rpId,
+      nonce: Buffer.from(ch.nonce, 'base64url'),
+      terminalId: ch.terminalId,
+      transaction: ch.transaction,
+    });
+    let ok: boolean;
+    try {
+      ok = verify('sha256', preimage, { key: card.publicKey, dsaEncoding: 'der' }, need(ctx.unverifiedSignature, 'signature bytes'));
+    } catch (err) {
+      throw new AuthFailure('signature_malformed', 'the signature is not a DER ECDSA-Sig-Value', err);
+    }
+    if (!ok) throw new AuthFailure('signature_invalid', 'the signature does not verify over the challenge');
+  },
+};

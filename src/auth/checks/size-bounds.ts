@@ -1,0 +1,34 @@
+// Check 1 — size bounds and encoding of the untrusted response, before any
+// state is touched (DESIGN.md rules: "size bounds, structure, trust,
+// signature, business rules"). A truncated or oversized field is refused
+// here and the challenge stays usable.
+import { AppError } from '../../errors/app-error.js';
+import type { ResponseCheck } from './context.js';
+
+/** pki MAX_CERT_BYTES: larger certificates are refused by the verifier anyway. */
+export const MAX_CERT_DER_BYTES = 4096;
+/** ECDSA-Sig-Value for P-256: SEQUENCE of two INTEGERs of at most 33 bytes. */
+export const MAX_SIGNATURE_DER_BYTES = 72;
+export const MIN_SIGNATURE_DER_BYTES = 8;
+export const MIN_CERT_DER_BYTES = 64;
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function strictBase64(s: string, field: string, min: number, max: number): Buffer {
+  if (s.length > Math.ceil(max / 3) * 4 || !BASE64.test(s)) {
+    throw new AppError('invalid_request', `${field} must be standard base64 of at most ${max} bytes.`, 400, { detail: { field } });
+  }
+  const b = Buffer.from(s, 'base64');
+  if (b.length < min || b.length > max) {
+    throw new AppError('invalid_request', `${field} must decode to ${min}..${max} bytes.`, 400, { detail: { field } });
+  }
+  return b;
+}
+
+export const sizeBounds: ResponseCheck = {
+  name: 'size-bounds',
+  run(ctx) {
+    ctx.unverifiedCertDer = strictBase64(ctx.unverified.certificate, 'certificate', MIN_CERT_DER_BYTES, MAX_CERT_DER_BYTES);
+    ctx.unverifiedSignature = strictBase64(ctx.unverified.signature, 'signature', MIN_SIGNATURE_DER_BYTES, MAX_SIGNATURE_DER_BYTES);
+  },
+};

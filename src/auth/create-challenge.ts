@@ -1,0 +1,127 @@
+// POST /v1/auth/challenges (DESIGN.md flow 2, first arrow): 32 random bytes
+// from the platform CSPRNG, single use, expiring (default from config, never
+// above 5 minutes), bound to the RP, the terminal, the transaction and the
+// requested attributes with their consent text. Returns everything a terminal
+// needs to rebuild — and show — what the card will sign.
+import { randomBytes } from 'node:crypto';
+import { AppError } from '../errors/app-error.js';
+import { authError } from './codes.js';
+import { checkAmount, isCurrencyCode } from './currencies.js';
+import { MAX_CHALLENGE_TTL_SECONDS, MIN_CHALLENGE_TTL_SECONDS, type AuthDeps } from './deps.js';
+import { challengeKey, challengeMetaKey, type ChallengeMeta } from './lib/store-keys.js';
+import { storeCall } from './lib/store-call.js';
+import { SIGNING_INPUT_DOMAIN, signingInput, transactionText } from './signing-input.js';
+import { createHash } from 'node:crypto';
+import type { ChallengeId, ChallengeRecord, EkycAttribute, RpId, TerminalId, Transaction } from './types.js';
+
+export interface ChallengeRequest {
+  readonly terminalId: TerminalId;
+  readonly transaction?: { readonly amount: string; readonly currency: string; readonly payee: string; readonly reference?: string } | undefined;
+  readonly requestedAttributes?: readonly EkycAttribute[] | undefined;
+  readonly consentText?: string | undefined;
+  readonly ttlSeconds?: number | undefined;
+}
+
+/** The caller's policy as far as challenges are concerned. */
+export interface ChallengeCaller {
+  readonly rpId: RpId;
+  readonly ekycAttributes: readonly EkycAttribute[];
+  readonly hasEkycScope: boolean;
+}
+
+export interface IssuedChallenge {
+  readonly id: ChallengeId;
+  readonly nonce: string;
+  readonly expiresAt: string;
+  readonly rpId: RpId;
+  readonly terminalId: TerminalId;
+  readonly transaction: Transaction | null;
+  readonly requestedAttributes: readonly EkycAttribute[];
+  readonly consentText: string | null;
+  readonly signingInput: {
+    readonly algorithm: 'SHA-256';
+    readonly domain: string;
+    /** The canonical transaction text that is hashed ("" without a transaction). */
+    readonly transactionCanonical: string;
+    readonly rpIdSha256: string;
+    readonly nonceSha256: string;
+    readonly terminalIdSha256: string;
+    readonly transactionSha256: string;
+    /** The 32 bytes the card signs, hex. */
+    readonly input: string;
+  };
+}
+
+const invalidRequest = (message: string, options?: { detail?: Record<string, unknown> }) =>
+  new AppError('invalid_request', message, 400, options);
+
+const sha256hex = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+
+export function checkTransaction(t: NonNullable<ChallengeRequest['transaction']>): Transaction {
+  if (!isCurrencyCode(t.currency)) throw invalidRequest(`currency ${t.currency.slice(0, 8)} is not an ISO 4217 code`, { detail: { field: 'transaction.currency' } });
+  const problem = checkAmount(t.amount, t.currency);
+  if (problem) throw invalidRequest(problem, { detail: { field: 'transaction.amount' } });
+  return { amount: t.amount, currency: t.currency, payee: t.payee, ...(t.reference === undefined ? {} : { reference: t.reference }) };
+}
+
+export async function createChallenge(deps: AuthDeps, caller: ChallengeCaller, req: ChallengeRequest): Promise<IssuedChallenge> {
+  const ttl = req.ttlSeconds ?? deps.challengeTtlSeconds;
+  if (!Number.isInteger(ttl) || ttl < MIN_CHALLENGE_TTL_SECONDS || ttl > MAX_CHALLENGE_TTL_SECONDS) {
+    throw invalidRequest(`ttlSeconds must be ${MIN_CHALLENGE_TTL_SECONDS} to ${MAX_CHALLENGE_TTL_SECONDS}`);
+  }
+  const transaction = req.transaction ? checkTransaction(req.transaction) : null;
+  const requested = [...new Set(req.requestedAttributes ?? [])];
+  if (requested.length > 0) {
+    if (!caller.hasEkycScope) throw authError('scope_not_allowed', 'This relying party has no ekyc scope.');
+    const refused = requested.filter((a) => !caller.ekycAttributes.includes(a));
+    if (refused.length > 0) throw authError('attributes_not_allowed', `The policy does not allow: ${refused.join(', ')}.`, { detail: { refused } });
+    if (!req.consentText || req.consentText.trim() === '') {
+      throw invalidRequest('Requested attributes need the consent text the terminal shows the citizen.', { detail: { field: 'consentText' } });
+    }
+  }
+  const nonce = randomBytes(32);
+  const id = `ch_${randomBytes(16).toString('base64url')}` as ChallengeId;
+  const now = deps.clock.now().getTime();
+  const record: ChallengeRecord = {
+    v: 1,
+    id,
+    rpId: caller.rpId,
+    terminalId: req.terminalId,
+    nonce: nonce.toString('base64url'),
+    transaction,
+    requestedAttributes: requested,
+    consentText: requested.length > 0 ? req.consentText! : null,
+    createdAt: now,
+    expiresAt: now + ttl * 1000,
+  };
+  const meta: ChallengeMeta = { rpId: caller.rpId, expiresAt: record.expiresAt };
+  const outcomeTtl = deps.outcomeTtlSeconds ?? 900;
+  await storeCall('create challenge', async () => {
+    // Meta first: a challenge never exists without its marker.
+    await deps.store.set(challengeMetaKey(id), JSON.stringify(meta), (ttl + outcomeTtl) * 1000);
+    if (!(await deps.store.setIfAbsent(challengeKey(id), JSON.stringify(record), ttl * 1000))) {
+      throw new Error('challenge id collision'); // 128 random bits: never in practice
+    }
+  });
+  const txText = transactionText(transaction);
+  return {
+    id,
+    nonce: record.nonce,
+    expiresAt: new Date(record.expiresAt).toISOString(),
+    rpId: caller.rpId,
+    terminalId: req.terminalId,
+    transaction,
+    requestedAttributes: requested,
+    consentText: record.consentText,
+    signingInput: {
+      algorithm: 'SHA-256',
+      domain: SIGNING_INPUT_DOMAIN,
+      transactionCanonical: txText,
+      rpIdSha256: sha256hex(caller.rpId),
+      nonceSha256: sha256hex(nonce),
+      terminalIdSha256: sha256hex(req.terminalId),
+      transactionSha256: sha256hex(txText),
+      input: signingInput({ rpId: caller.rpId, nonce, terminalId: req.terminalId, transaction }).toString('hex'),
+    },
+  };
+}

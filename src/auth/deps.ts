@@ -1,0 +1,25 @@
+// What the authentication operations are given by the composition root.
+import type { EphemeralStore } from '../store/ephemeral.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import type { CardCertificateVerifier, CardStatusLookup, Peppers, ResultKeys } from './ports.js';
+
+export interface AuthDeps {
+  readonly store: EphemeralStore;
+  readonly verifier: CardCertificateVerifier;
+  readonly status: CardStatusLookup;
+  readonly keys: ResultKeys;
+  readonly peppers: Peppers;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** `iss` of results: the service's public base URL. */
+  readonly issuer: string;
+  /** Default challenge lifetime (s); requests may ask for less, never above MAX. */
+  readonly challengeTtlSeconds: number;
+  /** How long an outcome stays readable with GET (s). Default 900. */
+  readonly outcomeTtlSeconds?: number;
+}
+
+export const MAX_CHALLENGE_TTL_SECONDS = 300;
+export const MIN_CHALLENGE_TTL_SECONDS = 10;
+export const DEFAULT_OUTCOME_TTL_SECONDS = 900;

@@ -1,0 +1,24 @@
+// GET /v1/auth/challenges/{id}: pending, completed (with the signed result),
+// failed (with the public code) or expired — for an RP back end whose
+// terminal talks to cardauth directly. Another RP's challenge is not found.
+import { authError } from './codes.js';
+import type { AuthDeps } from './deps.js';
+import { challengeMetaKey, outcomeKey, type ChallengeMeta, type StoredOutcome } from './lib/store-keys.js';
+import { storeCall } from './lib/store-call.js';
+import type { ChallengeId, ChallengeState, ResultClaims, RpId } from './types.js';
+
+export async function getChallengeState(deps: AuthDeps, rpId: RpId, id: ChallengeId): Promise<ChallengeState> {
+  const [metaRaw, outcomeRaw] = await storeCall('read challenge state', () =>
+    Promise.all([deps.store.get(challengeMetaKey(id)), deps.store.get(outcomeKey(id))]),
+  );
+  const meta = metaRaw === null ? undefined : (JSON.parse(metaRaw) as ChallengeMeta);
+  if (!meta || meta.rpId !== rpId) throw authError('challenge_not_found', 'No such challenge.');
+  if (outcomeRaw !== null) {
+    const o = JSON.parse(outcomeRaw) as StoredOutcome;
+    return o.status === 'completed' ? { status: 'completed', result: o.result, claims: o.claims as ResultClaims } : { status: 'failed', code: o.code };
+  }
+  const now = deps.clock.now().getTime();
+  if (now >= meta.expiresAt) return { status: 'expired' };
+  // Still there, or consumed by a submission that is being checked right now.
+  return { status: 'pending', expiresAt: new Date(meta.expiresAt) };
+}

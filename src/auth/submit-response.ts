@@ -1,0 +1,79 @@
+// POST /v1/auth/challenges/{id}/response: runs the checks of ./checks/index.ts
+// in order, then signs the result. Once the challenge is consumed every
+// outcome — success or the public failure code — is stored for
+// GET /v1/auth/challenges/{id}. The log keeps the internal reason of a
+// folded failure; it never sees the certificate bytes, the signature, or any
+// secret.
+import { isAppError } from '../errors/app-error.js';
+import { AuthFailure } from './codes.js';
+import type { AuthDeps } from './deps.js';
+import { responseChecks } from './checks/index.js';
+import { need, type ResponseCaller, type ResponseContext, type UnverifiedResponse } from './checks/context.js';
+import { outcomeKey, type StoredOutcome } from './lib/store-keys.js';
+import { storeCall } from './lib/store-call.js';
+import { buildClaims } from './result/build-claims.js';
+import { signJws } from './result/sign-jws.js';
+import type { ChallengeId, ResultClaims } from './types.js';
+
+export interface AuthResult {
+  readonly result: string;
+  readonly claims: ResultClaims;
+}
+
+async function remember(deps: AuthDeps, id: ChallengeId, outcome: StoredOutcome): Promise<void> {
+  await storeCall('store outcome', () => deps.store.set(outcomeKey(id), JSON.stringify(outcome), (deps.outcomeTtlSeconds ?? 900) * 1000));
+}
+
+export async function submitResponse(
+  deps: AuthDeps,
+  caller: ResponseCaller,
+  challengeId: ChallengeId,
+  unverified: UnverifiedResponse,
+): Promise<AuthResult> {
+  const ctx: ResponseContext = { deps, caller, challengeId, unverified, now: deps.clock.now() };
+  let step = '';
+  try {
+    for (const check of responseChecks) {
+      step = check.name;
+      await check.run(ctx);
+    }
+    step = 'sign-result';
+    const claims = buildClaims({
+      issuer: deps.issuer,
+      subjectPepper: deps.peppers.subject,
+      challenge: need(ctx.challenge, 'challenge'),
+      card: need(ctx.card, 'card'),
+      status: need(ctx.status, 'status'),
+      allowedAttributes: caller.ekycAttributes,
+      triesLeft: unverified.triesLeft,
+      now: ctx.now,
+    });
+    const result = await signJws(deps.keys.current, claims);
+    await remember(deps, challengeId, { status: 'completed', result, claims });
+    deps.log.info('card authentication succeeded', {
+      challenge: challengeId,
+      rp: caller.rpId,
+      terminal: unverified.terminalId,
+      cardSerial: claims.card_serial,
+      certSerial: claims.cert_serial,
+    });
+    return { result, claims };
+  } catch (err) {
+    const code = isAppError(err) ? err.code : 'internal_error';
+    deps.log.warn('card authentication refused', {
+      challenge: challengeId,
+      rp: caller.rpId,
+      terminal: unverified.terminalId,
+      step,
+      code,
+      ...(err instanceof AuthFailure ? { reason: err.reason } : {}),
+      ...(isAppError(err) ? {} : { error: String(err) }),
+    });
+    // Only a challenge this call consumed gets a failed outcome; a refusal
+    // before or at consumption leaves the record as it is.
+    if (ctx.challenge !== undefined && ctx.challenge.rpId === caller.rpId) {
+      await remember(deps, challengeId, { status: 'failed', code }).catch(() => undefined);
+    }
+    throw err;
+  }
+}

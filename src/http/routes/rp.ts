@@ -1,0 +1,92 @@
+// Relying-party authentication for the HTTP API (issue 5): the `rpKey`
+// security scheme (Authorization: Bearer <keyId>.<secret>) with the per-RP
+// rate limit, and the per-terminal limit and registration check that routes
+// naming a terminal apply. 429 answers carry RateLimit-Limit /
+// RateLimit-Remaining / RateLimit-Reset and Retry-After; every answer to an
+// authenticated RP carries the RateLimit-* headers of its own limit.
+// Also GET /v1/rp/me: what the registry holds about the calling RP.
+import type { Request } from 'express';
+import { z } from 'zod';
+import { authError } from '../../auth/codes.js';
+import { rpRateKey, terminalRateKey } from '../../auth/lib/store-keys.js';
+import type { TerminalId } from '../../auth/types.js';
+import type { RpAuthenticator } from '../../rp/authenticate.js';
+import { checkRate, rateHeaders, rateLimitedError } from '../../rp/rate-limit.js';
+import type { RpPrincipal } from '../../rp/types.js';
+import type { EphemeralStore } from '../../store/ephemeral.js';
+import { defineRoute, type AnyRoute, type RouteAuth } from '../route.js';
+
+export interface RpAuthDeps {
+  readonly authenticator: RpAuthenticator;
+  readonly store: EphemeralStore;
+}
+
+function setHeaders(req: Request, headers: Record<string, string>): void {
+  for (const [k, v] of Object.entries(headers)) req.res?.setHeader(k, v);
+}
+
+/** The RouteAuth of every /v1/auth route: credential, then the RP's rate limit. */
+export function rpRouteAuth(deps: RpAuthDeps): RouteAuth<RpPrincipal> {
+  return {
+    scheme: 'rpKey',
+    async authenticate(req) {
+      const principal = await deps.authenticator.authenticate(req.headers.authorization);
+      const d = await checkRate(deps.store, rpRateKey(principal.rp.id), principal.rp.rateLimitPerMinute);
+      setHeaders(req, rateHeaders(d));
+      if (!d.allowed) throw rateLimitedError('relying party', d);
+      return principal;
+    },
+  };
+}
+
+/** A terminal must be registered to the calling RP, and stay within its own limit. */
+export async function requireTerminal(store: EphemeralStore, req: Request, principal: RpPrincipal, terminalId: TerminalId): Promise<void> {
+  if (!principal.rp.terminals.includes(terminalId)) {
+    throw authError('terminal_unknown', 'This terminal id is not registered for the relying party.', { detail: { terminalId } });
+  }
+  const d = await checkRate(store, terminalRateKey(principal.rp.id, terminalId), principal.rp.terminalRatePerMinute);
+  if (!d.allowed) {
+    setHeaders(req, rateHeaders(d));
+    throw rateLimitedError('terminal', d);
+  }
+}
+
+export const problemResponse = { description: 'Problem (application/problem+json)' } as const;
+
+const meSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  scopes: z.array(z.enum(['auth', 'ekyc'])),
+  ekycAttributes: z.array(z.string()),
+  terminals: z.array(z.string()),
+  rateLimitPerMinute: z.number().int(),
+  terminalRatePerMinute: z.number().int(),
+});
+
+export function rpRoutes(deps: RpAuthDeps): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/rp/me',
+      operationId: 'getRelyingParty',
+      summary: 'The calling relying party as registered: scopes, eKYC attributes, terminals, rate limits',
+      tags: ['relying parties'],
+      auth: rpRouteAuth(deps),
+      responses: { 200: { description: 'The registration', schema: meSchema }, 401: problemResponse, 403: problemResponse, 429: problemResponse, 503: problemResponse },
+      async handle({ principal }) {
+        const rp = principal.rp;
+        return {
+          body: {
+            id: rp.id,
+            name: rp.name,
+            scopes: [...rp.scopes],
+            ekycAttributes: [...rp.ekycAttributes],
+            terminals: [...rp.terminals],
+            rateLimitPerMinute: rp.rateLimitPerMinute,
+            terminalRatePerMinute: rp.terminalRatePerMinute,
+          },
+        };
+      },
+    }),
+  ];
+}
