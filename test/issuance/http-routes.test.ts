@@ -96,6 +96,13 @@ describe('HTTP /v1/issuance', function () {
     assert.equal((await request(app).get('/v1/issuance/citizens/NOSUCH00').set(as('officer'))).body.code, 'citizen_not_found');
   });
 
+  it('contributes its routes to /openapi.json', async () => {
+    const r = await request(app).get('/openapi.json');
+    assert.equal(r.status, 200);
+    for (const p of ['/v1/issuance/citizens', '/v1/issuance/jobs/{id}', '/v1/issuance/cards/{serial}/revoke']) assert.ok(r.body.paths[p], p);
+    assert.ok(r.body.paths['/v1/issuance/cards/{serial}/revoke'].post.requestBody);
+  });
+
   it('suspend / resume / revoke with role checks and stable codes', async () => {
     const denied = await request(app).post(`/v1/issuance/cards/${serial}/suspend`).set(as('officer')).send({});
     assert.equal(denied.status, 403);
