@@ -32,17 +32,20 @@ function readHidden(input: RawInput, output: Writable, prompt: string): Promise<
       }
     };
     const onData = (chunk: Buffer): void => {
-      for (const b of chunk) {
-        if (b === 0x03 || b === 0x04) return done(issuanceError('issuance_pin_entry_failed', 'PIN entry cancelled'));
-        if (b === 0x0d || b === 0x0a) return done();
-        if (b === 0x7f || b === 0x08) {
-          if (len > 0) buf[--len] = 0;
-          continue;
+      try {
+        for (const b of chunk) {
+          if (b === 0x03 || b === 0x04) return done(issuanceError('issuance_pin_entry_failed', 'PIN entry cancelled'));
+          if (b === 0x0d || b === 0x0a) return done();
+          if (b === 0x7f || b === 0x08) {
+            if (len > 0) buf[--len] = 0;
+            continue;
+          }
+          if (len >= MAX) return done(issuanceError('issuance_pin_entry_failed', 'PIN too long'));
+          buf[len++] = b;
         }
-        if (len >= MAX) return done(issuanceError('issuance_pin_entry_failed', 'PIN too long'));
-        buf[len++] = b;
+      } finally {
+        chunk.fill(0);
       }
-      chunk.fill(0);
     };
     input.on('data', onData);
   });
