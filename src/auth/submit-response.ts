@@ -69,9 +69,9 @@ export async function submitResponse(
       ...(err instanceof AuthFailure ? { reason: err.reason } : {}),
       ...(isAppError(err) ? {} : { error: String(err) }),
     });
-    // Only a challenge this call consumed gets a failed outcome; a refusal
-    // before or at consumption leaves the record as it is.
-    if (ctx.challenge !== undefined && ctx.challenge.rpId === caller.rpId) {
+    // Only a challenge this call consumed gets a failed outcome (readable by
+    // the RP that owns it); a refusal before consumption leaves it usable.
+    if (ctx.challenge !== undefined) {
       await remember(deps, challengeId, { status: 'failed', code }).catch(() => undefined);
     }
     throw err;

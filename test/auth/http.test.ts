@@ -1,0 +1,361 @@
+// Card + PIN authentication through the HTTP API with real peers: the national
+// CA (pki), PostgreSQL (registry + relying parties), the in-process store;
+// results verified with npm `jose` from /.well-known/jwks.json. One test per
+// security property of issue 5 (Redis variants in redis.test.ts).
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
+import request from 'supertest';
+import { authFailureReasons } from '../../src/auth/codes.js';
+import { registryCardStatus } from '../../src/auth/adapters/registry-status.js';
+import type { Transaction } from '../../src/auth/types.js';
+import { setCertificatesStatus } from '../../src/registry/index.js';
+import { PostgresDatabase } from '../../src/registry/postgres.js';
+import { disableRp } from '../../src/rp/repo/disable-rp.js';
+import { rotateCredential } from '../../src/rp/repo/rotate-credential.js';
+import { MemoryStore } from '../../src/store/memory.js';
+import { FixedClock } from '../../src/util/clock.js';
+import {
+  addRp,
+  buildApp,
+  cardSignInput,
+  inputOf,
+  issueCard,
+  makeCa,
+  openRegistry,
+  peppers,
+  registerCard,
+  type Registry,
+  type TestApp,
+  type TestCa,
+  type TestCard,
+} from './support/fixture.js';
+
+const txn = { amount: '25000.00', currency: 'KHR', payee: 'ACLEDA Bank Plc.', reference: 'INV-2026-0042' };
+
+describe('auth HTTP API (real CA, PostgreSQL, memory store)', function () {
+  this.timeout(60_000);
+  let ca: TestCa;
+  let otherCa: TestCa;
+  let reg: Registry;
+  let clock: FixedClock;
+  let t: TestApp;
+  let card: TestCard;
+  let rp: Awaited<ReturnType<typeof addRp>>;
+
+  before(async () => {
+    [ca, otherCa, reg] = await Promise.all([makeCa(), makeCa(), openRegistry()]);
+    card = await issueCard(ca.ca);
+    await registerCard(reg.db, card);
+  });
+  after(async () => {
+    await reg?.close();
+    await ca?.cleanup();
+    await otherCa?.cleanup();
+  });
+  beforeEach(async () => {
+    clock = new FixedClock(new Date());
+    t = await buildApp({ ca: ca.ca, db: reg.db, store: new MemoryStore(clock), clock });
+    rp = await addRp(reg.db);
+  });
+
+  async function challenge(body: Record<string, unknown> = { terminalId: 'atm-1', transaction: txn }, bearer = rp.bearer) {
+    const r = await request(t.app).post('/v1/auth/challenges').set('Authorization', bearer).send(body);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body as { id: string; nonce: string; rpId: string; terminalId: string; transaction: Transaction | null; expiresAt: string; signingInput: { input: string } };
+  }
+  function respond(id: string, body: Record<string, unknown>, bearer = rp.bearer) {
+    return request(t.app).post(`/v1/auth/challenges/${id}/response`).set('Authorization', bearer).send(body);
+  }
+  function answer(ch: { signingInput: { input: string }; terminalId: string }, c: TestCard = card, input = ch.signingInput.input) {
+    return { terminalId: ch.terminalId, certificate: c.der.toString('base64'), signature: cardSignInput(c, input).toString('base64'), triesLeft: 3 };
+  }
+  function reasonLogged(reason: string): boolean {
+    return t.log.records().some((r) => r['msg'] === 'card authentication refused' && r['reason'] === reason);
+  }
+
+  it('authenticates: 25,000.00 KHR to a named payee, result verified with jose from the JWKS', async () => {
+    const ch = await challenge();
+    assert.match(ch.nonce, /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(ch.signingInput.input, inputOf(ch), 'the terminal can rebuild the input from the answer');
+    const r = await respond(ch.id, answer(ch));
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const jwks = await request(t.app).get('/.well-known/jwks.json');
+    assert.equal(jwks.status, 200);
+    const { payload, protectedHeader } = await jwtVerify(r.body.result, createLocalJWKSet(jwks.body), {
+      issuer: 'http://127.0.0.1:8080',
+      audience: rp.rp.id,
+      algorithms: ['ES256'],
+      currentDate: clock.now(),
+    });
+    assert.equal(protectedHeader.kid, jwks.body.keys[0].kid);
+    assert.equal(payload['pinVerified'], 'on-card');
+    assert.equal(payload['jti'], ch.id);
+    assert.equal(payload['terminal_id'], 'atm-1');
+    assert.equal(payload['cert_serial'], card.serialHex);
+    assert.equal(payload['card_serial'], String(card.cardSerial));
+    assert.deepEqual(payload['txn'], txn);
+    assert.match(String(payload['txn_hash']), /^[0-9a-f]{64}$/);
+    assert.equal(payload['attributes'], undefined, 'no eKYC without policy and consent');
+    assert.deepEqual(r.body.claims, payload);
+    const state = await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer);
+    assert.equal(state.body.status, 'completed');
+    assert.equal(state.body.result, r.body.result);
+  });
+
+  it('refuses a replay of a used challenge', async () => {
+    const ch = await challenge();
+    const a = answer(ch);
+    assert.equal((await respond(ch.id, a)).status, 200);
+    const again = await respond(ch.id, a);
+    assert.equal(again.status, 409);
+    assert.equal(again.body.code, 'challenge_used');
+  });
+
+  it("refuses another RP's challenge and another terminal's challenge", async () => {
+    const other = await addRp(reg.db);
+    const ch = await challenge();
+    const r = await respond(ch.id, answer(ch), other.bearer);
+    assert.equal(r.body.code, 'challenge_rp_mismatch');
+    assert.equal(r.status, 403);
+    const st = await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer);
+    assert.deepEqual(st.body, { status: 'failed', code: 'challenge_rp_mismatch' });
+    const ch2 = await challenge();
+    const r2 = await respond(ch2.id, { ...answer(ch2), terminalId: 'atm-2' });
+    assert.equal(r2.body.code, 'challenge_terminal_mismatch');
+  });
+
+  it('refuses a transaction changed after the challenge (amount, payee)', async () => {
+    for (const changed of [{ ...txn, amount: '2500000.00' }, { ...txn, payee: 'Mallory Ltd' }] as Transaction[]) {
+      const ch = await challenge();
+      const forged = inputOf({ ...ch, transaction: changed });
+      const r = await respond(ch.id, answer(ch, card, forged));
+      assert.equal(r.status, 401);
+      assert.equal(r.body.code, 'authentication_failed');
+    }
+    assert.ok(reasonLogged('signature_invalid'));
+  });
+
+  it('refuses an expired challenge (frozen clock)', async () => {
+    const ch = await challenge();
+    clock.advance(120_001);
+    const r = await respond(ch.id, answer(ch));
+    assert.equal(r.status, 410);
+    assert.equal(r.body.code, 'challenge_expired');
+    const st = await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer);
+    assert.equal(st.body.status, 'expired');
+  });
+
+  it('refuses a certificate from another CA', async () => {
+    const foreign = await issueCard(otherCa.ca);
+    const ch = await challenge();
+    const r = await respond(ch.id, answer(ch, foreign));
+    assert.equal(r.body.code, 'authentication_failed');
+    assert.ok(reasonLogged('certificate_untrusted'));
+    // The public answer names no internal reason.
+    const text = JSON.stringify(r.body);
+    for (const reason of authFailureReasons) assert.ok(!text.includes(reason), `${reason} leaked`);
+  });
+
+  it('refuses an expired certificate', async () => {
+    const short = await issueCard(ca.ca, { notAfter: new Date(Date.now() + 2 * 86_400_000) });
+    await registerCard(reg.db, short);
+    clock.set(new Date());
+    clock.advance(3 * 86_400_000);
+    const ch = await challenge();
+    const r = await respond(ch.id, answer(ch, short));
+    assert.equal(r.body.code, 'authentication_failed');
+    assert.ok(reasonLogged('certificate_expired'));
+  });
+
+  it('refuses a suspended (on hold) and then a revoked card with their codes', async () => {
+    const c = await issueCard(ca.ca);
+    await registerCard(reg.db, c);
+    clock.set(new Date()); // the certificate's notBefore is its issuance second
+    await setCertificatesStatus(reg.db, c.cardSerial, ['good'], { status: 'hold' }, { actor: 'test', action: 'card.suspend' }, new Date());
+    let ch = await challenge();
+    let r = await respond(ch.id, answer(ch, c));
+    assert.equal(r.body.code, 'card_suspended', t.log.lines.filter((l) => l.includes('refused')).join('\n'));
+    await setCertificatesStatus(reg.db, c.cardSerial, ['hold'], { status: 'revoked', reason: 'keyCompromise' }, { actor: 'test', action: 'card.revoke' }, new Date());
+    ch = await challenge();
+    r = await respond(ch.id, answer(ch, c));
+    assert.equal(r.status, 401);
+    assert.equal(r.body.code, 'card_revoked');
+  });
+
+  it('refuses a card with no attestation on record, and a certificate the registry does not know', async () => {
+    const unattested = await issueCard(ca.ca);
+    await registerCard(reg.db, unattested, { attested: false });
+    clock.set(new Date());
+    let ch = await challenge();
+    let r = await respond(ch.id, answer(ch, unattested));
+    assert.equal(r.body.code, 'authentication_failed');
+    assert.ok(reasonLogged('attestation_missing'));
+    const unregistered = await issueCard(ca.ca);
+    clock.set(new Date());
+    ch = await challenge();
+    r = await respond(ch.id, answer(ch, unregistered));
+    assert.equal(r.body.code, 'authentication_failed');
+    assert.ok(reasonLogged('certificate_unknown'));
+  });
+
+  it('refuses a signature by another card (certificate of one, key of another)', async () => {
+    const ch = await challenge();
+    const thief = { privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey };
+    const r = await respond(ch.id, { ...answer(ch), signature: cardSignInput(thief as TestCard, ch.signingInput.input).toString('base64') });
+    assert.equal(r.body.code, 'authentication_failed');
+    assert.ok(reasonLogged('signature_invalid'));
+  });
+
+  it('refuses truncated and oversized bodies without consuming the challenge', async () => {
+    const ch = await challenge();
+    const a = answer(ch);
+    const json = JSON.stringify(a);
+    const cut = await request(t.app).post(`/v1/auth/challenges/${ch.id}/response`).set('Authorization', rp.bearer).set('Content-Type', 'application/json').send(json.slice(0, json.length - 9));
+    assert.equal(cut.status, 400);
+    assert.equal(cut.body.code, 'invalid_json');
+    const shortSig = await respond(ch.id, { ...a, signature: a.signature.slice(0, 8) });
+    assert.equal(shortSig.body.code, 'invalid_request');
+    const truncatedCert = await respond(ch.id, { ...a, certificate: a.certificate.slice(0, 200) });
+    assert.equal(truncatedCert.body.code, 'authentication_failed', 'a cut certificate is parsed and refused');
+    const ch2 = await challenge();
+    const big = await respond(ch2.id, { ...answer(ch2), certificate: 'A'.repeat(9000) });
+    assert.equal(big.status, 413);
+    assert.equal(big.body.code, 'payload_too_large');
+    const ok = await respond(ch2.id, answer(ch2));
+    assert.equal(ok.status, 200, 'the oversized body did not burn the challenge');
+  });
+
+  it('answers 503 unavailable, never authenticated, when the registry is down', async () => {
+    const dead = new PostgresDatabase(reg.pg.url);
+    await dead.close();
+    const down = await buildApp({ ca: ca.ca, db: reg.db, store: new MemoryStore(clock), clock, status: registryCardStatus(dead) });
+    const ch = (await request(down.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1' })).body;
+    const r = await request(down.app).post(`/v1/auth/challenges/${ch.id}/response`).set('Authorization', rp.bearer).send(answer(ch));
+    assert.equal(r.status, 503);
+    assert.equal(r.body.code, 'unavailable');
+    assert.equal(r.body.result, undefined);
+  });
+
+  it('of 100 concurrent submissions of one valid response exactly one succeeds (memory store)', async () => {
+    const ch = await challenge();
+    const a = answer(ch);
+    const rs = await Promise.all(Array.from({ length: 100 }, () => respond(ch.id, a)));
+    assert.equal(rs.filter((r) => r.status === 200).length, 1);
+    assert.ok(rs.filter((r) => r.status !== 200).every((r) => r.body.code === 'challenge_used'));
+  });
+
+  it('releases eKYC attributes only with policy and consent; sub is pairwise per RP', async () => {
+    const bank = await addRp(reg.db, { scopes: ['auth', 'ekyc'], ekycAttributes: ['givenName', 'surname', 'birthDate'] });
+    const consent = 'Share your name and date of birth with the bank to open an account.';
+    const ch = await challenge({ terminalId: 'atm-1', requestedAttributes: ['givenName', 'birthDate'], consentText: consent }, bank.bearer);
+    const r = await respond(ch.id, answer(ch), bank.bearer);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(r.body.claims.attributes, { givenName: 'Dara', birthDate: '1990-04-17' });
+    // Not in the policy → refused when asking
+    const refused = await request(t.app).post('/v1/auth/challenges').set('Authorization', bank.bearer).send({ terminalId: 'atm-1', requestedAttributes: ['nationalId'], consentText: consent });
+    assert.equal(refused.body.code, 'attributes_not_allowed');
+    // No consent text → refused when asking
+    const noConsent = await request(t.app).post('/v1/auth/challenges').set('Authorization', bank.bearer).send({ terminalId: 'atm-1', requestedAttributes: ['givenName'] });
+    assert.equal(noConsent.body.code, 'invalid_request');
+    // An RP without the ekyc scope
+    const plain = await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1', requestedAttributes: ['givenName'], consentText: consent });
+    assert.equal(plain.body.code, 'scope_not_allowed');
+    // Pairwise: same citizen, two RPs → different subs; same RP twice → the same sub
+    const ch2 = await challenge();
+    const plainResult = await respond(ch2.id, answer(ch2));
+    const ch3 = await challenge();
+    const plainAgain = await respond(ch3.id, answer(ch3));
+    assert.equal(plainResult.body.claims.sub, plainAgain.body.claims.sub);
+    assert.notEqual(plainResult.body.claims.sub, r.body.claims.sub);
+    assert.ok(!JSON.stringify(plainResult.body).includes(card.nationalId), 'no national id without consent');
+  });
+
+  it('refuses calls without a valid credential, from a disabled RP, from an unknown terminal', async () => {
+    const none = await request(t.app).post('/v1/auth/challenges').send({ terminalId: 'atm-1' });
+    assert.equal(none.status, 401);
+    assert.equal(none.body.code, 'unauthorized');
+    const wrong = await request(t.app).post('/v1/auth/challenges').set('Authorization', `Bearer ${rp.credential.keyId}.${'A'.repeat(43)}`).send({ terminalId: 'atm-1' });
+    assert.equal(wrong.body.code, 'unauthorized');
+    const unknownTerminal = await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-99' });
+    assert.equal(unknownTerminal.status, 403);
+    assert.equal(unknownTerminal.body.code, 'terminal_unknown');
+    await disableRp(reg.db, rp.rp.id, 'contract ended', 'staff:test', new Date());
+    const disabled = await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1' });
+    assert.equal(disabled.status, 403);
+    assert.equal(disabled.body.code, 'rp_disabled');
+  });
+
+  it('rotates a credential: the old one works during the overlap, not after', async () => {
+    const { credential } = await rotateCredential(reg.db, rp.rp.id, 3600, peppers.apiSecret, 'staff:test', clock.now());
+    const me = (b: string) => request(t.app).get('/v1/rp/me').set('Authorization', b);
+    assert.equal((await me(rp.bearer)).status, 200);
+    assert.equal((await me(`Bearer ${credential.token}`)).status, 200);
+    clock.advance(3600_000);
+    assert.equal((await me(rp.bearer)).body.code, 'unauthorized');
+    assert.equal((await me(`Bearer ${credential.token}`)).status, 200);
+  });
+
+  it('rate-limits per RP and per terminal with 429 and RateLimit-* / Retry-After', async () => {
+    const slow = await addRp(reg.db, { rateLimitPerMinute: 3, terminalRatePerMinute: 100 });
+    for (let i = 0; i < 3; i++) {
+      const ok = await request(t.app).get('/v1/rp/me').set('Authorization', slow.bearer);
+      assert.equal(ok.headers['ratelimit-remaining'], String(2 - i));
+    }
+    const limited = await request(t.app).get('/v1/rp/me').set('Authorization', slow.bearer);
+    assert.equal(limited.status, 429);
+    assert.equal(limited.body.code, 'rate_limited');
+    assert.equal(limited.headers['ratelimit-limit'], '3');
+    assert.equal(limited.headers['ratelimit-remaining'], '0');
+    assert.ok(Number(limited.headers['retry-after']) >= 1 && Number(limited.headers['retry-after']) <= 60);
+    clock.advance(60_000);
+    assert.equal((await request(t.app).get('/v1/rp/me').set('Authorization', slow.bearer)).status, 200);
+    const kiosk = await addRp(reg.db, { rateLimitPerMinute: 100, terminalRatePerMinute: 2 });
+    for (let i = 0; i < 2; i++) await challenge({ terminalId: 'atm-1' }, kiosk.bearer);
+    const t429 = await request(t.app).post('/v1/auth/challenges').set('Authorization', kiosk.bearer).send({ terminalId: 'atm-1' });
+    assert.equal(t429.status, 429);
+    assert.ok(t429.headers['retry-after']);
+    assert.equal((await request(t.app).post('/v1/auth/challenges').set('Authorization', kiosk.bearer).send({ terminalId: 'atm-2' })).status, 201);
+  });
+
+  it('GET shows pending, DELETE cancels, a later response is refused', async () => {
+    const ch = await challenge();
+    const st = await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer);
+    assert.deepEqual(st.body, { status: 'pending', expiresAt: ch.expiresAt });
+    const other = await addRp(reg.db);
+    assert.equal((await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', other.bearer)).body.code, 'challenge_not_found');
+    assert.equal((await request(t.app).delete(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer)).status, 204);
+    assert.deepEqual((await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer)).body, { status: 'failed', code: 'challenge_cancelled' });
+    assert.equal((await respond(ch.id, answer(ch))).body.code, 'challenge_used');
+    assert.equal((await request(t.app).get('/v1/auth/challenges/ch_AAAAAAAAAAAAAAAAAAAAAA').set('Authorization', rp.bearer)).body.code, 'challenge_not_found');
+  });
+
+  it('validates transactions: ISO 4217 code, minor units, positive decimal string', async () => {
+    const bad = async (transaction: unknown) =>
+      (await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1', transaction })).body.code;
+    assert.equal(await bad({ ...txn, currency: 'XYZ' }), 'invalid_request');
+    assert.equal(await bad({ ...txn, amount: '25000.001' }), 'invalid_request');
+    assert.equal(await bad({ ...txn, currency: 'JPY', amount: '100.5' }), 'invalid_request');
+    assert.equal(await bad({ ...txn, amount: '-1.00' }), 'invalid_request');
+    assert.equal(await bad({ ...txn, amount: '0.00' }), 'invalid_request');
+    assert.equal(await bad({ ...txn, amount: '1e3' }), 'invalid_request');
+    const ok = await challenge({ terminalId: 'atm-1', transaction: { amount: '12.345', currency: 'KWD', payee: 'x' }, ttlSeconds: 300 });
+    assert.equal(ok.transaction?.amount, '12.345');
+    assert.equal((await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1', ttlSeconds: 301 })).body.code, 'invalid_request');
+  });
+
+  it('never logs API secrets, certificates, signatures or the nonce', async () => {
+    const ch = await challenge();
+    const a = answer(ch);
+    await respond(ch.id, a);
+    await respond(ch.id, a);
+    await respond(ch.id, { ...a, signature: a.signature.slice(4) });
+    await request(t.app).get('/v1/rp/me').set('Authorization', `Bearer ${rp.credential.keyId}.${'B'.repeat(43)}`);
+    const logs = t.log.text();
+    assert.ok(logs.length > 0);
+    for (const secret of [rp.credential.secret, rp.credential.token, a.signature, a.certificate.slice(0, 60), ch.nonce, 'B'.repeat(43)]) {
+      assert.ok(!logs.includes(secret), `log contains ${secret.slice(0, 12)}…`);
+    }
+    assert.equal(decodeProtectedHeader((await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer)).body.result).alg, 'ES256');
+  });
+});
