@@ -1,0 +1,79 @@
+// The auth flow on a real redis-server (the production store): 100 concurrent
+// submissions of one valid response → exactly one result; a challenge made
+// through one app instance is consumed once across two instances (two
+// service processes share Redis); Redis down → 503 `unavailable`, never a
+// result; rate limits counted in Redis.
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { openRedisStore, type RedisStore } from '../../src/store/redis.js';
+import { systemClock } from '../../src/util/clock.js';
+import { startRedis, type TestRedis } from '../support/redis.js';
+import { addRp, buildApp, cardSignInput, issueCard, makeCa, openRegistry, registerCard, type Registry, type TestCa, type TestCard } from './support/fixture.js';
+
+describe('auth HTTP API on real Redis', function () {
+  this.timeout(60_000);
+  let ca: TestCa;
+  let reg: Registry;
+  let redis: TestRedis;
+  let card: TestCard;
+  const stores: RedisStore[] = [];
+
+  before(async () => {
+    [ca, reg, redis] = await Promise.all([makeCa(), openRegistry(), startRedis()]);
+    card = await issueCard(ca.ca);
+    await registerCard(reg.db, card);
+  });
+  after(async () => {
+    for (const s of stores) await s.close();
+    await redis?.stop();
+    await reg?.close();
+    await ca?.cleanup();
+  });
+
+  async function app(url = redis.url) {
+    const store = await openRedisStore({ url, commandTimeoutMs: 500 });
+    stores.push(store);
+    return buildApp({ ca: ca.ca, db: reg.db, store, clock: systemClock });
+  }
+
+  function answer(ch: { signingInput: { input: string }; terminalId: string }) {
+    return { terminalId: ch.terminalId, certificate: card.der.toString('base64'), signature: cardSignInput(card, ch.signingInput.input).toString('base64') };
+  }
+
+  it('of 100 concurrent submissions over two service instances exactly one succeeds', async () => {
+    const [a, b] = [await app(), await app()];
+    const rp = await addRp(reg.db);
+    const ch = (await request(a.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1' })).body;
+    const body = answer(ch);
+    const rs = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => request((i % 2 ? a : b).app).post(`/v1/auth/challenges/${ch.id}/response`).set('Authorization', rp.bearer).send(body)),
+    );
+    assert.equal(rs.filter((r) => r.status === 200).length, 1);
+    assert.deepEqual([...new Set(rs.filter((r) => r.status !== 200).map((r) => r.body.code))], ['challenge_used']);
+    const st = await request(b.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer);
+    assert.equal(st.body.status, 'completed');
+  });
+
+  it('counts rate limits in Redis across instances', async () => {
+    const [a, b] = [await app(), await app()];
+    const rp = await addRp(reg.db, { rateLimitPerMinute: 4 });
+    const codes: number[] = [];
+    for (let i = 0; i < 6; i++) codes.push((await request((i % 2 ? a : b).app).get('/v1/rp/me').set('Authorization', rp.bearer)).status);
+    assert.deepEqual(codes, [200, 200, 200, 200, 429, 429]);
+  });
+
+  it('answers 503 unavailable, never a result, when Redis is down', async () => {
+    const own = await startRedis();
+    const t = await app(own.url);
+    const rp = await addRp(reg.db);
+    const ch = (await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1' })).body;
+    await own.stop();
+    const r = await request(t.app).post(`/v1/auth/challenges/${ch.id}/response`).set('Authorization', rp.bearer).send(answer(ch));
+    assert.equal(r.status, 503);
+    assert.equal(r.body.code, 'unavailable');
+    assert.equal(r.body.result, undefined);
+    const c = await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1' });
+    assert.equal(c.status, 503);
+    assert.equal(c.body.code, 'unavailable');
+  });
+});
