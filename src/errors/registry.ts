@@ -1,10 +1,20 @@
 // The one registry of public error codes: every area's table merged. The HTTP
 // layer takes titles from here, /openapi.json lists the codes, and a test keeps
 // this registry and the README's list equal.
+import { pkiCodes } from '../../pki/errors.js';
+import { authCodes } from '../auth/codes.js';
+import { cardCodes } from '../card/codes.js';
 import { httpCodes } from '../http/codes.js';
+import { issuanceCodes } from '../issuance/codes.js';
+import { registryCodes } from '../registry/codes.js';
+import { staffCodes } from '../staff/codes.js';
 import type { CodeTable } from './app-error.js';
 
-const tables: readonly CodeTable[] = [httpCodes];
+const configCodes = {
+  config_invalid: { status: 500, title: 'The service configuration is invalid' },
+} as const satisfies CodeTable;
+
+const tables: readonly CodeTable[] = [httpCodes, configCodes, authCodes, staffCodes, registryCodes, issuanceCodes, cardCodes, pkiCodes];
 
 function merge(list: readonly CodeTable[]): CodeTable {
   const out: Record<string, CodeTable[string]> = {};
