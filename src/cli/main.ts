@@ -9,6 +9,7 @@ const commands = {
   enrol: () => import('./commands/enrol.js'),
   issue: () => import('./commands/issue.js'),
   card: () => import('./commands/card.js'),
+  rp: () => import('./commands/rp.js'),
   db: () => import('./commands/db.js'),
   staff: () => import('./commands/staff.js'),
   audit: () => import('./commands/audit.js'),

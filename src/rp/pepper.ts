@@ -6,7 +6,7 @@
 // or link pairwise subjects to citizens.
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Peppers } from '../auth/ports.js';
 
 export function derivePeppers(master: Uint8Array): Peppers {
@@ -28,4 +28,9 @@ export function loadOrCreatePeppers(path: string): Peppers {
   chmodSync(path, 0o600);
   const master = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
   return derivePeppers(master);
+}
+
+/** Where the service and `cardauth rp` keep the pepper master secret. */
+export function pepperPath(dataDir: string): string {
+  return join(dataDir, 'rp', 'pepper.key');
 }

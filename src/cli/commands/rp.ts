@@ -1,0 +1,152 @@
+// `cardauth rp …`: relying parties (issue 5 "Relying parties and terminals").
+//   cardauth rp add --name <name> --terminal <id> [--terminal <id>…] [--scope auth|ekyc]…
+//                   [--attribute givenName|surname|birthDate|nationalId|country]…
+//                   [--rate <per minute>] [--terminal-rate <per minute>]
+//   cardauth rp rotate <rp id> [--overlap <seconds>]   (default 86400)
+//   cardauth rp disable <rp id> [--reason <text>]
+//   cardauth rp list
+// The API secret is printed once, on standard output, by add and rotate; the
+// registry keeps only its keyed hash. Runs on the service host: the registry
+// from DATABASE_URL or the data directory, the pepper from <data-dir>/rp/.
+// Every change is audited with the operating-system user as the actor.
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config.js';
+import { isAppError } from '../../errors/app-error.js';
+import type { EkycAttribute } from '../../auth/types.js';
+import { migrate } from '../../registry/migrate.js';
+import { openDatabase } from '../../registry/open-database.js';
+import type { Sql } from '../../registry/sql.js';
+import { loadOrCreatePeppers, pepperPath } from '../../rp/pepper.js';
+import { disableRp } from '../../rp/repo/disable-rp.js';
+import { listRps } from '../../rp/repo/list-rps.js';
+import { registerRp } from '../../rp/repo/register-rp.js';
+import { rotateCredential } from '../../rp/repo/rotate-credential.js';
+import type { RpScope } from '../../rp/types.js';
+import { CliError, type CliIo } from '../io.js';
+
+const USAGE = `usage:
+  cardauth rp add --name <name> --terminal <id> [--terminal <id>…] [--scope auth|ekyc]… [--attribute <name>]…
+                  [--rate <per minute>] [--terminal-rate <per minute>]
+  cardauth rp rotate <rp id> [--overlap <seconds>]
+  cardauth rp disable <rp id> [--reason <text>]
+  cardauth rp list
+`;
+
+export interface RpAdmin {
+  readonly sql: Sql;
+  readonly apiPepper: Buffer;
+  readonly actor: string;
+  readonly now: () => Date;
+  close(): Promise<void>;
+}
+
+export type OpenRpAdmin = (io: CliIo) => Promise<RpAdmin>;
+
+export const openRpAdmin: OpenRpAdmin = async (io) => {
+  const config = loadConfig(io.env);
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(db);
+  const peppers = loadOrCreatePeppers(pepperPath(config.dataDir));
+  return { sql: db, apiPepper: peppers.apiSecret, actor: `cli:${userInfo().username}`, now: () => new Date(), close: () => db.close() };
+};
+
+function positiveInt(v: string | undefined, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(v)) throw new CliError(`${what} must be a whole number`, 'usage', 2);
+  return Number(v);
+}
+
+export async function runWith(args: string[], io: CliIo, open: OpenRpAdmin): Promise<number> {
+  const [action, ...rest] = args;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        name: { type: 'string' },
+        terminal: { type: 'string', multiple: true },
+        scope: { type: 'string', multiple: true },
+        attribute: { type: 'string', multiple: true },
+        rate: { type: 'string' },
+        'terminal-rate': { type: 'string' },
+        overlap: { type: 'string' },
+        reason: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new CliError(`${(e as Error).message}\n${USAGE}`, 'usage', 2);
+  }
+  const { values, positionals } = parsed;
+  if (!['add', 'rotate', 'disable', 'list'].includes(action ?? '')) throw new CliError(USAGE.trimEnd(), 'usage', 2);
+  const rpIdArg = (): string => {
+    if (positionals[0] === undefined) throw new CliError(`an RP id is required\n${USAGE}`, 'usage', 2);
+    return positionals[0];
+  };
+  const admin = await open(io);
+  try {
+    switch (action) {
+      case 'add': {
+        if (values.name === undefined) throw new CliError(`--name is required\n${USAGE}`, 'usage', 2);
+        const rate = positiveInt(values.rate, '--rate');
+        const terminalRate = positiveInt(values['terminal-rate'], '--terminal-rate');
+        const { rp, credential } = await registerRp(
+          admin.sql,
+          {
+            name: values.name,
+            scopes: (values.scope ?? ['auth']) as RpScope[],
+            ekycAttributes: (values.attribute ?? []) as EkycAttribute[],
+            terminals: values.terminal ?? [],
+            ...(rate === undefined ? {} : { rateLimitPerMinute: rate }),
+            ...(terminalRate === undefined ? {} : { terminalRatePerMinute: terminalRate }),
+          },
+          admin.apiPepper,
+          admin.actor,
+          admin.now(),
+        );
+        io.stdout.write(`rp ${rp.id} "${rp.name}" registered; scopes ${rp.scopes.join(',')}; terminals ${rp.terminals.join(',')}\n`);
+        io.stdout.write(`key id:  ${credential.keyId}\nsecret:  ${credential.secret}\n`);
+        io.stdout.write(`send:    Authorization: Bearer ${credential.token}\n`);
+        io.stderr.write('The secret is shown once and is not stored; keep it in the RP\'s secret store now.\n');
+        return 0;
+      }
+      case 'rotate': {
+        const overlap = positiveInt(values.overlap, '--overlap') ?? 86_400;
+        const { credential, oldValidUntil } = await rotateCredential(admin.sql, rpIdArg(), overlap, admin.apiPepper, admin.actor, admin.now());
+        io.stdout.write(`new key id: ${credential.keyId}\nsecret:     ${credential.secret}\n`);
+        io.stdout.write(`send:       Authorization: Bearer ${credential.token}\n`);
+        io.stdout.write(`previous credentials stay valid until ${oldValidUntil.toISOString()}\n`);
+        io.stderr.write('The secret is shown once and is not stored.\n');
+        return 0;
+      }
+      case 'disable': {
+        const rp = await disableRp(admin.sql, rpIdArg(), values.reason ?? '', admin.actor, admin.now());
+        io.stdout.write(`rp ${rp.id} "${rp.name}" disabled\n`);
+        return 0;
+      }
+      default: {
+        for (const rp of await listRps(admin.sql)) {
+          io.stdout.write(
+            `${rp.id}\t${rp.status}\t${rp.name}\tscopes=${rp.scopes.join(',')}\tattributes=${rp.ekycAttributes.join(',') || '-'}\t` +
+              `terminals=${rp.terminals.join(',')}\trate=${rp.rateLimitPerMinute}/min\tterminal-rate=${rp.terminalRatePerMinute}/min\n`,
+          );
+          for (const c of rp.credentials) {
+            io.stdout.write(`  key ${c.keyId}\tcreated ${c.createdAt.toISOString()}\t${c.validUntil ? `valid until ${c.validUntil.toISOString()}` : 'current'}\n`);
+          }
+        }
+        return 0;
+      }
+    }
+  } catch (err) {
+    if (isAppError(err)) throw new CliError(err.message, err.code, 1);
+    throw err;
+  } finally {
+    await admin.close();
+  }
+}
+
+export function run(args: string[], io: CliIo): Promise<number> {
+  return runWith(args, io, openRpAdmin);
+}
