@@ -59,6 +59,9 @@ export class RedisStore implements EphemeralStore {
     this.client = createClient({
       url: opts.url,
       disableOfflineQueue: true,
+      // No client-side per-command timer (it allocates an AbortSignal per
+      // command, which showed in the auth profile); run() keeps the deadline.
+      commandOptions: { timeout: undefined },
       socket: {
         connectTimeout: opts.connectTimeoutMs ?? 2000,
         // Back off 50 ms, 100 ms, … up to 2 s and keep trying: a Redis restart
@@ -69,7 +72,7 @@ export class RedisStore implements EphemeralStore {
       },
     });
     this.client.on('error', (err: Error) => opts.onError?.(err));
-    this.cmd = this.client.withCommandOptions({ timeout });
+    this.cmd = this.client;
   }
 
   async connect(): Promise<void> {
@@ -83,7 +86,7 @@ export class RedisStore implements EphemeralStore {
   }
 
   private async run<T>(f: () => Promise<T>): Promise<T> {
-    // Our own deadline as well as the client's: a server that accepted the
+    // Our own deadline: a server that accepted the
     // socket but stopped answering (SIGSTOP, swap storm) must not hold a
     // request. A command that times out may still run on the server later;
     // for take() that only ever loses a challenge (fail closed).

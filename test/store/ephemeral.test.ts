@@ -9,7 +9,7 @@ import { openRedisStore, RedisStore, StoreUnavailableError } from '../../src/sto
 import { FixedClock } from '../../src/util/clock.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function contract(name: string, make: () => Promise<{ store: EphemeralStore; expire: (ms: number) => Promise<void> }>) {
   describe(`EphemeralStore contract: ${name}`, () => {

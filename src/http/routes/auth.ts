@@ -15,8 +15,20 @@ import { getChallengeState } from '../../auth/get-challenge-state.js';
 import { submitResponse } from '../../auth/submit-response.js';
 import { CHALLENGE_ID, ekycAttributes, TERMINAL_ID, type ChallengeId, type TerminalId } from '../../auth/types.js';
 import { authError } from '../../auth/codes.js';
+import type { CertificateAuthority } from '../../../pki/index.js';
+import { pkiCardVerifier } from '../../auth/adapters/pki-verifier.js';
+import { registryCardStatus } from '../../auth/adapters/registry-status.js';
+import { resultKeys, signerFromKeyStore } from '../../auth/adapters/result-keys.js';
+import type { ResultPublicJwk } from '../../auth/ports.js';
+import type { Sql } from '../../registry/sql.js';
+import { createRpAuthenticator, type RpAuthenticator } from '../../rp/authenticate.js';
+import { loadOrCreatePeppers, pepperPath } from '../../rp/pepper.js';
+import type { EphemeralStore } from '../../store/ephemeral.js';
+import { systemClock, type Clock } from '../../util/clock.js';
+import type { Logger } from '../../util/log.js';
 import { defineRoute, type AnyRoute } from '../route.js';
-import { problemResponse, requireTerminal, rpRouteAuth, type RpAuthDeps } from './rp.js';
+import { jwksRoutes } from './jwks.js';
+import { problemResponse, requireTerminal, rpRouteAuth, rpRoutes, type RpAuthDeps } from './rp.js';
 
 export interface AuthRouteDeps extends RpAuthDeps {
   readonly auth: AuthDeps;
@@ -101,6 +113,8 @@ const refusals = { 401: problemResponse, 403: problemResponse, 429: problemRespo
 
 export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
   const auth = rpRouteAuth(deps);
+  // Routes that name a terminal count the RP and terminal limits together.
+  const authWithTerminal = rpRouteAuth(deps, { rateLimit: 'with-terminal' });
   return [
     defineRoute({
       method: 'post',
@@ -108,7 +122,7 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
       operationId: 'createChallenge',
       summary: 'Create a single-use challenge for a card + PIN authentication at a terminal',
       tags: ['authentication'],
-      auth,
+      auth: authWithTerminal,
       body: challengeBody,
       maxBodyBytes: 4096,
       responses: { 201: { description: 'The challenge and the signing input', schema: challengeSchema }, 400: problemResponse, ...refusals },
@@ -137,7 +151,7 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
       description:
         'The challenge is consumed atomically first: of concurrent submissions exactly one can succeed. Forged or unverifiable responses all answer `authentication_failed`.',
       tags: ['authentication'],
-      auth,
+      auth: authWithTerminal,
       params: idParams,
       body: responseBody,
       maxBodyBytes: 8192,
@@ -191,4 +205,42 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
       },
     }),
   ];
+}
+
+/**
+ * Everything the service needs to mount the RP-facing API from the real
+ * pieces: the CA (verifier roots, result-signing key from its key store), the
+ * registry (`Sql`: RP credentials and card status), the ephemeral store, and
+ * the pepper file in the data directory. For the composition root.
+ */
+export async function createAuthRouteSet(opts: {
+  readonly sql: Sql;
+  readonly store: EphemeralStore;
+  readonly ca: CertificateAuthority;
+  readonly dataDir: string;
+  /** Public base URL: the `iss` of results. */
+  readonly issuer: string;
+  readonly challengeTtlSeconds: number;
+  readonly log: Logger;
+  readonly clock?: Clock;
+  /** Public keys of previous result-signing keys still to be published. */
+  readonly previousResultKeys?: readonly ResultPublicJwk[];
+}): Promise<{ routes: AnyRoute[]; deps: AuthDeps; authenticator: RpAuthenticator }> {
+  const clock = opts.clock ?? systemClock;
+  const peppers = loadOrCreatePeppers(pepperPath(opts.dataDir));
+  const keys = resultKeys(signerFromKeyStore(await opts.ca.resultSigner()), opts.previousResultKeys ?? []);
+  const deps: AuthDeps = {
+    store: opts.store,
+    verifier: pkiCardVerifier({ root: opts.ca.root, issuing: opts.ca.issuing }),
+    status: registryCardStatus(opts.sql),
+    keys,
+    peppers,
+    clock,
+    log: opts.log,
+    issuer: opts.issuer,
+    challengeTtlSeconds: opts.challengeTtlSeconds,
+  };
+  const authenticator = createRpAuthenticator({ sql: opts.sql, apiPepper: peppers.apiSecret, clock, log: opts.log });
+  const routeDeps = { auth: deps, authenticator, store: opts.store };
+  return { routes: [...authRoutes(routeDeps), ...rpRoutes(routeDeps), ...jwksRoutes({ keys })], deps, authenticator };
 }

@@ -1,0 +1,111 @@
+// Server side of `npm run bench:auth` (scripts/bench/auth.ts): either the
+// cardauth RP API (express, src/http + src/auth + src/rp with the real
+// adapters: Redis, PostgreSQL, the CA's verifier and key store) or the
+// minimal reference (bare node:http doing the same Redis GETDEL, the same
+// P-256 verify with a cached KeyObject and the same ES256 JWS signing), in
+// WORKERS processes (node:cluster) sharing one port. Reports 'ready' over IPC.
+import cluster from 'node:cluster';
+import { createHash, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { createServer } from 'node:http';
+import { createClient } from 'redis';
+import { FileKeyStore, openCa } from '../../pki/index.js';
+import { signerFromKeyStore } from '../../src/auth/adapters/result-keys.js';
+import { signJws } from '../../src/auth/result/sign-jws.js';
+import { signingInputPreimage } from '../../src/auth/signing-input.js';
+import type { ChallengeRecord } from '../../src/auth/types.js';
+import { errorRegistry } from '../../src/errors/registry.js';
+import { createApp } from '../../src/http/app.js';
+import { createAuthRouteSet } from '../../src/http/routes/auth.js';
+import { PostgresDatabase } from '../../src/registry/postgres.js';
+import { openRedisStore } from '../../src/store/redis.js';
+import { createLogger } from '../../src/util/log.js';
+
+const env = process.env;
+const mode = env['BENCH_MODE'] as 'cardauth' | 'reference';
+const workers = Number(env['BENCH_WORKERS'] ?? '1');
+const port = Number(env['BENCH_PORT']);
+
+async function openKeys() {
+  const keyStore = FileKeyStore.open(`${env['BENCH_CA_DIR']}/keys`, env['BENCH_CA_PASSPHRASE']!);
+  const ca = await openCa({ dataDir: env['BENCH_CA_DIR']!, keyStore });
+  return { ca, keyStore };
+}
+
+async function cardauth(): Promise<void> {
+  const { ca } = await openKeys();
+  const log = createLogger({ sink: createWriteStream('/dev/null'), level: 'info' });
+  const db = new PostgresDatabase(env['DATABASE_URL']!, { max: 8 });
+  const store = await openRedisStore({ url: env['REDIS_URL']! });
+  const { routes } = await createAuthRouteSet({
+    sql: db,
+    store,
+    ca,
+    dataDir: env['BENCH_DATA_DIR']!,
+    issuer: 'http://127.0.0.1',
+    challengeTtlSeconds: 300,
+    log,
+  });
+  const app = createApp({ routes, logger: log, errorCodes: errorRegistry });
+  await new Promise<void>((resolve) => createServer(app).listen(port, '127.0.0.1', resolve));
+}
+
+async function reference(): Promise<void> {
+  const { ca } = await openKeys();
+  const signer = signerFromKeyStore(await ca.resultSigner());
+  const redis = createClient({ url: env['REDIS_URL']! });
+  await redis.connect();
+  const keys = new Map<string, KeyObject>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      try {
+        const m = /^\/v1\/auth\/challenges\/([^/]+)\/response$/.exec(req.url ?? '');
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { certificate: string; signature: string };
+        const raw = m ? await redis.getDel(`auth:ch:${m[1]}`) : null;
+        if (raw === null) {
+          res.writeHead(409).end();
+          return;
+        }
+        const ch = JSON.parse(raw) as ChallengeRecord;
+        const der = Buffer.from(body.certificate, 'base64');
+        const h = createHash('sha256').update(der).digest('hex');
+        let key = keys.get(h);
+        if (!key) keys.set(h, (key = new X509Certificate(der).publicKey));
+        const pre = signingInputPreimage({ rpId: ch.rpId, nonce: Buffer.from(ch.nonce, 'base64url'), terminalId: ch.terminalId, transaction: ch.transaction });
+        if (!verify('sha256', pre, { key, dsaEncoding: 'der' }, Buffer.from(body.signature, 'base64'))) {
+          res.writeHead(401).end();
+          return;
+        }
+        const result = await signJws(signer, { aud: ch.rpId, jti: ch.id, iat: Math.floor(Date.now() / 1000) });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ result }));
+      } catch {
+        res.writeHead(500).end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+}
+
+if (cluster.isPrimary && workers > 1) {
+  let up = 0;
+  for (let i = 0; i < workers; i++) cluster.fork();
+  cluster.on('message', (_w, msg) => {
+    if (msg === 'listening' && ++up === workers) process.send?.('ready');
+  });
+  process.on('SIGTERM', () => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.kill();
+    process.exit(0);
+  });
+} else {
+  // A normal exit on SIGTERM so `--cpu-prof` writes its profile.
+  process.on('SIGTERM', () => process.exit(0));
+  (mode === 'cardauth' ? cardauth() : reference()).then(
+    () => (cluster.isWorker ? process.send?.('listening') : process.send?.('ready')),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

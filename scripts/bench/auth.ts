@@ -1,0 +1,238 @@
+// `npm run bench:auth` (issue 5 "Performance"): loads POST
+// /v1/auth/challenges/{id}/response with distinct valid responses
+// (pre-created challenges, each signed by a card key) on loopback, against
+// cardauth and against a minimal reference server (auth-server.ts), with 1 and
+// 2 server processes, and reports completed authentications per second and
+// p50/p99 latency — closed loop at full load, then open loop at half of
+// cardauth's own peak (latency measured from the scheduled send time, so
+// queueing is counted). Needs redis-server and PostgreSQL binaries (Debian).
+//
+// Card signatures: the card signs the 32-byte input as a hash value; here
+// node:crypto signs the input's preimage with SHA-256, which is the same
+// ECDSA signature over the same hash value, and far quicker to prepare.
+import { fork, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'redis';
+import { FileKeyStore, initCa, openCa } from '../../pki/index.js';
+import { signingInputPreimage } from '../../src/auth/signing-input.js';
+import type { ChallengeRecord } from '../../src/auth/types.js';
+import { migrate } from '../../src/registry/migrate.js';
+import { PostgresDatabase } from '../../src/registry/postgres.js';
+import { insertCard, insertCertificate, insertCitizen, receiveStock } from '../../src/registry/index.js';
+import { loadOrCreatePeppers, pepperPath } from '../../src/rp/pepper.js';
+import { registerRp } from '../../src/rp/repo/register-rp.js';
+import { startPostgres } from '../../test/support/postgres.js';
+import { startRedis } from '../../test/support/redis.js';
+
+const N = Number(process.env['BENCH_N'] ?? 6000);
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
+const HALF_SECONDS = Number(process.env['BENCH_HALF_SECONDS'] ?? 5);
+const CARDS = 16;
+const PASSPHRASE = 'bench passphrase, long enough';
+const TXN = { amount: '25000.00', currency: 'KHR', payee: 'ACLEDA Bank Plc.', reference: 'BENCH' } as const;
+
+interface Card {
+  privateKey: import('node:crypto').KeyObject;
+  certB64: string;
+}
+interface Prepared {
+  path: string;
+  body: string;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS * 2 });
+
+function call(port: number, method: string, path: string, body: string | undefined, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, agent, headers: { ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (data += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function answer(card: Card, ch: { rpId: string; nonce: string; terminalId: string; transaction: ChallengeRecord['transaction'] }): string {
+  const pre = signingInputPreimage({ rpId: ch.rpId, nonce: Buffer.from(ch.nonce, 'base64url'), terminalId: ch.terminalId, transaction: ch.transaction });
+  const signature = sign('sha256', pre, { key: card.privateKey, dsaEncoding: 'der' }).toString('base64');
+  return JSON.stringify({ terminalId: ch.terminalId, certificate: card.certB64, signature, triesLeft: 3 });
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function closedLoop(port: number, work: Prepared[], auth: Record<string, string>): Promise<{ rps: number; p50: number; p99: number; ok: number }> {
+  let next = 0;
+  let ok = 0;
+  const lat: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (next < work.length) {
+        const w = work[next++]!;
+        const s = performance.now();
+        const r = await call(port, 'POST', w.path, w.body, auth);
+        lat.push(performance.now() - s);
+        if (r.status === 200) ok++;
+      }
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  return { rps: ok / secs, p50: pct(lat, 50), p99: pct(lat, 99), ok };
+}
+
+async function openLoop(port: number, work: Prepared[], auth: Record<string, string>, rate: number): Promise<{ rps: number; p50: number; p99: number; ok: number }> {
+  const lat: number[] = [];
+  let ok = 0;
+  const t0 = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < work.length; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const w = work[i]!;
+    pending.push(
+      call(port, 'POST', w.path, w.body, auth).then((r) => {
+        lat.push(performance.now() - due);
+        if (r.status === 200) ok++;
+      }),
+    );
+  }
+  await Promise.all(pending);
+  lat.sort((a, b) => a - b);
+  return { rps: ok / ((performance.now() - t0) / 1000), p50: pct(lat, 50), p99: pct(lat, 99), ok };
+}
+
+function startServer(mode: 'cardauth' | 'reference', workers: number, port: number, env: Record<string, string>): Promise<ChildProcess> {
+  const child = fork(join(import.meta.dirname, 'auth-server.ts'), [], {
+    execArgv: ['--import', 'tsx', ...(process.env['BENCH_PROF'] && mode === 'cardauth' ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROF']] : [])],
+    env: { ...process.env, ...env, BENCH_MODE: mode, BENCH_WORKERS: String(workers), BENCH_PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => (m === 'ready' ? resolve(child) : reject(new Error(String(m)))));
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+  });
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await done;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cardauth-bench-auth-'));
+  const [redis, pg] = await Promise.all([startRedis(), startPostgres()]);
+  const redisClient = createClient({ url: redis.url });
+  await redisClient.connect();
+  try {
+    // CA, registry, RP, cards
+    const keyStore = FileKeyStore.open(join(dir, 'keys'), PASSPHRASE);
+    await initCa({ dataDir: dir, keyStore, config: { country: 'KH', organization: 'bench', baseUrl: 'http://127.0.0.1', issuingCurve: 'P-256', maxCardValidityDays: 1826 } });
+    const ca = await openCa({ dataDir: dir, keyStore });
+    const db = new PostgresDatabase(pg.url);
+    await migrate(db);
+    const peppers = loadOrCreatePeppers(pepperPath(dir));
+    const { rp, credential } = await registerRp(db, { name: 'Bench Bank', scopes: ['auth'], terminals: ['atm-1'], rateLimitPerMinute: 10_000_000, terminalRatePerMinute: 10_000_000 }, peppers.apiSecret, 'bench', new Date());
+    const auth = { authorization: `Bearer ${credential.token}` };
+    const cards: Card[] = [];
+    for (let i = 0; i < CARDS; i++) {
+      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const nationalId = String(500_000_000 + i);
+      const cert = await ca.issueCardCertificate({ publicKey, profile: 'card-auth', subject: { country: 'KH', surname: 'BENCH', givenName: `Card ${String.fromCharCode(65 + i)}`, nationalId }, notAfter: new Date(Date.now() + 365 * 86_400_000) });
+      const now = new Date();
+      const citizen = await insertCitizen(db, { nationalId, surname: 'BENCH', givenName: `Card ${String.fromCharCode(65 + i)}`, birthDate: '1990-01-01', country: 'KH' }, 'bench', now);
+      await receiveStock(db, { serial: 90_000_000 + i, manufacturer: 'bench' }, 'bench', now);
+      await insertCard(db, { serial: 90_000_000 + i, uuid: crypto.randomUUID(), citizenId: citizen.id, status: 'active', issuedAt: now, expiresAt: new Date(now.getTime() + 400 * 86_400_000) }, 'bench', now);
+      const x = new X509Certificate(cert.der);
+      await insertCertificate(db, { serialHex: cert.serialHex, cardSerial: 90_000_000 + i, slot: 0x9a, profile: 'card-auth', der: cert.der, status: 'good', notBefore: new Date(x.validFrom), notAfter: new Date(x.validTo), attestationDer: Buffer.from('3003020100', 'hex'), attestedAt: now }, 'bench', now);
+      cards.push({ privateKey, certB64: cert.der.toString('base64') });
+    }
+    await db.close();
+    await keyStore.close();
+    const env = { REDIS_URL: redis.url, DATABASE_URL: pg.url, BENCH_CA_DIR: dir, BENCH_CA_PASSPHRASE: PASSPHRASE, BENCH_DATA_DIR: dir };
+
+    // Challenges through cardauth's own API (what an RP does), or written
+    // straight into Redis in the same record format for the reference.
+    async function prepareCardauth(port: number, count: number): Promise<Prepared[]> {
+      const out: Prepared[] = [];
+      let i = 0;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (i < count) {
+            const k = i++;
+            const r = await call(port, 'POST', '/v1/auth/challenges', JSON.stringify({ terminalId: 'atm-1', transaction: TXN, ttlSeconds: 300 }), auth);
+            if (r.status !== 201) throw new Error(`challenge: ${r.status} ${r.body}`);
+            const ch = JSON.parse(r.body) as ChallengeRecord;
+            out.push({ path: `/v1/auth/challenges/${ch.id}/response`, body: answer(cards[k % CARDS]!, ch) });
+          }
+        }),
+      );
+      return out;
+    }
+    async function prepareReference(count: number): Promise<Prepared[]> {
+      const out: Prepared[] = [];
+      const multi = redisClient.multi();
+      for (let k = 0; k < count; k++) {
+        const id = `ch_${Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url')}`;
+        const rec = { v: 1, id, rpId: rp.id, terminalId: 'atm-1', nonce: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url'), transaction: TXN, requestedAttributes: [], consentText: null, createdAt: Date.now(), expiresAt: Date.now() + 300_000 };
+        multi.set(`auth:ch:${id}`, JSON.stringify(rec), { expiration: { type: 'PX', value: 300_000 } });
+        out.push({ path: `/v1/auth/challenges/${id}/response`, body: answer(cards[k % CARDS]!, rec as unknown as ChallengeRecord) });
+      }
+      await multi.exec();
+      return out;
+    }
+
+    const rows: string[] = [];
+    let port = 18_000 + Math.floor(Math.random() * 20_000);
+    for (const workers of (process.env['BENCH_WORKERS'] ?? '1,2').split(',').map(Number)) {
+      const results: Record<string, { rps: number; p50: number; p99: number }> = {};
+      for (const mode of ['reference', 'cardauth'] as const) {
+        const p = port++;
+        const server = await startServer(mode, workers, p, env);
+        try {
+          const prep = (n: number) => (mode === 'cardauth' ? prepareCardauth(p, n) : prepareReference(n));
+          await closedLoop(p, await prep(Math.min(1000, N)), auth); // warm-up (JIT, caches, pools)
+          const full = await closedLoop(p, await prep(N * workers), auth);
+          if (full.ok !== N * workers) throw new Error(`${mode}: only ${full.ok} of ${N * workers} authenticated`);
+          results[mode] = full;
+          rows.push(`| ${mode} | ${workers} | full (${CONNECTIONS} conns) | ${full.rps.toFixed(0)} | ${full.p50.toFixed(2)} | ${full.p99.toFixed(2)} |`);
+          if (mode === 'cardauth') {
+            const rate = full.rps / 2;
+            const half = await openLoop(p, await prep(Math.round(rate * HALF_SECONDS)), auth, rate);
+            rows.push(`| ${mode} | ${workers} | half of own peak (${rate.toFixed(0)}/s) | ${half.rps.toFixed(0)} | ${half.p50.toFixed(2)} | ${half.p99.toFixed(2)} |`);
+          }
+        } finally {
+          await stopServer(server);
+        }
+      }
+      rows.push(`| **cardauth / reference** | ${workers} | | **${((results['cardauth']!.rps / results['reference']!.rps) * 100).toFixed(0)}%** | | |`);
+    }
+    console.log(`\nbench:auth — POST /v1/auth/challenges/{id}/response, ${N} distinct valid responses per process, loopback, ${new Date().toISOString()}\n`);
+    console.log('| server | processes | load | completed auths/s | p50 ms | p99 ms |');
+    console.log('|---|---|---|---|---|---|');
+    for (const r of rows) console.log(r);
+  } finally {
+    await redisClient.close();
+    agent.destroy();
+    await redis.stop();
+    await pg.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
