@@ -6,6 +6,7 @@ type Loader = () => Promise<{ run: CliCommand }>;
 
 const commands = {
   ca: () => import('./commands/ca.js'),
+  serve: () => import('./commands/serve.js'),
   enrol: () => import('./commands/enrol.js'),
   issue: () => import('./commands/issue.js'),
   card: () => import('./commands/card.js'),
@@ -13,6 +14,7 @@ const commands = {
   db: () => import('./commands/db.js'),
   staff: () => import('./commands/staff.js'),
   audit: () => import('./commands/audit.js'),
+  terminal: () => import('./commands/terminal.js'),
 } as const satisfies Record<string, Loader>;
 
 function usage(): string {

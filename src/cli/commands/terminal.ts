@@ -1,0 +1,162 @@
+// `cardauth terminal`: complete one challenge at a PC/SC reader (issue 5 "The
+// terminal", scriptable form):
+//   cardauth terminal --reader <name> --server <url> --challenge <id>
+//                     [--terminal-id <id>] [--rp-key-file <path>]
+//                     [--card-timeout <seconds>] [--pin-attempts <n>]
+//   cardauth terminal --reader <name> --server <url> --challenge-file <path> …
+// The RP credential comes from the environment variable CARDAUTH_RP_KEY or
+// from --rp-key-file (never from an argument: arguments are visible to every
+// user of the machine). --challenge reads the pending challenge from the
+// server (GET /v1/auth/challenges/{id}); --challenge-file takes the JSON the
+// RP back end got from POST /v1/auth/challenges. The PIN is read masked from
+// the terminal, or one per line from standard input when it is not a
+// terminal. Standard output gets the screen and, on success, the signed
+// result; a failure prints `error: <code>` on standard error and exits 1.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { CardReaders } from '../../card/channel.js';
+import { authenticate } from '../../terminal/authenticate.js';
+import { describeOutcome, outcomeCode } from '../../terminal/describe-outcome.js';
+import { streamDisplay } from '../../terminal/display/stream-display.js';
+import { parseChallenge } from '../../terminal/parse-challenge.js';
+import { streamPinPad } from '../../terminal/pin-pad/stream-pin-pad.js';
+import { ttyPinPad } from '../../terminal/pin-pad/tty-pin-pad.js';
+import { fetchChallenge } from '../../terminal/server/fetch-challenge.js';
+import type { ServerConfig } from '../../terminal/server/http.js';
+import type { TerminalChallenge, TerminalOutcome } from '../../terminal/types.js';
+import { waitForCard } from '../../terminal/wait-for-card.js';
+import { isAppError } from '../../errors/app-error.js';
+import { CliError, type CliIo } from '../io.js';
+
+const USAGE = `usage: cardauth terminal --reader <name> --server <url> (--challenge <id> | --challenge-file <path>)
+                         [--terminal-id <id>] [--rp-key-file <path>] [--card-timeout <seconds>] [--pin-attempts <n>]
+The relying party's API key comes from CARDAUTH_RP_KEY or --rp-key-file.
+`;
+
+/** How the command reaches card readers; tests pass in-process readers. */
+export type OpenReaders = () => Promise<CardReaders>;
+
+const openPcsc: OpenReaders = async () => {
+  const { PcscReaders } = await import('../../card/pcsc/index.js');
+  return PcscReaders.open();
+};
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  return runWith(args, io, openPcsc);
+}
+
+function credentialOf(io: CliIo, file: string | undefined): string {
+  let raw: string | undefined;
+  if (file !== undefined) {
+    try {
+      raw = readFileSync(file, 'utf8');
+    } catch {
+      throw new CliError(`cannot read the RP key file ${file}`, 'usage', 2);
+    }
+  } else {
+    raw = io.env.CARDAUTH_RP_KEY;
+  }
+  const key = raw?.trim();
+  if (!key) throw new CliError(`no RP credential: set CARDAUTH_RP_KEY or pass --rp-key-file\n${USAGE}`, 'usage', 2);
+  return key.replace(/^Bearer\s+/i, '');
+}
+
+function positiveInt(v: string | undefined, name: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!/^[1-9][0-9]{0,5}$/.test(v)) throw new CliError(`--${name} must be a positive whole number`, 'usage', 2);
+  return Number(v);
+}
+
+export async function runWith(args: string[], io: CliIo, openReaders: OpenReaders): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        reader: { type: 'string' },
+        server: { type: 'string' },
+        challenge: { type: 'string' },
+        'challenge-file': { type: 'string' },
+        'terminal-id': { type: 'string' },
+        'rp-key-file': { type: 'string' },
+        'card-timeout': { type: 'string' },
+        'pin-attempts': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new CliError(`${(e as Error).message}\n${USAGE}`, 'usage', 2);
+  }
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const { reader, server } = values;
+  if (reader === undefined || server === undefined || (values.challenge === undefined) === (values['challenge-file'] === undefined)) {
+    throw new CliError(`--reader, --server and one of --challenge / --challenge-file are required\n${USAGE}`, 'usage', 2);
+  }
+  try {
+    new URL(server);
+  } catch {
+    throw new CliError(`--server is not a URL: ${server}`, 'usage', 2);
+  }
+  const config: ServerConfig = { url: server, credential: credentialOf(io, values['rp-key-file']) };
+  const cardTimeoutMs = positiveInt(values['card-timeout'], 'card-timeout', 120) * 1000;
+  const maxPinAttempts = positiveInt(values['pin-attempts'], 'pin-attempts', 3);
+
+  const fail = (code: string, message: string): number => {
+    io.stdout.write(`${message}\n`);
+    io.stderr.write(`error: ${code}\n`);
+    return 1;
+  };
+
+  let challenge: TerminalChallenge;
+  try {
+    if (values['challenge-file'] !== undefined) {
+      let unverified: unknown;
+      try {
+        unverified = JSON.parse(readFileSync(values['challenge-file'], 'utf8'));
+      } catch {
+        throw new CliError(`cannot read a challenge JSON from ${values['challenge-file']}`, 'usage', 2);
+      }
+      challenge = parseChallenge(unverified);
+    } else {
+      const r = await fetchChallenge(config, values.challenge!);
+      if (!r.ok) {
+        const o: TerminalOutcome = r.kind === 'refused' ? { kind: 'server-refused', code: r.code, status: r.status, title: r.title } : { kind: 'server-unavailable', detail: r.detail };
+        return fail(outcomeCode(o)!, describeOutcome(o));
+      }
+      challenge = r.challenge;
+    }
+  } catch (e) {
+    if (isAppError(e)) return fail(e.code, e.message);
+    throw e;
+  }
+
+  const readers = await openReaders();
+  try {
+    const stdin = io.stdin as CliIo['stdin'] & { setRawMode?: (on: boolean) => unknown };
+    const pinPad = stdin.isTTY ? ttyPinPad(stdin, io.stdout) : streamPinPad(stdin, io.stderr);
+    const outcome = await authenticate({
+      challenge,
+      terminalId: values['terminal-id'] ?? challenge.terminalId,
+      card: () => waitForCard(readers, reader, { timeoutMs: cardTimeoutMs }),
+      display: streamDisplay(io.stdout),
+      pinPad,
+      server: config,
+      maxPinAttempts,
+    });
+    if (outcome.kind === 'completed') {
+      io.stdout.write(`result: ${outcome.result}\n`);
+      return 0;
+    }
+    io.stderr.write(`error: ${outcomeCode(outcome)}\n`);
+    return 1;
+  } finally {
+    // Let the process exit: a stream PIN pad leaves standard input flowing.
+    io.stdin.pause();
+    await readers.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,56 @@
+// The words a citizen (or the operator's script) reads at the end of a run,
+// and the stable code the CLI prints (`error: <code>`). A blocked PIN says
+// what to do next (issue 5: "blocked PIN says so and what to do").
+import type { TerminalOutcome } from './types.js';
+
+export function describeOutcome(o: TerminalOutcome): string {
+  switch (o.kind) {
+    case 'completed':
+      return 'Authenticated. You may remove your card.';
+    case 'wrong-pin':
+      return o.triesLeft === 1 ? 'Wrong PIN. 1 try left before the PIN is blocked.' : `Wrong PIN. ${o.triesLeft} tries left.`;
+    case 'pin-blocked':
+      return 'Your PIN is blocked. Unblock it with your PUK at an issuance office (bring the card and your PUK letter).';
+    case 'pin-entry-cancelled':
+      return 'PIN entry cancelled. Nothing was signed.';
+    case 'card-removed':
+      return 'The card was removed before the operation finished. Nothing was authenticated; insert the card and start again.';
+    case 'no-card':
+      return o.code === 'card_wait_timeout' ? 'No card was inserted in time.' : 'Waiting for a card was cancelled.';
+    case 'card-not-supported':
+      return `This card cannot be used here: ${o.detail}`;
+    case 'card-error':
+      return `The card reader reported a problem (${o.code}). Remove the card and try again.`;
+    case 'challenge-refused':
+      return `Refused: ${o.detail}`;
+    case 'server-refused':
+      return `Not authenticated: ${o.title}.`;
+    case 'server-unavailable':
+      return `The authentication service is unavailable (${o.detail}). Nothing was authenticated.`;
+  }
+}
+
+/** The stable code of a failed outcome; undefined for `completed`. */
+export function outcomeCode(o: TerminalOutcome): string | undefined {
+  switch (o.kind) {
+    case 'completed':
+      return undefined;
+    case 'wrong-pin':
+      return 'pin_wrong';
+    case 'pin-blocked':
+      return 'pin_blocked';
+    case 'pin-entry-cancelled':
+      return 'pin_entry_cancelled';
+    case 'card-removed':
+      return 'card_removed';
+    case 'no-card':
+    case 'card-error':
+    case 'challenge-refused':
+    case 'server-refused':
+      return o.code;
+    case 'card-not-supported':
+      return 'card_not_supported';
+    case 'server-unavailable':
+      return 'server_unavailable';
+  }
+}

@@ -1,0 +1,19 @@
+// The terminal client (issue 5 "The terminal"): the public API is this folder,
+// one operation per file.
+export type { TerminalChallenge, TerminalOutcome, TerminalDisplay, PinPad, TransactionView } from './types.js';
+export { terminalCodes, terminalError, type TerminalCode } from './codes.js';
+export { parseChallenge } from './parse-challenge.js';
+export { checkSigningInput } from './check-signing-input.js';
+export { formatAmount } from './format-amount.js';
+export { showTransaction, transactionView } from './show-transaction.js';
+export { waitForCard, openCardSession, type CardSession } from './wait-for-card.js';
+export { readCardCertificate, type CardCertificate } from './read-card-certificate.js';
+export { signWithPin, type SignWithPinResult } from './sign-with-pin.js';
+export { callServer, type ServerConfig, type ServerAnswer } from './server/http.js';
+export { fetchChallenge, type FetchChallengeResult } from './server/fetch-challenge.js';
+export { submitResponse, type SubmitResponseResult } from './server/submit-response.js';
+export { authenticate, outcomeOfError, type AuthenticateOptions } from './authenticate.js';
+export { describeOutcome, outcomeCode } from './describe-outcome.js';
+export { ttyPinPad } from './pin-pad/tty-pin-pad.js';
+export { streamPinPad } from './pin-pad/stream-pin-pad.js';
+export { streamDisplay } from './display/stream-display.js';

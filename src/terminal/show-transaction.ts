@@ -1,0 +1,23 @@
+// Show the citizen what the PIN will approve (issue 5: "reads the amount and
+// payee on the terminal"): amount in the currency's minor units, payee,
+// reference, and for eKYC the requested attributes with the consent text.
+// Built only from the challenge fields whose signing input was rebuilt.
+import { formatAmount } from './format-amount.js';
+import type { TerminalChallenge, TerminalDisplay, TransactionView } from './types.js';
+
+export function transactionView(challenge: TerminalChallenge): TransactionView {
+  const t = challenge.transaction;
+  return {
+    amount: t === null ? null : formatAmount(t.amount, t.currency),
+    payee: t?.payee ?? null,
+    reference: t?.reference ?? null,
+    requestedAttributes: challenge.requestedAttributes,
+    consentText: challenge.consentText,
+  };
+}
+
+export function showTransaction(display: TerminalDisplay, challenge: TerminalChallenge): TransactionView {
+  const view = transactionView(challenge);
+  display.showTransaction(view);
+  return view;
+}
