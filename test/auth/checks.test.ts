@@ -1,0 +1,165 @@
+// The ordered checks of a card response with small fakes (fast, no I/O):
+// the order is the one DESIGN.md gives; a forged signature never reaches the
+// registry; a size failure leaves the challenge usable; a registry that
+// cannot answer is 503 `unavailable`; results verify with jose across a
+// result-key rotation.
+import assert from 'node:assert/strict';
+import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { resultKeys, signerFromPrivateKey } from '../../src/auth/adapters/result-keys.js';
+import { responseChecks } from '../../src/auth/checks/index.js';
+import { AuthFailure } from '../../src/auth/codes.js';
+import { createChallenge } from '../../src/auth/create-challenge.js';
+import type { AuthDeps } from '../../src/auth/deps.js';
+import { getChallengeState } from '../../src/auth/get-challenge-state.js';
+import type { CardStatusLookup, CardStatusRecord, ResultKeys, VerifiedCard } from '../../src/auth/ports.js';
+import { signingInputPreimage } from '../../src/auth/signing-input.js';
+import { submitResponse } from '../../src/auth/submit-response.js';
+import type { ChallengeId, RpId, TerminalId } from '../../src/auth/types.js';
+import { derivePeppers } from '../../src/rp/pepper.js';
+import { MemoryStore } from '../../src/store/memory.js';
+import { FixedClock } from '../../src/util/clock.js';
+import { silentLogger } from '../../src/util/log.js';
+
+const rpId = 'rp_testbank' as RpId;
+const terminalId = 'atm-1' as TerminalId;
+const certDer = Buffer.alloc(300, 0x30);
+
+function keyPair() {
+  return generateKeyPairSync('ec', { namedCurve: 'P-256' });
+}
+
+const good: CardStatusRecord = {
+  certStatus: 'good',
+  cardStatus: 'active',
+  cardSerial: 12345678,
+  attested: true,
+  citizen: { citizenId: 'c1', nationalId: '123456789', surname: 'SOK', givenName: 'Dara', birthDate: '1990-04-17', country: 'KH' },
+};
+
+function setup(opts: { status?: CardStatusLookup; keys?: ResultKeys } = {}) {
+  const card = keyPair();
+  const clock = new FixedClock(new Date('2026-11-23T10:00:00Z'));
+  let statusCalls = 0;
+  const verified: VerifiedCard = {
+    certSerialHex: '0a1b2c',
+    certSha256: createHash('sha256').update(certDer).digest('hex'),
+    subject: { country: 'KH', surname: 'SOK', givenName: 'Dara', serialNumber: 'PNOKH-123456789' },
+    publicKey: card.publicKey,
+  };
+  const signer = keyPair();
+  const deps: AuthDeps = {
+    store: new MemoryStore(clock),
+    verifier: { verify: async (der) => (Buffer.compare(Buffer.from(der), certDer) === 0 ? verified : Promise.reject(new AuthFailure('certificate_untrusted', 'not ours'))) },
+    status: opts.status ?? {
+      byCertificateSerial: async () => {
+        statusCalls++;
+        return good;
+      },
+    },
+    keys: opts.keys ?? resultKeys(signerFromPrivateKey(signer.privateKey, signer.publicKey)),
+    peppers: derivePeppers(Buffer.alloc(32, 1)),
+    clock,
+    log: silentLogger,
+    issuer: 'https://id.example',
+    challengeTtlSeconds: 120,
+  };
+  return { deps, card, clock, statusCalls: () => statusCalls };
+}
+
+async function newChallenge(deps: AuthDeps, extra: Partial<Parameters<typeof createChallenge>[2]> = {}) {
+  return createChallenge(deps, { rpId, ekycAttributes: ['givenName'], hasEkycScope: true }, { terminalId, ...extra });
+}
+
+function respond(privateKey: KeyObject, ch: Awaited<ReturnType<typeof newChallenge>>) {
+  const pre = signingInputPreimage({ rpId: ch.rpId, nonce: Buffer.from(ch.nonce, 'base64url'), terminalId: ch.terminalId, transaction: ch.transaction });
+  return { certificate: certDer.toString('base64'), signature: sign('sha256', pre, { key: privateKey, dsaEncoding: 'der' }).toString('base64'), terminalId };
+}
+
+const codeOf = (e: unknown) => (e as { code?: string }).code;
+
+describe('auth checks (fakes)', () => {
+  it('runs in the order of DESIGN.md flow 2', () => {
+    assert.deepEqual(
+      responseChecks.map((c) => c.name),
+      ['size-bounds', 'consume-challenge', 'binding', 'certificate', 'signature', 'card-status'],
+    );
+  });
+
+  it('a forged signature never reaches the registry and burns the challenge', async () => {
+    const s = setup();
+    const ch = await newChallenge(s.deps);
+    const forged = respond(keyPair().privateKey, ch);
+    await assert.rejects(submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, forged), (e: unknown) => e instanceof AuthFailure && e.reason === 'signature_invalid');
+    assert.equal(s.statusCalls(), 0);
+    assert.deepEqual(await getChallengeState(s.deps, rpId, ch.id), { status: 'failed', code: 'authentication_failed' });
+    await assert.rejects(submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, respond(s.card.privateKey, ch)), (e: unknown) => codeOf(e) === 'challenge_used');
+  });
+
+  it('a size failure leaves the challenge usable', async () => {
+    const s = setup();
+    const ch = await newChallenge(s.deps);
+    const ok = respond(s.card.privateKey, ch);
+    await assert.rejects(submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, { ...ok, signature: 'not base64!' }), (e: unknown) => codeOf(e) === 'invalid_request');
+    await assert.rejects(submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, { ...ok, certificate: Buffer.alloc(5000).toString('base64') }), (e: unknown) => codeOf(e) === 'invalid_request');
+    assert.equal((await getChallengeState(s.deps, rpId, ch.id)).status, 'pending');
+    const r = await submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, ok);
+    assert.equal(r.claims.jti, ch.id);
+  });
+
+  it('registry unavailable → 503 unavailable; unknown / not active / unattested → authentication_failed', async () => {
+    const down = setup({ status: { byCertificateSerial: async () => Promise.reject(new Error('ECONNREFUSED')) } });
+    const ch = await newChallenge(down.deps);
+    await assert.rejects(submitResponse(down.deps, { rpId, ekycAttributes: [] }, ch.id, respond(down.card.privateKey, ch)), (e: unknown) => codeOf(e) === 'unavailable' && (e as { status: number }).status === 503);
+    assert.deepEqual(await getChallengeState(down.deps, rpId, ch.id), { status: 'failed', code: 'unavailable' });
+    for (const [answer, reason] of [
+      [undefined, 'certificate_unknown'],
+      [{ ...good, cardStatus: 'superseded' }, 'card_not_active'],
+      [{ ...good, attested: false }, 'attestation_missing'],
+    ] as const) {
+      const s = setup({ status: { byCertificateSerial: async () => answer } });
+      const c = await newChallenge(s.deps);
+      await assert.rejects(submitResponse(s.deps, { rpId, ekycAttributes: [] }, c.id, respond(s.card.privateKey, c)), (e: unknown) => e instanceof AuthFailure && e.reason === reason && e.code === 'authentication_failed');
+    }
+  });
+
+  it('results verify with jose against the JWKS across a result-key rotation', async () => {
+    const old = keyPair();
+    const oldSigner = signerFromPrivateKey(old.privateKey, old.publicKey);
+    const s1 = setup({ keys: resultKeys(oldSigner) });
+    const ch1 = await newChallenge(s1.deps);
+    const before = await submitResponse(s1.deps, { rpId, ekycAttributes: [] }, ch1.id, respond(s1.card.privateKey, ch1));
+    const fresh = keyPair();
+    const rotated = resultKeys(signerFromPrivateKey(fresh.privateKey, fresh.publicKey), [oldSigner.publicJwk]);
+    const s2 = setup({ keys: rotated });
+    const ch2 = await newChallenge(s2.deps);
+    const after = await submitResponse(s2.deps, { rpId, ekycAttributes: [] }, ch2.id, respond(s2.card.privateKey, ch2));
+    const jwks = createLocalJWKSet({ keys: rotated.published.map((k) => ({ ...k })) });
+    for (const r of [before, after]) {
+      const { payload } = await jwtVerify(r.result, jwks, { audience: rpId, issuer: 'https://id.example', currentDate: new Date('2026-11-23T10:00:00Z') });
+      assert.equal(payload['pinVerified'], 'on-card');
+    }
+    assert.notEqual(rotated.published[0]!.kid, rotated.published[1]!.kid);
+    const withoutOld = createLocalJWKSet({ keys: [{ ...rotated.published[0]! }] });
+    await assert.rejects(jwtVerify(before.result, withoutOld, { currentDate: new Date('2026-11-23T10:00:00Z') }));
+  });
+
+  it('attributes need the consent text: none released when the challenge carried none', async () => {
+    const s = setup();
+    const ch = await newChallenge(s.deps);
+    const r = await submitResponse(s.deps, { rpId, ekycAttributes: ['givenName'] }, ch.id, respond(s.card.privateKey, ch));
+    assert.equal(r.claims.attributes, undefined);
+    const ch2 = await newChallenge(s.deps, { requestedAttributes: ['givenName'], consentText: 'Share your given name.' });
+    const r2 = await submitResponse(s.deps, { rpId, ekycAttributes: ['givenName'] }, ch2.id, respond(s.card.privateKey, ch2));
+    assert.deepEqual(r2.claims.attributes, { givenName: 'Dara' });
+  });
+
+  it('an unknown challenge id is challenge_not_found', async () => {
+    const s = setup();
+    const ch = await newChallenge(s.deps);
+    await assert.rejects(
+      submitResponse(s.deps, { rpId, ekycAttributes: [] }, 'ch_BBBBBBBBBBBBBBBBBBBBBB' as ChallengeId, respond(s.card.privateKey, ch)),
+      (e: unknown) => codeOf(e) === 'challenge_not_found',
+    );
+  });
+});
