@@ -1,5 +1,6 @@
 // `cardauth <command> …`: the table of commands. Each command lives in its own
 // module under commands/ and is loaded only when asked for.
+import { applyEmbeddedKeyPassphrase } from '../composition/embedded-defaults.js';
 import { isCliError, processIo, type CliCommand, type CliIo } from './io.js';
 
 type Loader = () => Promise<{ run: CliCommand }>;
@@ -35,6 +36,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.stderr.write(`cardauth: unknown command '${name}'\n${usage()}`);
     return 2;
   }
+  // The embedded default's key passphrase (see embedded-defaults.ts): created
+  // by the commands that create keys, found by every other command.
+  const createsKeys = name === 'serve' || (name === 'ca' && rest[0] === 'init');
+  applyEmbeddedKeyPassphrase(io.env, { create: createsKeys });
   try {
     const { run } = await load();
     return await run(rest, io);

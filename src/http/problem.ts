@@ -39,7 +39,8 @@ export function sendProblem(
 ): void {
   const appErr = isAppError(err)
     ? err
-    : new AppError('internal_error', 'The service could not complete the request.', 500, { cause: err });
+    : (fromCodedError(err, titles) ??
+      new AppError('internal_error', 'The service could not complete the request.', 500, { cause: err }));
   if (appErr.status >= 500) {
     log.error('request failed', { ...context, code: appErr.code, cause: describeCause(appErr.cause ?? err) });
   } else {
@@ -57,4 +58,15 @@ function describeCause(cause: unknown): unknown {
   if (cause === undefined) return undefined;
   if (cause instanceof Error) return { name: cause.name, message: cause.message, code: (cause as { code?: unknown }).code };
   return cause;
+}
+
+/**
+ * Libraries that may not import src/ (pki/) throw their own error classes with
+ * a registered `code` and an HTTP `status`; they are answered like AppErrors.
+ */
+function fromCodedError(err: unknown, titles: Readonly<Record<string, { title: string }>>): AppError | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const { code, status } = err as { code?: unknown; status?: unknown };
+  if (typeof code !== 'string' || typeof status !== 'number' || !(code in titles)) return undefined;
+  return new AppError(code, err.message, status, { cause: err });
 }

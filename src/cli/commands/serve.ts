@@ -1,0 +1,88 @@
+// `cardauth serve [--host H] [--port P]`: the HTTP service. With
+// CARDAUTH_WORKERS > 1 a primary prepares the data directory (migrations, CA)
+// and forks that many workers sharing the port (node:cluster); each worker is
+// stateless and shares PostgreSQL and Redis (config refuses several workers
+// without Redis).
+import cluster from 'node:cluster';
+import type { Server } from 'node:http';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { embeddedPassphraseFile } from '../../composition/embedded-defaults.js';
+import { buildService } from '../../composition/service.js';
+import { loadConfig, type Config } from '../../config.js';
+import { createLogger, type Logger } from '../../util/log.js';
+import { CliError, type CliIo } from '../io.js';
+
+const USAGE = 'usage: cardauth serve [--host 127.0.0.1] [--port 8080]';
+
+function configFrom(args: string[], io: CliIo): Config {
+  let values: { host?: string | undefined; port?: string | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({ args, options: { host: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean' } } }));
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\n${USAGE}`, 'usage', 2);
+  }
+  if (values.help) {
+    io.stdout.write(USAGE + '\n');
+    throw new CliError('', 'help', 0);
+  }
+  const env = { ...io.env };
+  if (values.host) env.CARDAUTH_HOST = values.host;
+  if (values.port) env.CARDAUTH_PORT = values.port;
+  return loadConfig(env);
+}
+
+async function runWorker(config: Config, io: CliIo, log: Logger, initCaIfMissing: boolean): Promise<number> {
+  const service = await buildService({ config, env: io.env, logger: log, initCaIfMissing });
+  const server: Server = service.app.listen(config.port, config.host);
+  server.keepAliveTimeout = 65_000;
+  await once(server, 'listening');
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  log.info('listening', { url: `http://${config.host}:${port}`, pid: process.pid });
+  if (!cluster.isWorker) io.stdout.write(`cardauth listening on http://${config.host}:${port}\n`);
+  const signal = await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
+  log.info('stopping', { signal: String(signal) });
+  server.closeIdleConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await service.close();
+  return 0;
+}
+
+async function runPrimary(config: Config, io: CliIo, log: Logger): Promise<number> {
+  // Prepare once, so workers never race to migrate or to create the CA.
+  const prepared = await buildService({ config, env: io.env, logger: log, initCaIfMissing: true });
+  await prepared.close();
+  const workers = Array.from({ length: config.workers }, () => cluster.fork(io.env));
+  await Promise.all(workers.map((w) => once(w, 'listening')));
+  io.stdout.write(`cardauth listening on http://${config.host}:${config.port} (${config.workers} processes)\n`);
+  let stopping = false;
+  cluster.on('exit', (w, code) => {
+    if (stopping) return;
+    log.error('worker exited; starting another', { pid: w.process.pid, code });
+    cluster.fork(io.env);
+  });
+  await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
+  stopping = true;
+  for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+  await Promise.all(Object.values(cluster.workers ?? {}).map((w) => (w ? once(w, 'exit') : undefined)));
+  return 0;
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let config: Config;
+  try {
+    config = configFrom(args, io);
+  } catch (err) {
+    if (err instanceof CliError && err.code === 'help') return 0;
+    throw err;
+  }
+  const log = createLogger({ level: config.logLevel, base: { svc: 'cardauth' } });
+  if (io.env.CARDAUTH_KEY_PASSPHRASE_FILE === embeddedPassphraseFile(config.dataDir) && !cluster.isWorker) {
+    log.warn('using the embedded key passphrase file; set CARDAUTH_KEY_PASSPHRASE_FILE or use an HSM in production', {
+      file: io.env.CARDAUTH_KEY_PASSPHRASE_FILE,
+    });
+  }
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, io, log);
+  return runWorker(config, io, log, !cluster.isWorker);
+}

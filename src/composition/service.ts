@@ -1,0 +1,151 @@
+// The composition root of the HTTP service: builds the real adapters
+// (PostgreSQL or PGlite, Redis or the in-process store, the CA over its key
+// store) and hands the domain modules their ports. Nothing else in src/ picks
+// an implementation.
+import type { Express } from 'express';
+import {
+  createCrlPublisher,
+  defaultCaConfig,
+  initCa,
+  isPkiError,
+  openCa,
+  openKeyStore,
+  type CertificateAuthority,
+  type KeyStore,
+} from '../../pki/index.js';
+import { createAuthRouteSet } from '../http/routes/auth.js';
+import type { Config } from '../config.js';
+import { errorRegistry } from '../errors/registry.js';
+import { createApp } from '../http/app.js';
+import type { AnyRoute } from '../http/route.js';
+import { issuanceRoutes } from '../http/routes/issuance.js';
+import { pkiRoutes } from '../http/routes/pki.js';
+import { registryRevokedList, registryStatusLookup } from '../issuance/adapters/cert-status.js';
+import { sqlIssuanceRegistry } from '../issuance/store/sql-registry.js';
+import { migrate } from '../registry/migrate.js';
+import { openDatabase } from '../registry/open-database.js';
+import { SqlCrlNumber } from '../registry/repos/crl-number.js';
+import type { Database } from '../registry/sql.js';
+import { staffApprovalGate, staffDeps, staffSessionAuth } from '../staff/index.js';
+import type { EphemeralStore } from '../store/ephemeral.js';
+import { MemoryStore } from '../store/memory.js';
+import { openRedisStore } from '../store/redis.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import { staffRouteSet } from './staff-routes.js';
+
+export interface Service {
+  readonly app: Express;
+  readonly ca: CertificateAuthority;
+  readonly db: Database;
+  readonly store: EphemeralStore;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  readonly config: Config;
+  readonly env: NodeJS.ProcessEnv;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** Create the CA hierarchy when the data directory has none (the embedded default). */
+  readonly initCaIfMissing?: boolean;
+}
+
+async function openOrInitCa(opts: ServiceOptions, keyStore: KeyStore, db: Database): Promise<CertificateAuthority> {
+  const { config, logger } = opts;
+  const crlNumbers = new SqlCrlNumber(db);
+  try {
+    return await openCa({ dataDir: config.dataDir, keyStore, crlNumbers });
+  } catch (err) {
+    if (!opts.initCaIfMissing || !isPkiError(err, 'ca_not_initialised')) throw err;
+  }
+  await initCa({
+    dataDir: config.dataDir,
+    keyStore,
+    config: {
+      ...defaultCaConfig,
+      country: config.country,
+      organization: opts.env.CARDAUTH_CA_ORGANIZATION ?? 'cardauth National ID',
+      baseUrl: config.baseUrl,
+    },
+  });
+  const ca = await openCa({ dataDir: config.dataDir, keyStore, crlNumbers });
+  logger.info('certificate authority created', { root: ca.root.x509.subject, fingerprint256: ca.root.x509.fingerprint256 });
+  return ca;
+}
+
+export async function buildService(opts: ServiceOptions): Promise<Service> {
+  const { config, logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const now = (): Date => clock.now();
+  const closers: Array<() => Promise<void>> = [];
+  const close = async (): Promise<void> => {
+    for (const c of closers.reverse()) await c().catch((err) => logger.warn('close failed', { err }));
+  };
+  try {
+    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    closers.push(() => db.close());
+    const migrated = await migrate(db);
+    logger.info('registry ready', { kind: db.kind, migrations: migrated });
+
+    const keyStore = openKeyStore(config.dataDir, opts.env);
+    closers.push(() => keyStore.close());
+    const ca = await openOrInitCa(opts, keyStore, db);
+
+    const store: EphemeralStore = config.redisUrl
+      ? await openRedisStore({ url: config.redisUrl, onError: (err) => logger.warn('redis connection error', { err }) })
+      : new MemoryStore(clock);
+    closers.push(() => store.close());
+
+    const registry = sqlIssuanceRegistry(db);
+    const ocsp = ca.createOcspResponder({ status: registryStatusLookup(registry) });
+    const crl = createCrlPublisher({ createCrl: (o) => ca.createCrl(o), entries: registryRevokedList(registry, now), now });
+    // Status changes made by this process show at once in its OCSP and CRL.
+    const publication = {
+      invalidate(): void {
+        ocsp.invalidate();
+        crl.invalidate();
+      },
+    };
+
+    const staff = staffDeps({ sql: db, store, clock });
+    const auth = await createAuthRouteSet({
+      sql: db,
+      store,
+      ca,
+      dataDir: config.dataDir,
+      issuer: config.baseUrl,
+      challengeTtlSeconds: config.challengeTtlSeconds,
+      log: logger,
+      clock,
+    });
+
+    const routes: AnyRoute[] = [
+      ...pkiRoutes({ root: ca.root, issuing: ca.issuing, crl, ocsp }),
+      ...auth.routes,
+      ...staffRouteSet(staff),
+      ...issuanceRoutes({
+        registry,
+        clock,
+        country: config.country,
+        approvals: staffApprovalGate(staff),
+        auth: staffSessionAuth(staff),
+        publication,
+      }),
+    ];
+
+    const app = createApp({
+      routes,
+      logger,
+      errorCodes: errorRegistry,
+      readiness: {
+        registry: async () => (await db.query('SELECT 1 AS ok')).length === 1,
+        store: () => store.ping(),
+      },
+    });
+    return { app, ca, db, store, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
