@@ -97,11 +97,13 @@ export async function createChallenge(deps: AuthDeps, caller: ChallengeCaller, r
   const meta: ChallengeMeta = { rpId: caller.rpId, expiresAt: record.expiresAt };
   const outcomeTtl = deps.outcomeTtlSeconds ?? 900;
   await storeCall('create challenge', async () => {
-    // Meta first: a challenge never exists without its marker.
-    await deps.store.set(challengeMetaKey(id), JSON.stringify(meta), (ttl + outcomeTtl) * 1000);
-    if (!(await deps.store.setIfAbsent(challengeKey(id), JSON.stringify(record), ttl * 1000))) {
-      throw new Error('challenge id collision'); // 128 random bits: never in practice
-    }
+    // Both in one round trip. On one Redis connection commands run in the
+    // order sent, so the marker is written before the challenge it explains.
+    const [, created] = await Promise.all([
+      deps.store.set(challengeMetaKey(id), JSON.stringify(meta), (ttl + outcomeTtl) * 1000),
+      deps.store.setIfAbsent(challengeKey(id), JSON.stringify(record), ttl * 1000),
+    ]);
+    if (!created) throw new Error('challenge id collision'); // 128 random bits: never in practice
   });
   const txText = transactionText(transaction);
   return {
