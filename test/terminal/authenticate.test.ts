@@ -1,0 +1,298 @@
+// The terminal client end to end in one process: a personalised simulated card
+// in in-process readers (src/card/in-process.ts), a real CA, and the in-memory
+// authentication server of ./support.ts. Outcome mapping, the signing-input
+// rebuild and refusal, PIN tries and blocking, card removal, and that the PIN
+// shows up nowhere but on the way to the card.
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import type { ChallengeRequest } from '../../src/auth/create-challenge.js';
+import type { TerminalId } from '../../src/auth/types.js';
+import { InProcessReaders } from '../../src/card/in-process.js';
+import { authenticate, type AuthenticateOptions } from '../../src/terminal/authenticate.js';
+import { describeOutcome, outcomeCode } from '../../src/terminal/describe-outcome.js';
+import { parseChallenge } from '../../src/terminal/parse-challenge.js';
+import type { PinPad, TerminalChallenge, TerminalDisplay, TerminalOutcome, TransactionView } from '../../src/terminal/types.js';
+import { waitForCard } from '../../src/terminal/wait-for-card.js';
+import { createLogger } from '../../src/util/log.js';
+import { makeCa, type TestCa } from '../auth/support/fixture.js';
+import { CITIZEN_PIN, cardFactory, fakeServer, type CardFactory, type CitizenCard, type FakeServer } from './support.js';
+
+const READER = 'Terminal reader 0';
+const TERMINAL = 'atm-7' as TerminalId;
+const PAYMENT: ChallengeRequest = {
+  terminalId: TERMINAL,
+  transaction: { amount: '25000.00', currency: 'KHR', payee: 'Phnom Penh Water Supply', reference: 'INV-2026-0042' },
+};
+
+class RecordingDisplay implements TerminalDisplay {
+  readonly lines: string[] = [];
+  views: TransactionView[] = [];
+  outcome: TerminalOutcome | undefined;
+  status(text: string): void {
+    this.lines.push(text);
+  }
+  showTransaction(view: TransactionView): void {
+    this.views.push(view);
+    this.lines.push(JSON.stringify(view));
+  }
+  showOutcome(o: TerminalOutcome, message: string): void {
+    this.outcome = o;
+    this.lines.push(message);
+  }
+}
+
+/** A PIN pad that types the given PINs in turn, then reports no more input. */
+function scriptedPad(pins: string[]): PinPad & { asked: Array<number | undefined>; given: Uint8Array[] } {
+  const asked: Array<number | undefined> = [];
+  const given: Uint8Array[] = [];
+  return {
+    asked,
+    given,
+    async readPin({ triesLeft }) {
+      asked.push(triesLeft);
+      const next = pins.shift();
+      if (next === undefined) return null;
+      const b = Buffer.from(next, 'ascii');
+      given.push(b);
+      return b;
+    },
+  };
+}
+
+class Sink extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _e: string, cb: () => void): void {
+    this.text += chunk.toString('utf8');
+    cb();
+  }
+}
+
+describe('terminal client (in-process card, in-memory server)', function () {
+  this.timeout(60_000);
+  let ca: TestCa;
+  let cards: CardFactory;
+  let server: FakeServer;
+  let readers: InProcessReaders;
+
+  before(async () => {
+    ca = await makeCa();
+    cards = cardFactory(ca.ca);
+  });
+  after(async () => {
+    cards.cleanup();
+    await ca.cleanup();
+  });
+  beforeEach(() => {
+    server = fakeServer();
+    readers = new InProcessReaders([READER]);
+  });
+  afterEach(async () => {
+    await readers.close();
+  });
+
+  async function insertCitizen(): Promise<CitizenCard> {
+    const c = await cards.citizenCard();
+    await readers.insert(READER, c.card);
+    return c;
+  }
+
+  function options(challenge: TerminalChallenge, pad: PinPad, display: TerminalDisplay, over: Partial<AuthenticateOptions> = {}): AuthenticateOptions {
+    return {
+      challenge,
+      terminalId: TERMINAL,
+      card: () => waitForCard(readers, READER, { timeoutMs: 5_000 }),
+      display,
+      pinPad: pad,
+      server: { url: server.url, credential: server.credential, fetch: server.fetch },
+      ...over,
+    };
+  }
+
+  it('completes a payment challenge: shows 25,000.00 KHR and the payee, signs what it showed, submits certificate + signature', async () => {
+    const citizen = await insertCitizen();
+    const ch = parseChallenge(await server.create(PAYMENT));
+    const display = new RecordingDisplay();
+    const pad = scriptedPad([CITIZEN_PIN]);
+    const o = await authenticate(options(ch, pad, display));
+    assert.equal(o.kind, 'completed', JSON.stringify(o));
+    assert.equal(outcomeCode(o), undefined);
+    assert.deepEqual(display.views, [
+      { amount: '25,000.00 KHR', payee: 'Phnom Penh Water Supply', reference: 'INV-2026-0042', requestedAttributes: [], consentText: null },
+    ]);
+    const sent = server.accepted.get(ch.id);
+    assert.ok(sent, 'the server accepted the response');
+    assert.deepEqual(new Uint8Array(sent.certificate), citizen.certificateDer);
+    assert.equal(sent.triesLeft, 3);
+    assert.equal(pad.asked[0], 3);
+    // The PIN buffer was zeroed once the card had it.
+    assert.ok(pad.given.every((b) => b.every((x) => x === 0)));
+    assert.equal(display.outcome?.kind, 'completed');
+    assert.match(display.lines.at(-1)!, /Authenticated/);
+  });
+
+  it('shows requested attributes and the consent text of an eKYC challenge', async () => {
+    await insertCitizen();
+    const ch = parseChallenge(
+      await server.create({ terminalId: TERMINAL, requestedAttributes: ['givenName', 'surname'], consentText: 'ACLEDA Bank receives your name to open an account.' }),
+    );
+    const display = new RecordingDisplay();
+    const o = await authenticate(options(ch, scriptedPad([CITIZEN_PIN]), display));
+    assert.equal(o.kind, 'completed');
+    assert.deepEqual(display.views[0], {
+      amount: null,
+      payee: null,
+      reference: null,
+      requestedAttributes: ['givenName', 'surname'],
+      consentText: 'ACLEDA Bank receives your name to open an account.',
+    });
+  });
+
+  it('a wrong PIN shows the tries left and asks again; the right PIN then completes', async () => {
+    await insertCitizen();
+    const ch = parseChallenge(await server.create(PAYMENT));
+    const display = new RecordingDisplay();
+    const pad = scriptedPad(['111111', CITIZEN_PIN]);
+    const o = await authenticate(options(ch, pad, display));
+    assert.equal(o.kind, 'completed');
+    assert.deepEqual(pad.asked, [3, 2]);
+    assert.ok(display.lines.includes('Wrong PIN. 2 tries left.'));
+    assert.equal(server.accepted.get(ch.id)?.triesLeft, 2);
+  });
+
+  it('a wrong PIN with no further input ends as wrong-pin with the tries left, and nothing is sent', async () => {
+    await insertCitizen();
+    const ch = parseChallenge(await server.create(PAYMENT));
+    const display = new RecordingDisplay();
+    const o = await authenticate(options(ch, scriptedPad(['000000']), display));
+    assert.deepEqual(o, { kind: 'wrong-pin', triesLeft: 2 });
+    assert.equal(outcomeCode(o), 'pin_wrong');
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('three wrong PINs block the card: pin-blocked, told to unblock with the PUK at an issuance office; the next run does not ask for a PIN', async () => {
+    await insertCitizen();
+    const display = new RecordingDisplay();
+    const pad = scriptedPad(['111111', '222222', '333333']);
+    const o = await authenticate(options(parseChallenge(await server.create(PAYMENT)), pad, display));
+    assert.deepEqual(o, { kind: 'pin-blocked' });
+    assert.deepEqual(pad.asked, [3, 2, 1]);
+    assert.equal(outcomeCode(o), 'pin_blocked');
+    assert.match(display.lines.at(-1)!, /blocked/);
+    assert.match(display.lines.at(-1)!, /PUK/);
+    assert.match(display.lines.at(-1)!, /issuance office/);
+
+    const pad2 = scriptedPad([CITIZEN_PIN]);
+    const o2 = await authenticate(options(parseChallenge(await server.create(PAYMENT)), pad2, new RecordingDisplay()));
+    assert.deepEqual(o2, { kind: 'pin-blocked' });
+    assert.deepEqual(pad2.asked, [], 'a blocked card is reported before a PIN is asked');
+    assert.equal(server.requests.length, 0);
+  });
+
+  describe('refuses a challenge whose signing input differs from what it shows (before any PIN, before the card)', () => {
+    const tamper: Array<[string, (c: TerminalChallenge) => TerminalChallenge]> = [
+      ['amount changed after the input was computed', (c) => ({ ...c, transaction: { ...c.transaction!, amount: '250.00' } })],
+      ['payee changed', (c) => ({ ...c, transaction: { ...c.transaction!, payee: 'Someone Else Co.' } })],
+      ['reference dropped', (c) => ({ ...c, transaction: { amount: c.transaction!.amount, currency: c.transaction!.currency, payee: c.transaction!.payee } })],
+      ['transaction hidden from the screen', (c) => ({ ...c, transaction: null })],
+      ['input of another transaction', (c) => ({ ...c, signingInput: { ...c.signingInput, input: 'ab'.repeat(32) } })],
+      ['another rp id', (c) => ({ ...c, rpId: 'rp_otherbank' })],
+      ['another nonce', (c) => ({ ...c, nonce: Buffer.alloc(32, 7).toString('base64url') })],
+      ['another domain', (c) => ({ ...c, signingInput: { ...c.signingInput, domain: 'cardauth/v2' } })],
+    ];
+    for (const [name, change] of tamper) {
+      it(name, async () => {
+        const ch = change(parseChallenge(await server.create(PAYMENT)));
+        let asked = false;
+        const display = new RecordingDisplay();
+        const o = await authenticate(
+          options(ch, scriptedPad([CITIZEN_PIN]), display, {
+            card: async () => {
+              asked = true;
+              throw new Error('the card must not be touched');
+            },
+          }),
+        );
+        assert.equal(o.kind, 'challenge-refused');
+        assert.equal(outcomeCode(o), 'signing_input_mismatch');
+        assert.equal(asked, false);
+        assert.deepEqual(display.views, [], 'nothing shown for signing');
+        assert.equal(server.requests.length, 0);
+      });
+    }
+    it('a challenge for another terminal', async () => {
+      const ch = parseChallenge(await server.create({ ...PAYMENT, terminalId: 'atm-8' as TerminalId }));
+      const o = await authenticate(options(ch, scriptedPad([CITIZEN_PIN]), new RecordingDisplay()));
+      assert.equal(outcomeCode(o), 'signing_input_mismatch');
+    });
+  });
+
+  it('card removed while the PIN is being typed: card-removed with a clear message, nothing sent', async () => {
+    await insertCitizen();
+    const ch = parseChallenge(await server.create(PAYMENT));
+    const display = new RecordingDisplay();
+    const pad: PinPad = {
+      async readPin() {
+        await readers.remove(READER);
+        return Buffer.from(CITIZEN_PIN);
+      },
+    };
+    const o = await authenticate(options(ch, pad, display));
+    assert.deepEqual(o, { kind: 'card-removed' });
+    assert.equal(outcomeCode(o), 'card_removed');
+    assert.match(display.lines.at(-1)!, /card was removed/);
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('no card in time: no-card card_wait_timeout', async () => {
+    const ch = parseChallenge(await server.create(PAYMENT));
+    const o = await authenticate(options(ch, scriptedPad([CITIZEN_PIN]), new RecordingDisplay(), { card: () => waitForCard(readers, READER, { timeoutMs: 50 }) }));
+    assert.deepEqual(o, { kind: 'no-card', code: 'card_wait_timeout' });
+  });
+
+  it('a blank card (no 9A certificate) is not supported, and no PIN is asked', async () => {
+    await readers.insert(READER, await cards.blankCard());
+    const pad = scriptedPad([CITIZEN_PIN]);
+    const o = await authenticate(options(parseChallenge(await server.create(PAYMENT)), pad, new RecordingDisplay()));
+    assert.equal(o.kind, 'card-not-supported');
+    assert.equal(outcomeCode(o), 'card_not_supported');
+    assert.deepEqual(pad.asked, []);
+  });
+
+  it('server refusals keep the server\'s code (card_revoked); 503 and network failures are server-unavailable', async () => {
+    const cases: Array<[FakeServer['mode'], string]> = [
+      [{ kind: 'refuse', status: 401, code: 'card_revoked' }, 'card_revoked'],
+      [{ kind: 'refuse', status: 410, code: 'challenge_expired' }, 'challenge_expired'],
+      [{ kind: 'down' }, 'server_unavailable'],
+      [{ kind: 'network' }, 'server_unavailable'],
+    ];
+    await insertCitizen();
+    for (const [mode, code] of cases) {
+      server.mode = mode;
+      const ch = parseChallenge(await server.create(PAYMENT));
+      const display = new RecordingDisplay();
+      const o = await authenticate(options(ch, scriptedPad([CITIZEN_PIN]), display));
+      assert.equal(outcomeCode(o), code, JSON.stringify(o));
+      assert.equal(o.kind, mode.kind === 'refuse' ? 'server-refused' : 'server-unavailable');
+      assert.equal(display.lines.at(-1), describeOutcome(o));
+    }
+  });
+
+  it('the PIN appears in no display line, log line or request to the server, in any encoding', async () => {
+    await insertCitizen();
+    const sink = new Sink();
+    const log = createLogger({ sink, level: 'debug' });
+    const display = new RecordingDisplay();
+    const runs = [['123123', CITIZEN_PIN], [CITIZEN_PIN]];
+    for (const pins of runs) {
+      await authenticate(options(parseChallenge(await server.create(PAYMENT)), scriptedPad(pins), display, { log }));
+    }
+    server.mode = { kind: 'refuse', status: 401, code: 'card_revoked' };
+    await authenticate(options(parseChallenge(await server.create(PAYMENT)), scriptedPad([CITIZEN_PIN]), display, { log }));
+    const everything = [display.lines.join('\n'), sink.text, JSON.stringify(server.requests)].join('\n');
+    assert.ok(sink.text.length > 0 && server.requests.length === 3);
+    for (const pin of [CITIZEN_PIN, '123123']) {
+      const forms = [pin, Buffer.from(pin).toString('hex'), Buffer.from(pin).toString('base64'), Buffer.from(pin + '\xff\xff', 'latin1').toString('hex')];
+      for (const f of forms) assert.ok(!everything.includes(f), `found a form of the PIN: ${f}`);
+    }
+  });
+});
