@@ -30,6 +30,8 @@ export interface CitizenCard {
   readonly file: string;
   readonly card: VirtualCard;
   readonly certificateDer: Uint8Array;
+  /** The certificate serial as the CA reports it (registry key). */
+  readonly serialHex: string;
   readonly serial: number;
   readonly nationalId: string;
 }
@@ -40,7 +42,6 @@ export interface CardFactory {
   citizenCard(opts?: { pin?: string }): Promise<CitizenCard>;
   /** A blank card straight from the simulated factory (no 9A key, no certificate). */
   blankCard(): Promise<VirtualCard>;
-  /** The card file of a personalised card (for the vpcd simulator process). */
   cleanup(): void;
 }
 
@@ -81,7 +82,7 @@ export function cardFactory(ca: CertificateAuthority): CardFactory {
         if (!w.ok) throw new Error(`certificate write refused: ${w.reason}`);
         const c = await piv.changePin(factoryDefaults.pin, opts.pin ?? CITIZEN_PIN);
         if (!c.ok) throw new Error(`PIN change refused: ${c.reason}`);
-        return { file, card, certificateDer: new Uint8Array(cert.der), serial, nationalId };
+        return { file, card, certificateDer: new Uint8Array(cert.der), serialHex: cert.serialHex, serial, nationalId };
       } finally {
         await channel.close();
       }
