@@ -33,16 +33,19 @@ const USAGE = `usage: cardauth terminal --reader <name> --server <url> (--challe
 The relying party's API key comes from CARDAUTH_RP_KEY or --rp-key-file.
 `;
 
-/** How the command reaches card readers; tests pass in-process readers. */
-export type OpenReaders = () => Promise<CardReaders>;
+/** How the command reaches card readers and the server; tests pass in-process readers and a fetch. */
+export interface TerminalCommandDeps {
+  readonly openReaders: () => Promise<CardReaders>;
+  readonly fetch?: typeof fetch;
+}
 
-const openPcsc: OpenReaders = async () => {
+const openPcsc = async (): Promise<CardReaders> => {
   const { PcscReaders } = await import('../../card/pcsc/index.js');
   return PcscReaders.open();
 };
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  return runWith(args, io, openPcsc);
+  return runWith(args, io, { openReaders: openPcsc });
 }
 
 function credentialOf(io: CliIo, file: string | undefined): string {
@@ -67,7 +70,7 @@ function positiveInt(v: string | undefined, name: string, fallback: number): num
   return Number(v);
 }
 
-export async function runWith(args: string[], io: CliIo, openReaders: OpenReaders): Promise<number> {
+export async function runWith(args: string[], io: CliIo, deps: TerminalCommandDeps): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -102,7 +105,7 @@ export async function runWith(args: string[], io: CliIo, openReaders: OpenReader
   } catch {
     throw new CliError(`--server is not a URL: ${server}`, 'usage', 2);
   }
-  const config: ServerConfig = { url: server, credential: credentialOf(io, values['rp-key-file']) };
+  const config: ServerConfig = { url: server, credential: credentialOf(io, values['rp-key-file']), ...(deps.fetch ? { fetch: deps.fetch } : {}) };
   const cardTimeoutMs = positiveInt(values['card-timeout'], 'card-timeout', 120) * 1000;
   const maxPinAttempts = positiveInt(values['pin-attempts'], 'pin-attempts', 3);
 
@@ -135,7 +138,13 @@ export async function runWith(args: string[], io: CliIo, openReaders: OpenReader
     throw e;
   }
 
-  const readers = await openReaders();
+  let readers: CardReaders;
+  try {
+    readers = await deps.openReaders();
+  } catch (e) {
+    if (isAppError(e)) return fail(e.code, e.message);
+    throw e;
+  }
   try {
     const stdin = io.stdin as CliIo['stdin'] & { setRawMode?: (on: boolean) => unknown };
     const pinPad = stdin.isTTY ? ttyPinPad(stdin, io.stdout) : streamPinPad(stdin, io.stderr);
