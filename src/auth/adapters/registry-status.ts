@@ -1,5 +1,5 @@
 // CardStatusLookup over the registry (D's tables, migrations 003 and 006):
-// one indexed query joining the certificate, its card and the citizen. A
+// one indexed lookup joining the certificate, its card and the citizen. A
 // certificate counts as attested only when an attestation is on record for
 // it (certificates.attestation_der, verified at issuance). Errors propagate:
 // the check turns them into 503 `unavailable` (fail closed).
@@ -19,14 +19,13 @@ type Row = {
   country: string;
 };
 
+// auth_card_status() (migration 021): the join of certificate, card and
+// citizen, with its plan cached per database session.
 const QUERY = `
-SELECT c.status AS cert_status, k.status AS card_status, k.serial AS card_serial,
-       (c.attestation_der IS NOT NULL) AS attested,
-       z.id AS citizen_id, z.national_id, z.surname, z.given_name, to_char(z.birth_date, 'YYYY-MM-DD') AS birth_date, z.country
-FROM certificates c
-JOIN cards k ON k.serial = c.card_serial
-JOIN citizens z ON z.id = k.citizen_id
-WHERE c.serial_hex = $1 AND c.slot = 154`;
+SELECT o_cert_status AS cert_status, o_card_status AS card_status, o_card_serial AS card_serial, o_attested AS attested,
+       o_citizen_id AS citizen_id, o_national_id AS national_id, o_surname AS surname, o_given_name AS given_name,
+       o_birth_date AS birth_date, o_country AS country
+FROM auth_card_status($1)`;
 
 export function registryCardStatus(sql: Sql): CardStatusLookup {
   return {
