@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import type { ChallengeRequest } from '../../src/auth/create-challenge.js';
 import type { TerminalId } from '../../src/auth/types.js';
-import { InProcessReaders } from '../../src/card/in-process.js';
+import { InProcessReaders, openInProcessChannel } from '../../src/card/in-process.js';
 import { authenticate, type AuthenticateOptions } from '../../src/terminal/authenticate.js';
 import { describeOutcome, outcomeCode } from '../../src/terminal/describe-outcome.js';
 import { parseChallenge } from '../../src/terminal/parse-challenge.js';
 import type { PinPad, TerminalChallenge, TerminalDisplay, TerminalOutcome, TransactionView } from '../../src/terminal/types.js';
-import { waitForCard } from '../../src/terminal/wait-for-card.js';
+import { openCardSession, waitForCard } from '../../src/terminal/wait-for-card.js';
 import { createLogger } from '../../src/util/log.js';
 import { makeCa, type TestCa } from '../auth/support/fixture.js';
 import { CITIZEN_PIN, cardFactory, fakeServer, type CardFactory, type CitizenCard, type FakeServer } from './support.js';
@@ -241,6 +241,15 @@ describe('terminal client (in-process card, in-memory server)', function () {
     assert.equal(outcomeCode(o), 'card_removed');
     assert.match(display.lines.at(-1)!, /card was removed/);
     assert.equal(server.requests.length, 0);
+  });
+
+  it('drives a card on a direct in-process channel (the embedded default, no reader set)', async () => {
+    const citizen = await cards.citizenCard();
+    const channel = await openInProcessChannel(citizen.card);
+    const ch = parseChallenge(await server.create(PAYMENT));
+    const o = await authenticate(options(ch, scriptedPad([CITIZEN_PIN]), new RecordingDisplay(), { card: () => openCardSession(channel) }));
+    assert.equal(o.kind, 'completed');
+    assert.equal(channel.isOpen, false, 'the run releases the card');
   });
 
   it('no card in time: no-card card_wait_timeout', async () => {
