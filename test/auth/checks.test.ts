@@ -5,6 +5,7 @@
 // result-key rotation.
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import fc from 'fast-check';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { resultKeys, signerFromPrivateKey } from '../../src/auth/adapters/result-keys.js';
 import { responseChecks } from '../../src/auth/checks/index.js';
@@ -152,6 +153,29 @@ describe('auth checks (fakes)', () => {
     const ch2 = await newChallenge(s.deps, { requestedAttributes: ['givenName'], consentText: 'Share your given name.' });
     const r2 = await submitResponse(s.deps, { rpId, ekycAttributes: ['givenName'] }, ch2.id, respond(s.card.privateKey, ch2));
     assert.deepEqual(r2.claims.attributes, { givenName: 'Dara' });
+  });
+
+  it('random responses are refused with a stable code, never a crash or a result (fast-check)', async () => {
+    const s = setup();
+    const allowed = new Set(['invalid_request', 'authentication_failed', 'challenge_used']);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string({ maxLength: 600 }), fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b).toString('base64'))),
+        fc.oneof(fc.string({ maxLength: 120 }), fc.uint8Array({ minLength: 0, maxLength: 80 }).map((b) => Buffer.from(b).toString('base64'))),
+        fc.boolean(),
+        async (certificate, signature, realCert) => {
+          const ch = await newChallenge(s.deps);
+          const body = { certificate: realCert ? certDer.toString('base64') : certificate, signature, terminalId };
+          const err = await submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, body).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          assert.ok(err !== undefined, 'a random response authenticated');
+          assert.ok(allowed.has(codeOf(err)!), `unexpected ${codeOf(err)}: ${String(err)}`);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('an unknown challenge id is challenge_not_found', async () => {
