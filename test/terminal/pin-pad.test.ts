@@ -38,7 +38,7 @@ describe('terminal PIN pads', () => {
     assert.ok(!out.text.includes('48'));
   });
 
-  it('TTY: Ctrl-C and Esc cancel (null); at most 8 digits are kept', async () => {
+  it('TTY: Ctrl-C, Ctrl-D, Esc and hang-up cancel (null); at most 8 digits are kept', async () => {
     for (const cancel of ['\x03', '\x1b', '\x04']) {
       const input = fakeTty();
       const p = ttyPinPad(input, new Sink()).readPin({ prompt: 'PIN', triesLeft: undefined });
@@ -46,6 +46,13 @@ describe('terminal PIN pads', () => {
       assert.equal(await p, null);
       assert.deepEqual(input.raw, [true, false]);
     }
+    const hungUp = fakeTty();
+    const gone = ttyPinPad(hungUp, new Sink()).readPin({ prompt: 'PIN', triesLeft: 3 });
+    hungUp.end(Buffer.from('12'));
+    hungUp.resume();
+    assert.equal(await gone, null, 'end of input (hang-up) cancels');
+    assert.deepEqual(hungUp.raw, [true, false]);
+
     const input = fakeTty();
     const out = new Sink();
     const p = ttyPinPad(input, out).readPin({ prompt: 'PIN', triesLeft: 1 });

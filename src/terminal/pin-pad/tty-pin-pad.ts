@@ -21,6 +21,7 @@ export function ttyPinPad(input: RawInput, output: Writable): PinPad {
       return new Promise<Uint8Array | null>((resolve) => {
         const finish = (confirmed: boolean): void => {
           input.off('data', onData);
+          input.off('end', onEnd);
           input.setRawMode?.(false);
           input.pause();
           output.write('\n');
@@ -49,7 +50,10 @@ export function ttyPinPad(input: RawInput, output: Writable): PinPad {
             chunk.fill(0);
           }
         };
+        // The terminal went away (hang-up): no PIN will come.
+        const onEnd = (): void => finish(false);
         input.on('data', onData);
+        input.once('end', onEnd);
       });
     },
   };
