@@ -158,6 +158,38 @@ describe('e2e terminal: pcscd + firmware-sim card + auth HTTP server', function 
     assert.ok(!t.log.text().includes(CITIZEN_PIN));
   });
 
+  it('on a real terminal (a pty from util-linux script) the PIN is read in raw mode and echoed as one * per digit', async () => {
+    const ch = await createChallenge();
+    const file = join(cards.dir, `challenge-tty-${String(ch.id)}.json`);
+    writeFileSync(file, JSON.stringify(ch));
+    const command = [process.execPath, join(REPO_ROOT, 'src/cli/bin.js'), 'terminal', '--reader', `'${sim.readerName}'`, '--server', base, '--challenge-file', file, '--terminal-id', TERMINAL]
+      .join(' ');
+    const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn('script', ['-qefc', command, '/dev/null'], { env: { ...process.env, CARDAUTH_RP_KEY: bearer.slice('Bearer '.length) }, cwd: REPO_ROOT });
+      let out = '';
+      let typed = false;
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        // Type like a citizen once the prompt shows: one key at a time, then Enter.
+        if (!typed && out.includes('Enter your PIN')) {
+          typed = true;
+          void (async () => {
+            for (const k of CITIZEN_PIN) {
+              child.stdin.write(k);
+              await new Promise((w) => setTimeout(w, 20));
+            }
+            child.stdin.write('\r');
+          })();
+        }
+      });
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /Enter your PIN \(3 tries left\): \*{6}/);
+    assert.ok(!r.out.includes(CITIZEN_PIN), 'the PIN is not echoed');
+    assert.match(r.out, /result: /);
+  });
+
   it('a wrong PIN shows the tries left and exits non-zero with pin_wrong; the challenge stays pending', async () => {
     const r = await cli('999999\n');
     assert.equal(r.code, 1);

@@ -13,10 +13,11 @@ const MAX_DIGITS = 8;
 export function ttyPinPad(input: RawInput, output: Writable): PinPad {
   return {
     readPin({ prompt, triesLeft }) {
+      // Raw mode (no echo by the tty) before the prompt invites typing.
+      input.setRawMode?.(true);
       output.write(`${prompt}${triesLeft === undefined ? '' : ` (${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left)`}: `);
       const buf = new Uint8Array(MAX_DIGITS);
       let len = 0;
-      input.setRawMode?.(true);
       input.resume();
       return new Promise<Uint8Array | null>((resolve) => {
         const finish = (confirmed: boolean): void => {
