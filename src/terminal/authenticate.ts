@@ -76,7 +76,19 @@ async function run(opts: AuthenticateOptions, keep: (s: CardSession) => void): P
   let signature: Uint8Array | undefined;
   let lastWrong: TerminalOutcome | undefined;
   for (let attempt = 0; attempt < max && signature === undefined; attempt++) {
-    const pin = await opts.pinPad.readPin({ prompt: 'Enter your PIN', triesLeft });
+    // A card pulled out while the citizen types ends the entry at once.
+    const pulled = new AbortController();
+    const unsubscribe = session.onRemoved?.(() => pulled.abort());
+    let pin: Uint8Array | null;
+    try {
+      pin = await opts.pinPad.readPin({ prompt: 'Enter your PIN', triesLeft, signal: pulled.signal });
+    } finally {
+      unsubscribe?.();
+    }
+    if (pulled.signal.aborted) {
+      pin?.fill(0);
+      return { kind: 'card-removed' };
+    }
     if (pin === null) return lastWrong ?? { kind: 'pin-entry-cancelled' };
     display.status('Signing…');
     let r;

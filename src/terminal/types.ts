@@ -71,5 +71,10 @@ export interface TerminalDisplay {
  * after use, or null when the citizen cancelled or no more input will come.
  */
 export interface PinPad {
-  readPin(request: { readonly prompt: string; readonly triesLeft: number | undefined }): Promise<Uint8Array | null>;
+  readPin(request: {
+    readonly prompt: string;
+    readonly triesLeft: number | undefined;
+    /** Aborted when the entry is moot (the card was pulled out): the pad answers null at once. */
+    readonly signal?: AbortSignal;
+  }): Promise<Uint8Array | null>;
 }

@@ -9,6 +9,8 @@ import { terminalError } from './codes.js';
 export interface CardSession {
   readonly channel: CardChannel;
   readonly piv: PivClient;
+  /** Call `listener` when this card leaves its reader; returns the unsubscribe function. */
+  readonly onRemoved?: (listener: () => void) => () => void;
 }
 
 export async function waitForCard(
@@ -20,7 +22,14 @@ export async function waitForCard(
   // Exclusive: no other PC/SC client may slip a command between VERIFY and
   // GENERAL AUTHENTICATE, nor reset the card under us.
   const channel = await readers.connect(readerName, { shareMode: 'exclusive' });
-  return openCardSession(channel);
+  const session = await openCardSession(channel);
+  return {
+    ...session,
+    onRemoved: (listener) =>
+      readers.on('removed', (e) => {
+        if (e.reader === readerName) listener();
+      }),
+  };
 }
 
 /** SELECT PIV on an already open channel (an in-process card, a channel from elsewhere). */

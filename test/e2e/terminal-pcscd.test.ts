@@ -219,6 +219,19 @@ describe('e2e terminal: pcscd + firmware-sim card + auth HTTP server', function 
     assert.equal(again.kind, 'completed', JSON.stringify(again));
   });
 
+  it('the card pulled out while the PIN prompt waits ends the entry at once (reader removal event)', async () => {
+    const ch = parseChallenge(await createChallenge());
+    const o = await run(ch, {
+      readPin: ({ signal }) =>
+        new Promise((resolve) => {
+          signal?.addEventListener('abort', () => resolve(null));
+          void sim.kill();
+        }),
+    });
+    assert.deepEqual(o, { kind: 'card-removed' });
+    sim = await startSimCard({ cardFile: citizen.file, port: lease.port });
+  });
+
   it('after the card is revoked the next attempt fails with card_revoked', async () => {
     await setCertificatesStatus(reg.db, citizen.serial, ['good'], { status: 'revoked', reason: 'keyCompromise' }, { actor: 'test', action: 'card.revoke' }, new Date());
     const r = await cli(`${CITIZEN_PIN}\n`);

@@ -243,6 +243,28 @@ describe('terminal client (in-process card, in-memory server)', function () {
     assert.equal(server.requests.length, 0);
   });
 
+  it('card pulled out while the citizen is at the PIN prompt: the entry ends at once with card-removed', async () => {
+    await insertCitizen();
+    const ch = parseChallenge(await server.create(PAYMENT));
+    let sawAbort = false;
+    const pad: PinPad = {
+      readPin: ({ signal }) =>
+        new Promise((resolve) => {
+          signal?.addEventListener('abort', () => {
+            sawAbort = true;
+            resolve(null);
+          });
+          setImmediate(() => void readers.remove(READER));
+        }),
+    };
+    const display = new RecordingDisplay();
+    const o = await authenticate(options(ch, pad, display));
+    assert.deepEqual(o, { kind: 'card-removed' });
+    assert.ok(sawAbort);
+    assert.match(display.lines.at(-1)!, /card was removed/);
+    assert.equal(server.requests.length, 0);
+  });
+
   it('drives a card on a direct in-process channel (the embedded default, no reader set)', async () => {
     const citizen = await cards.citizenCard();
     const channel = await openInProcessChannel(citizen.card);

@@ -79,6 +79,17 @@ describe('terminal PIN pads', () => {
     assert.equal(prompts.text, 'Enter your PIN (from standard input)\n'.repeat(4));
   });
 
+  it('an aborted entry (card pulled out) answers null at once, on both pads', async () => {
+    const ac = new AbortController();
+    const tty = fakeTty();
+    const p1 = ttyPinPad(tty, new Sink()).readPin({ prompt: 'PIN', triesLeft: 3, signal: ac.signal });
+    tty.write(Buffer.from('48'));
+    const p2 = streamPinPad(new PassThrough(), new Sink()).readPin({ prompt: 'PIN', triesLeft: 3, signal: ac.signal });
+    setImmediate(() => ac.abort());
+    assert.deepEqual(await Promise.all([p1, p2]), [null, null]);
+    assert.deepEqual(tty.raw, [true, false]);
+  });
+
   it('standard input: waits for a line that has not arrived yet', async () => {
     const input = new PassThrough();
     const pad = streamPinPad(input, new Sink());

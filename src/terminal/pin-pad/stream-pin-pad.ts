@@ -1,8 +1,9 @@
 // The PIN pad when standard input is not a terminal (issue 5: "reading the
 // PIN from standard input when it is not a terminal"): one PIN per line,
 // nothing echoed; the prompt goes to the error stream so standard output
-// stays the command's result. End of input means no further PIN. Bytes are
-// kept in Buffers that are zeroed once a line is handed out.
+// stays the command's result. End of input means no further PIN, and so does
+// an aborted entry (the card was pulled out). Bytes are kept in Buffers that
+// are zeroed once a line is handed out.
 import type { Readable, Writable } from 'node:stream';
 import type { PinPad } from '../types.js';
 
@@ -34,24 +35,37 @@ export function streamPinPad(input: Readable, prompts: Writable): PinPad {
       wake();
     });
   };
+
+  /** The next line without its end of line; null at end of input or when aborted. */
+  const nextLine = async (signal: AbortSignal | undefined): Promise<Uint8Array | null> => {
+    for (;;) {
+      if (signal?.aborted) return null;
+      const nl = buffer.indexOf(0x0a);
+      if (nl >= 0 || (ended && buffer.length > 0)) {
+        const end = nl >= 0 ? nl : buffer.length;
+        const lineEnd = end > 0 && buffer[end - 1] === 0x0d ? end - 1 : end;
+        // An over-long line is passed on (cut) and refused as a malformed PIN, never echoed.
+        const line = Uint8Array.from(buffer.subarray(0, Math.min(lineEnd, MAX_LINE + 1)));
+        const rest = Buffer.from(buffer.subarray(Math.min(end + 1, buffer.length)));
+        buffer.fill(0);
+        buffer = rest;
+        return line;
+      }
+      if (ended) return null;
+      await new Promise<void>((r) => waiters.push(r));
+    }
+  };
+
   return {
-    async readPin({ prompt }) {
+    async readPin({ prompt, signal }) {
       attach();
       prompts.write(`${prompt} (from standard input)\n`);
-      for (;;) {
-        const nl = buffer.indexOf(0x0a);
-        if (nl >= 0 || (ended && buffer.length > 0)) {
-          const end = nl >= 0 ? nl : buffer.length;
-          const lineEnd = end > 0 && buffer[end - 1] === 0x0d ? end - 1 : end;
-          const line = Uint8Array.from(buffer.subarray(0, Math.min(lineEnd, MAX_LINE + 1)));
-          const rest = Buffer.from(buffer.subarray(Math.min(end + 1, buffer.length)));
-          buffer.fill(0);
-          buffer = rest;
-          // An over-long line is passed on and refused as a malformed PIN by the card layer, never echoed.
-          return line;
-        }
-        if (ended) return null;
-        await new Promise<void>((r) => waiters.push(r));
+      const onAbort = (): void => wake();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return await nextLine(signal);
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
       }
     },
   };

@@ -12,7 +12,7 @@ const MAX_DIGITS = 8;
 
 export function ttyPinPad(input: RawInput, output: Writable): PinPad {
   return {
-    readPin({ prompt, triesLeft }) {
+    readPin({ prompt, triesLeft, signal }) {
       // Raw mode (no echo by the tty) before the prompt invites typing.
       input.setRawMode?.(true);
       output.write(`${prompt}${triesLeft === undefined ? '' : ` (${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left)`}: `);
@@ -23,6 +23,7 @@ export function ttyPinPad(input: RawInput, output: Writable): PinPad {
         const finish = (confirmed: boolean): void => {
           input.off('data', onData);
           input.off('end', onEnd);
+          signal?.removeEventListener('abort', onAbort);
           input.setRawMode?.(false);
           input.pause();
           output.write('\n');
@@ -53,8 +54,11 @@ export function ttyPinPad(input: RawInput, output: Writable): PinPad {
         };
         // The terminal went away (hang-up): no PIN will come.
         const onEnd = (): void => finish(false);
+        const onAbort = (): void => finish(false);
+        if (signal?.aborted) return finish(false);
         input.on('data', onData);
         input.once('end', onEnd);
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
     },
   };
