@@ -159,7 +159,7 @@ for (const kind of backends) {
         const rows = await db.query<{ seq: number; at: Date; actor: string; action: string; subject: string; data: string }>(
           'SELECT seq, at, actor, action, subject, data FROM audit_log ORDER BY seq',
         );
-        let prev = new Uint8Array(32);
+        let prev: Uint8Array = new Uint8Array(32);
         const updates: string[] = [];
         for (const r of rows) {
           const h = entryHash({ seq: Number(r.seq), at: new Date(r.at), actor: r.actor, action: r.action, subject: r.subject, data: r.data, prevHash: prev });
