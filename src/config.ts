@@ -44,6 +44,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // measurements.md: an in-process challenge store let a second worker accept a used challenge.
     throw new AppError('config_invalid', 'CARDAUTH_WORKERS > 1 needs REDIS_URL: the in-process store serves one process only.', 500);
   }
+  if (e.CARDAUTH_WORKERS > 1 && !e.DATABASE_URL) {
+    // PGlite is one process's database; several processes share PostgreSQL.
+    throw new AppError('config_invalid', 'CARDAUTH_WORKERS > 1 needs DATABASE_URL: the embedded PGlite registry serves one process only.', 500);
+  }
   return {
     dataDir: resolve(e.CARDAUTH_DATA_DIR),
     host: e.CARDAUTH_HOST,

@@ -46,6 +46,8 @@ async function runWorker(config: Config, io: CliIo, log: Logger, initCaIfMissing
   server.closeIdleConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await service.close();
+  // A worker's IPC channel keeps it alive; let go of it so the process ends.
+  if (cluster.isWorker) cluster.worker?.disconnect();
   return 0;
 }
 
@@ -64,8 +66,14 @@ async function runPrimary(config: Config, io: CliIo, log: Logger): Promise<numbe
   });
   await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
   stopping = true;
-  for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
-  await Promise.all(Object.values(cluster.workers ?? {}).map((w) => (w ? once(w, 'exit') : undefined)));
+  const live = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined && !w.isDead());
+  const exited = Promise.all(live.map((w) => once(w!, 'exit')));
+  for (const w of live) w!.process.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    for (const w of live) if (!w!.isDead()) w!.process.kill('SIGKILL');
+  }, 15_000);
+  await exited;
+  clearTimeout(timer);
   return 0;
 }
 

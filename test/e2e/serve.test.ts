@@ -1,0 +1,130 @@
+// `cardauth serve` as an operator runs it: a real process, the embedded
+// default (PGlite, in-process store, CA created on first start), a restart on
+// the same data directory, and two workers sharing PostgreSQL and Redis.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { startRedis, type TestRedis } from '../support/redis.js';
+
+const BIN = resolve(import.meta.dirname, '../../src/cli/bin.js');
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+  stop(): Promise<number | null>;
+}
+
+async function serve(env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    env: { ...process.env, CARDAUTH_HOST: '127.0.0.1', CARDAUTH_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) resolveUrl(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+  return {
+    child,
+    url,
+    stderr: () => err,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      return code as number | null;
+    },
+  };
+}
+
+async function getJson(url: string): Promise<{ status: number; body: any }> {
+  const r = await fetch(url);
+  return { status: r.status, body: await r.json() };
+}
+
+describe('cardauth serve (real process)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cardauth-serve-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('starts from an empty data directory, publishes the CA, and keeps it across a restart', async () => {
+    const env = { CARDAUTH_DATA_DIR: dir, CARDAUTH_KEY_PASSPHRASE: '', CARDAUTH_KEY_PASSPHRASE_FILE: '' };
+    const first = await serve(env);
+    let rootDer: Buffer;
+    try {
+      assert.deepEqual((await getJson(`${first.url}/readyz`)).body.checks, { registry: true, store: true });
+      const doc = (await getJson(`${first.url}/openapi.json`)).body;
+      for (const p of ['/pki/ocsp', '/v1/auth/challenges', '/.well-known/jwks.json']) assert.ok(doc.paths[p], p);
+      rootDer = Buffer.from(await (await fetch(`${first.url}/pki/root.crt`)).arrayBuffer());
+      assert.equal(rootDer[0], 0x30);
+      const jwks = (await getJson(`${first.url}/.well-known/jwks.json`)).body;
+      assert.equal(jwks.keys[0].alg, 'ES256');
+      // The generated passphrase is private to the service account.
+      assert.equal(statSync(join(dir, 'secrets', 'key-passphrase')).mode & 0o077, 0);
+    } finally {
+      assert.equal(await first.stop(), 0);
+    }
+    assert.doesNotMatch(first.stderr(), /"level":"error"/);
+
+    const second = await serve(env);
+    try {
+      const again = Buffer.from(await (await fetch(`${second.url}/pki/root.crt`)).arrayBuffer());
+      assert.deepEqual(again, rootDer, 'the same CA after a restart');
+      assert.doesNotMatch(second.stderr(), /certificate authority created/);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('refuses several workers without Redis', async () => {
+    await assert.rejects(serve({ CARDAUTH_DATA_DIR: dir, CARDAUTH_WORKERS: '2' }), /needs REDIS_URL/);
+  });
+
+  describe('two workers on PostgreSQL and Redis', () => {
+    let pg: TestPostgres;
+    let redis: TestRedis;
+    before(async () => {
+      [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+    });
+    after(async () => {
+      await Promise.all([pg?.stop(), redis?.stop()]);
+    });
+
+    it('serves from both processes', async () => {
+      const s = await serve({ CARDAUTH_DATA_DIR: dir, CARDAUTH_WORKERS: '2', DATABASE_URL: pg.url, REDIS_URL: redis.url, CARDAUTH_PORT: String(await freePort()) });
+      try {
+        const { execFileSync } = await import('node:child_process');
+        const workers = execFileSync('ps', ['--ppid', String(s.child.pid), '-o', 'pid='], { encoding: 'utf8' }).trim().split(/\s+/);
+        assert.equal(workers.length, 2, 'two worker processes');
+        const answers = await Promise.all(Array.from({ length: 20 }, () => fetch(`${s.url}/readyz`).then((r) => r.status)));
+        assert.deepEqual(new Set(answers), new Set([200]));
+        assert.equal((await getJson(`${s.url}/.well-known/jwks.json`)).body.keys.length, 1);
+      } finally {
+        assert.equal(await s.stop(), 0);
+      }
+    });
+  });
+});
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const srv = createServer().listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const port = (srv.address() as { port: number }).port;
+  srv.close();
+  return port;
+}
