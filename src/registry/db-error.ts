@@ -40,6 +40,10 @@ export function mapDbError(err: unknown): unknown {
     // raised by the certificates status trigger (migration 005)
     return registryError('certificate_revoked_final', 'A revoked certificate cannot change status again', { cause: err });
   }
+  if (code === 'AU001' || code === 'AU002') {
+    // raised by the audit log guard triggers (migration 001)
+    return registryError('registry_constraint', 'The audit log is append-only', { cause: err, detail: { rule: 'audit_log_append_only' } });
+  }
   if (code.startsWith('23')) {
     return registryError('registry_constraint', `The change breaks the registry rule ${constraint ?? code}`, {
       cause: err,

@@ -43,10 +43,11 @@ for (const kind of backends) {
     it('the database refuses UPDATE, DELETE and TRUNCATE of entries', async () => {
       await fill(2);
       for (const stmt of [`UPDATE audit_log SET actor = 'x' WHERE seq = 1`, 'DELETE FROM audit_log WHERE seq = 2', 'TRUNCATE audit_log']) {
-        await assert.rejects(h.db.query(stmt), (e: { cause?: { code?: string } } & Error) => /append-only/.test(e.message) || e.cause?.code === 'AU001', stmt);
+        await assert.rejects(h.db.query(stmt), (e) => isRegistryError(e, 'registry_constraint') && (e.cause as { code?: string }).code === 'AU001', stmt);
       }
-      await assert.rejects(h.db.query('UPDATE audit_head SET seq = 0'), /forward/);
-      await assert.rejects(h.db.query('DELETE FROM audit_head'), /forward/);
+      for (const stmt of ['UPDATE audit_head SET seq = 0', 'DELETE FROM audit_head']) {
+        await assert.rejects(h.db.query(stmt), (e) => isRegistryError(e, 'registry_constraint') && (e.cause as { code?: string }).code === 'AU002', stmt);
+      }
       assert.equal((await verifyAuditChain(h.db)).ok, true);
     });
 
