@@ -105,25 +105,35 @@ export async function createChallenge(deps: AuthDeps, caller: ChallengeCaller, r
     ]);
     if (!created) throw new Error('challenge id collision'); // 128 random bits: never in practice
   });
-  const txText = transactionText(transaction);
+  return presentChallenge(record);
+}
+
+/**
+ * What a terminal needs of a challenge: the bound fields and the signing
+ * input with its parts, so it can show the transaction and rebuild the bytes
+ * the card signs. Used by POST (creation) and by GET while pending.
+ */
+export function presentChallenge(record: ChallengeRecord): IssuedChallenge {
+  const nonce = Buffer.from(record.nonce, 'base64url');
+  const txText = transactionText(record.transaction);
   return {
-    id,
+    id: record.id,
     nonce: record.nonce,
     expiresAt: new Date(record.expiresAt).toISOString(),
-    rpId: caller.rpId,
-    terminalId: req.terminalId,
-    transaction,
-    requestedAttributes: requested,
+    rpId: record.rpId,
+    terminalId: record.terminalId,
+    transaction: record.transaction,
+    requestedAttributes: record.requestedAttributes,
     consentText: record.consentText,
     signingInput: {
       algorithm: 'SHA-256',
       domain: SIGNING_INPUT_DOMAIN,
       transactionCanonical: txText,
-      rpIdSha256: sha256hex(caller.rpId),
+      rpIdSha256: sha256hex(record.rpId),
       nonceSha256: sha256hex(nonce),
-      terminalIdSha256: sha256hex(req.terminalId),
+      terminalIdSha256: sha256hex(record.terminalId),
       transactionSha256: sha256hex(txText),
-      input: signingInput({ rpId: caller.rpId, nonce, terminalId: req.terminalId, transaction }).toString('hex'),
+      input: signingInput({ rpId: record.rpId, nonce, terminalId: record.terminalId, transaction: record.transaction }).toString('hex'),
     },
   };
 }

@@ -1,15 +1,17 @@
 // GET /v1/auth/challenges/{id}: pending, completed (with the signed result),
-// failed (with the public code) or expired — for an RP back end whose
+// failed (with the public code) or expired; while pending also the challenge
+// itself, so a terminal given only the id can show and sign it — for an RP back end whose
 // terminal talks to cardauth directly. Another RP's challenge is not found.
 import { authError } from './codes.js';
 import type { AuthDeps } from './deps.js';
-import { challengeMetaKey, outcomeKey, type ChallengeMeta, type StoredOutcome } from './lib/store-keys.js';
+import { presentChallenge } from './create-challenge.js';
+import { challengeKey, challengeMetaKey, outcomeKey, type ChallengeMeta, type StoredOutcome } from './lib/store-keys.js';
 import { storeCall } from './lib/store-call.js';
-import type { ChallengeId, ChallengeState, ResultClaims, RpId } from './types.js';
+import type { ChallengeId, ChallengeRecord, ChallengeState, ResultClaims, RpId } from './types.js';
 
 export async function getChallengeState(deps: AuthDeps, rpId: RpId, id: ChallengeId): Promise<ChallengeState> {
-  const [metaRaw, outcomeRaw] = await storeCall('read challenge state', () =>
-    Promise.all([deps.store.get(challengeMetaKey(id)), deps.store.get(outcomeKey(id))]),
+  const [metaRaw, outcomeRaw, recordRaw] = await storeCall('read challenge state', () =>
+    Promise.all([deps.store.get(challengeMetaKey(id)), deps.store.get(outcomeKey(id)), deps.store.get(challengeKey(id))]),
   );
   const meta = metaRaw === null ? undefined : (JSON.parse(metaRaw) as ChallengeMeta);
   if (!meta || meta.rpId !== rpId) throw authError('challenge_not_found', 'No such challenge.');
@@ -19,6 +21,8 @@ export async function getChallengeState(deps: AuthDeps, rpId: RpId, id: Challeng
   }
   const now = deps.clock.now().getTime();
   if (now >= meta.expiresAt) return { status: 'expired' };
-  // Still there, or consumed by a submission that is being checked right now.
-  return { status: 'pending', expiresAt: new Date(meta.expiresAt) };
+  // Still there (with what its terminal needs to show and sign), or consumed
+  // by a submission that is being checked right now.
+  const record = recordRaw === null ? undefined : (JSON.parse(recordRaw) as ChallengeRecord);
+  return { status: 'pending', expiresAt: new Date(meta.expiresAt), ...(record ? { challenge: presentChallenge(record) } : {}) };
 }

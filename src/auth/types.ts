@@ -1,5 +1,6 @@
 // Value types of card + PIN authentication (DESIGN.md flow 2). Identifiers are
 // branded so an RP id cannot be passed where a terminal id is meant.
+import type { IssuedChallenge } from './create-challenge.js';
 import type { CurrencyCode } from './currencies.js';
 
 export type RpId = string & { readonly __brand: 'RpId' };
@@ -45,7 +46,7 @@ export interface ChallengeRecord {
 
 /** Where a challenge stands, for GET /v1/auth/challenges/{id}. */
 export type ChallengeState =
-  | { readonly status: 'pending'; readonly expiresAt: Date }
+  | { readonly status: 'pending'; readonly expiresAt: Date; readonly challenge?: IssuedChallenge }
   | { readonly status: 'completed'; readonly result: string; readonly claims: ResultClaims }
   | { readonly status: 'failed'; readonly code: string }
   | { readonly status: 'expired' };

@@ -117,11 +117,11 @@ describe('e2e terminal: pcscd + firmware-sim card + auth HTTP server', function 
   const pad = (pins: string[]): PinPad => ({ readPin: async () => (pins.length ? Buffer.from(pins.shift()!) : null) });
 
   async function cli(pinLines: string): Promise<{ code: number | null; stdout: string; stderr: string; challengeId: string }> {
+    // As the issue scripts it: only the challenge id; the terminal reads the
+    // rest from the server (the pty test below uses --challenge-file).
     const ch = await createChallenge();
-    const file = join(cards.dir, `challenge-${String(ch.id)}.json`);
-    writeFileSync(file, JSON.stringify(ch));
     const r = await cardauth(
-      ['terminal', '--reader', sim.readerName, '--server', base, '--challenge-file', file, '--terminal-id', TERMINAL, '--card-timeout', '30'],
+      ['terminal', '--reader', sim.readerName, '--server', base, '--challenge', String(ch.id), '--terminal-id', TERMINAL, '--card-timeout', '30'],
       { CARDAUTH_RP_KEY: bearer.slice('Bearer '.length) },
       pinLines,
     );
