@@ -53,8 +53,18 @@ stop() {
   esac
 }
 
+# With CARDAUTH_SERVICE_OWNER=<pid>, a watcher stops the server when that
+# process is gone (a test run killed with SIGKILL leaves no server behind).
+watch_owner() {
+  local dir=$1 owner=${CARDAUTH_SERVICE_OWNER:-}
+  [ -n "$owner" ] || return 0
+  ( trap '' HUP; while kill -0 "$owner" 2>/dev/null && [ -d "$dir" ]; do sleep 2; done; [ -d "$dir" ] && "$0" stop "$dir" ) \
+    </dev/null >/dev/null 2>&1 &
+  disown
+}
+
 case "${1:-}" in
-  start) shift; start "${1:-}" ;;
+  start) shift; out=$(start "${1:-}"); echo "$out"; watch_owner "$(echo "$out" | awk '{print $3}')" ;;
   stop) shift; stop "${1:-}" ;;
   *) echo "usage: redis.sh start [<dir>] | stop <dir>" >&2; exit 2 ;;
 esac

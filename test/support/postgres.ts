@@ -26,7 +26,11 @@ function ensureServer(): Server {
     server = { adminUrl: external, dir: undefined };
     return server;
   }
-  const out = execFileSync('bash', [SCRIPT, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const out = execFileSync('bash', [SCRIPT, 'start'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CARDAUTH_SERVICE_OWNER: String(process.pid) },
+  }).trim();
   const [url, , dir] = out.split(/\s+/);
   if (!url || !dir) throw new Error(`postgres.sh start said: ${out}`);
   server = { adminUrl: url, dir };

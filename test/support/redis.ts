@@ -21,7 +21,7 @@ const running = new Set<string>();
 let hooked = false;
 
 export async function startRedis(): Promise<TestRedis> {
-  const { stdout } = await run('bash', [SCRIPT, 'start'], { encoding: 'utf8' });
+  const { stdout } = await run('bash', [SCRIPT, 'start'], { encoding: 'utf8', env: { ...process.env, CARDAUTH_SERVICE_OWNER: String(process.pid) } });
   const [url, pid, dir] = stdout.trim().split(/\s+/);
   if (!url || !pid || !dir) throw new Error(`redis.sh start said: ${stdout}`);
   running.add(dir);
