@@ -20,6 +20,7 @@ import { createApp } from '../http/app.js';
 import type { AnyRoute } from '../http/route.js';
 import { issuanceRoutes } from '../http/routes/issuance.js';
 import { pkiRoutes } from '../http/routes/pki.js';
+import { staffRoutes } from '../http/routes/staff.js';
 import { registryRevokedList, registryStatusLookup } from '../issuance/adapters/cert-status.js';
 import { sqlIssuanceRegistry } from '../issuance/store/sql-registry.js';
 import { migrate } from '../registry/migrate.js';
@@ -32,7 +33,6 @@ import { MemoryStore } from '../store/memory.js';
 import { openRedisStore } from '../store/redis.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
-import { staffRouteSet } from './staff-routes.js';
 
 export interface Service {
   readonly app: Express;
@@ -123,7 +123,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     const routes: AnyRoute[] = [
       ...pkiRoutes({ root: ca.root, issuing: ca.issuing, crl, ocsp }),
       ...auth.routes,
-      ...staffRouteSet(staff),
+      ...staffRoutes({ staff }),
       ...issuanceRoutes({
         registry,
         clock,

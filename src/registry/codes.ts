@@ -5,6 +5,7 @@ import { AppError, defineCodes } from '../errors/app-error.js';
 
 export const registryCodes = defineCodes({
   registry_unavailable: { status: 503, title: 'The registry database is unavailable' },
+  registry_in_use: { status: 503, title: 'The embedded registry is open in another process' },
   registry_constraint: { status: 409, title: 'The change breaks a rule of the registry' },
   registry_invalid: { status: 400, title: 'A value is not valid for the registry' },
   registry_not_found: { status: 404, title: 'No such record in the registry' },

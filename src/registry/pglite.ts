@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { mapDbError } from './db-error.js';
+import { lockPgliteDir } from './pglite-lock.js';
 import type { Database, Sql, SqlParam } from './sql.js';
 
 type Queryable = Pick<PGlite, 'query'> | Pick<Transaction, 'query'>;
@@ -49,13 +50,22 @@ class TxSql implements Sql {
 
 export class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const;
-  private constructor(private readonly db: PGlite) {}
+  private constructor(
+    private readonly db: PGlite,
+    private readonly unlock: () => void,
+  ) {}
 
   /** Open (creating if needed) the registry in `dir`; undefined = in memory (tests). */
   static async open(dir: string | undefined): Promise<PgliteDatabase> {
-    if (dir !== undefined) mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const db = await PGlite.create(dir === undefined ? undefined : dir);
-    return new PgliteDatabase(db);
+    if (dir === undefined) return new PgliteDatabase(await PGlite.create(), () => {});
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const unlock = lockPgliteDir(dir);
+    try {
+      return new PgliteDatabase(await PGlite.create(dir), unlock);
+    } catch (err) {
+      unlock();
+      throw err;
+    }
   }
 
   query<Row extends Record<string, unknown>>(text: string, p?: readonly SqlParam[]): Promise<Row[]> {
@@ -79,6 +89,10 @@ export class PgliteDatabase implements Database {
   }
 
   async close(): Promise<void> {
-    await this.db.close();
+    try {
+      await this.db.close();
+    } finally {
+      this.unlock();
+    }
   }
 }

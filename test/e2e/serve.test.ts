@@ -48,6 +48,17 @@ async function serve(env: Record<string, string>): Promise<Running> {
   };
 }
 
+async function cli(args: string[], env: Record<string, string>, stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdin.end(stdin);
+  const [code] = await once(child, 'exit');
+  return { code: code as number | null, stdout, stderr };
+}
+
 async function getJson(url: string): Promise<{ status: number; body: any }> {
   const r = await fetch(url);
   return { status: r.status, body: await r.json() };
@@ -68,7 +79,7 @@ describe('cardauth serve (real process)', function () {
     try {
       assert.deepEqual((await getJson(`${first.url}/readyz`)).body.checks, { registry: true, store: true });
       const doc = (await getJson(`${first.url}/openapi.json`)).body;
-      for (const p of ['/pki/ocsp', '/v1/auth/challenges', '/.well-known/jwks.json']) assert.ok(doc.paths[p], p);
+      for (const p of ['/pki/ocsp', '/v1/auth/challenges', '/.well-known/jwks.json', '/v1/staff/login', '/v1/issuance/citizens']) assert.ok(doc.paths[p], p);
       rootDer = Buffer.from(await (await fetch(`${first.url}/pki/root.crt`)).arrayBuffer());
       assert.equal(rootDer[0], 0x30);
       const jwks = (await getJson(`${first.url}/.well-known/jwks.json`)).body;
@@ -88,6 +99,51 @@ describe('cardauth serve (real process)', function () {
     } finally {
       await second.stop();
     }
+  });
+
+  it('the first admin is created from the CLI, signs in over HTTP and enrols a citizen; the registry refuses a second process', async () => {
+    const env = { CARDAUTH_DATA_DIR: dir, CARDAUTH_KEY_PASSPHRASE: '', CARDAUTH_KEY_PASSPHRASE_FILE: '' };
+    const password = 'correct horse battery staple';
+    const add = await cli(['staff', 'add', '--username', 'admin', '--role', 'admin', '--display-name', 'First Admin'], env, `${password}\n`);
+    assert.equal(add.code, 0, add.stderr);
+    const s = await serve(env);
+    try {
+      // PGlite is one process's database: a CLI command now is refused, clearly.
+      const second = await cli(['db', 'migrate'], env, '');
+      assert.notEqual(second.code, 0);
+      assert.match(second.stderr, /registry_in_use|open in another process/);
+
+      const post = (path: string, body: unknown, token?: string) =>
+        fetch(`${s.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify(body),
+        });
+      const wrong = await post('/v1/staff/login', { username: 'admin', password: 'not the password' });
+      assert.equal(wrong.status, 401);
+      const login = await post('/v1/staff/login', { username: 'admin', password });
+      assert.equal(login.status, 200);
+      const { token } = (await login.json()) as { token: string };
+      const me = await fetch(`${s.url}/v1/staff/me`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(((await me.json()) as { username: string }).username, 'admin');
+      const citizen = { nationalId: '010203040', surname: 'Sok', givenName: 'Dara', birthDate: '1990-04-17' };
+      // Enrolment is an officer's work, not an admin's.
+      assert.equal((await post('/v1/issuance/citizens', citizen, token)).status, 403);
+      const officerPassword = 'officer password for the test';
+      const added = await post('/v1/staff/accounts', { username: 'officer1', displayName: 'Officer One', role: 'officer', password: officerPassword }, token);
+      assert.equal(added.status, 201, await added.clone().text());
+      const officer = ((await (await post('/v1/staff/login', { username: 'officer1', password: officerPassword })).json()) as { token: string }).token;
+      const enrol = await post('/v1/issuance/citizens', citizen, officer);
+      assert.equal(enrol.status, 201, await enrol.clone().text());
+      const dup = await post('/v1/issuance/citizens', citizen, officer);
+      assert.equal(dup.status, 409);
+      assert.match(dup.headers.get('content-type') ?? '', /problem\+json/);
+    } finally {
+      await s.stop();
+    }
+    assert.ok(!s.stderr().includes(password) && !s.stderr().includes('officer password'), 'no password in any log line');
+    const audit = await cli(['audit', 'verify'], env, '');
+    assert.equal(audit.code, 0, audit.stdout + audit.stderr);
   });
 
   it('refuses several workers without Redis', async () => {
