@@ -9,6 +9,8 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { VirtualCard, manufactureCard } from '../../firmware-sim/index.js';
 
 export const FACTORY_DIR = join(tmpdir(), `cardauth-test-factory-${process.pid}`);
+// One factory per test process, removed when the process ends.
+process.once('exit', () => rmSync(FACTORY_DIR, { recursive: true, force: true }));
 export const DEFAULT_MGM = Buffer.from('010203040506070801020304050607080102030405060708', 'hex');
 
 export interface TestCard {
