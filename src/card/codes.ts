@@ -4,7 +4,7 @@
 // blocked, empty slot, ...) is not an error: the PIV client returns it as a
 // typed result. A code here means "the conversation with the card could not
 // take place as asked".
-import { AppError, defineCodes } from '../errors/app-error.js';
+import { codedErrors, defineCodes } from '../errors/app-error.js';
 
 export const cardCodes = defineCodes({
   pcsc_unavailable: { status: 503, title: 'The PC/SC service (pcscd) is not running or not reachable' },
@@ -25,16 +25,5 @@ export const cardCodes = defineCodes({
 
 export type CardErrorCode = keyof typeof cardCodes;
 
-/** Build an AppError carrying one of the card codes (HTTP status from the table). */
-export function cardError(
-  code: CardErrorCode,
-  message: string,
-  options?: { cause?: unknown; detail?: Record<string, unknown> },
-): AppError<CardErrorCode> {
-  return new AppError(code, message, cardCodes[code].status, options);
-}
-
-/** True when `e` is a card-layer AppError with the given code. */
-export function isCardError(e: unknown, code?: CardErrorCode): e is AppError<CardErrorCode> {
-  return e instanceof AppError && e.code in cardCodes && (code === undefined || e.code === code);
-}
+/** Build an AppError with one of these codes (status from the table), and recognise one. */
+export const [cardError, isCardError] = codedErrors(cardCodes);

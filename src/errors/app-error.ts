@@ -36,3 +36,27 @@ export class AppError<C extends string = string> extends Error {
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
 }
+
+export interface ErrorOptions {
+  readonly cause?: unknown;
+  readonly detail?: Record<string, unknown>;
+}
+
+/**
+ * An area's error constructor and guard from its code table: the HTTP status
+ * always comes from the table, so a code cannot be thrown with another status.
+ *   export const [cardError, isCardError] = codedErrors(cardCodes);
+ */
+export function codedErrors<T extends CodeTable>(
+  table: T,
+): readonly [
+  make: (code: keyof T & string, message: string, options?: ErrorOptions) => AppError<keyof T & string>,
+  is: (e: unknown, code?: keyof T & string) => e is AppError<keyof T & string>,
+] {
+  type C = keyof T & string;
+  const make = (code: C, message: string, options?: ErrorOptions): AppError<C> =>
+    new AppError(code, message, table[code]!.status, options);
+  const is = (e: unknown, code?: C): e is AppError<C> =>
+    e instanceof AppError && Object.hasOwn(table, e.code) && (code === undefined || e.code === code);
+  return [make, is] as const;
+}

@@ -1,7 +1,7 @@
 // Stable error codes of issuance (personalisation engine, enrolment, card
 // lifecycle). The coordinator merges this table into src/errors/registry.ts.
 // Messages built with these codes never carry a PIN, PUK or key.
-import { AppError, defineCodes } from '../errors/app-error.js';
+import { codedErrors, defineCodes } from '../errors/app-error.js';
 
 export const issuanceCodes = defineCodes({
   citizen_invalid: { status: 400, title: 'The citizen record is not valid' },
@@ -34,14 +34,5 @@ export const issuanceCodes = defineCodes({
 
 export type IssuanceErrorCode = keyof typeof issuanceCodes;
 
-export function issuanceError(
-  code: IssuanceErrorCode,
-  message: string,
-  options?: { cause?: unknown; detail?: Record<string, unknown> },
-): AppError<IssuanceErrorCode> {
-  return new AppError(code, message, issuanceCodes[code].status, options);
-}
-
-export function isIssuanceError(e: unknown, code?: IssuanceErrorCode): e is AppError<IssuanceErrorCode> {
-  return e instanceof AppError && e.code in issuanceCodes && (code === undefined || e.code === code);
-}
+/** Build an AppError with one of these codes (status from the table), and recognise one. */
+export const [issuanceError, isIssuanceError] = codedErrors(issuanceCodes);

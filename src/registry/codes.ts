@@ -1,7 +1,7 @@
 // Stable error codes of the registry (PostgreSQL / PGlite), its migrations and
 // the audit log. Codes shared with issuance (citizen_exists, issuance_in_progress)
 // carry the same status and title, as src/errors/registry.ts requires.
-import { AppError, defineCodes } from '../errors/app-error.js';
+import { codedErrors, defineCodes } from '../errors/app-error.js';
 
 export const registryCodes = defineCodes({
   registry_unavailable: { status: 503, title: 'The registry database is unavailable' },
@@ -22,14 +22,5 @@ export const registryCodes = defineCodes({
 
 export type RegistryErrorCode = keyof typeof registryCodes;
 
-export function registryError(
-  code: RegistryErrorCode,
-  message: string,
-  options?: { cause?: unknown; detail?: Record<string, unknown> },
-): AppError<RegistryErrorCode> {
-  return new AppError(code, message, registryCodes[code].status, options);
-}
-
-export function isRegistryError(e: unknown, code?: RegistryErrorCode): e is AppError<RegistryErrorCode> {
-  return e instanceof AppError && e.code in registryCodes && (code === undefined || e.code === code);
-}
+/** Build an AppError with one of these codes (status from the table), and recognise one. */
+export const [registryError, isRegistryError] = codedErrors(registryCodes);

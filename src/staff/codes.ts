@@ -1,7 +1,7 @@
 // Stable error codes of staff accounts, sessions and four-eyes approvals
 // (issue 4 "Staff"). A failed login says only staff_login_failed, whether
 // the username is unknown, the password wrong or the account disabled.
-import { AppError, defineCodes } from '../errors/app-error.js';
+import { codedErrors, defineCodes } from '../errors/app-error.js';
 
 export const staffCodes = defineCodes({
   staff_login_failed: { status: 401, title: 'Username or password is wrong' },
@@ -26,14 +26,5 @@ export const staffCodes = defineCodes({
 
 export type StaffErrorCode = keyof typeof staffCodes;
 
-export function staffError(
-  code: StaffErrorCode,
-  message: string,
-  options?: { cause?: unknown; detail?: Record<string, unknown> },
-): AppError<StaffErrorCode> {
-  return new AppError(code, message, staffCodes[code].status, options);
-}
-
-export function isStaffError(e: unknown, code?: StaffErrorCode): e is AppError<StaffErrorCode> {
-  return e instanceof AppError && e.code in staffCodes && (code === undefined || e.code === code);
-}
+/** Build an AppError with one of these codes (status from the table), and recognise one. */
+export const [staffError, isStaffError] = codedErrors(staffCodes);
