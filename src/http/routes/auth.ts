@@ -107,6 +107,7 @@ const stateSchema = z.object({
   code: z.string().optional(),
   result: z.string().optional(),
   claims: claimsSchema.optional(),
+  challenge: challengeSchema.optional().describe('While pending: the challenge as POST returned it, for a terminal given only the id'),
 });
 
 const refusals = { 401: problemResponse, 403: problemResponse, 429: problemResponse, 503: problemResponse };
@@ -187,7 +188,7 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
       responses: { 200: { description: 'The state', schema: stateSchema }, 404: problemResponse, ...refusals },
       async handle({ params, principal }) {
         const s = await getChallengeState(deps.auth, principal.rp.id, params.id as ChallengeId);
-        return { body: s.status === 'pending' ? { status: 'pending', expiresAt: s.expiresAt.toISOString() } : s };
+        return { body: s.status === 'pending' ? { status: 'pending', expiresAt: s.expiresAt.toISOString(), ...(s.challenge ? { challenge: s.challenge } : {}) } : s };
       },
     }),
     defineRoute({
