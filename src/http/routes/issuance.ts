@@ -126,6 +126,29 @@ export function issuanceRoutes(deps: IssuanceRouteDeps): AnyRoute[] {
     };
   }
   const tags = ['issuance'];
+  /** A lifecycle action on one card that takes only an optional note. */
+  const noteRoute = (
+    action: string,
+    operationId: string,
+    summary: string,
+    change: (d: IssuanceRouteDeps, serial: CardSerial, actor: Actor, note: string | undefined) => Promise<unknown>,
+  ): AnyRoute =>
+    defineRoute({
+      method: 'post',
+      path: `/v1/issuance/cards/:serial/${action}`,
+      operationId,
+      summary,
+      tags,
+      auth: deps.auth,
+      params: serialParams,
+      body: noteBody,
+      responses: { 200: { description: 'Card after the change', schema: cardSchema }, 401: problem, 403: problem, 404: problem, 409: problem },
+      async handle({ params, body, principal }) {
+        const serial = parseSerial(params.serial);
+        await change(deps, serial, principal, body.note);
+        return { body: await cardView(serial) };
+      },
+    });
   return [
     defineRoute({
       method: 'post',
@@ -225,38 +248,8 @@ export function issuanceRoutes(deps: IssuanceRouteDeps): AnyRoute[] {
         return { body: await cardView(parseSerial(params.serial)) };
       },
     }),
-    defineRoute({
-      method: 'post',
-      path: '/v1/issuance/cards/:serial/suspend',
-      operationId: 'suspendCard',
-      summary: 'Suspend a card (certificateHold)',
-      tags,
-      auth: deps.auth,
-      params: serialParams,
-      body: noteBody,
-      responses: { 200: { description: 'Card after the change', schema: cardSchema }, 401: problem, 403: problem, 404: problem, 409: problem },
-      async handle({ params, body, principal }) {
-        const serial = parseSerial(params.serial);
-        await suspendCard(deps, serial, principal, body.note);
-        return { body: await cardView(serial) };
-      },
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/v1/issuance/cards/:serial/resume',
-      operationId: 'resumeCard',
-      summary: 'Lift a suspension',
-      tags,
-      auth: deps.auth,
-      params: serialParams,
-      body: noteBody,
-      responses: { 200: { description: 'Card after the change', schema: cardSchema }, 401: problem, 403: problem, 404: problem, 409: problem },
-      async handle({ params, body, principal }) {
-        const serial = parseSerial(params.serial);
-        await resumeCard(deps, serial, principal, body.note);
-        return { body: await cardView(serial) };
-      },
-    }),
+    noteRoute('suspend', 'suspendCard', 'Suspend a card (certificateHold)', suspendCard),
+    noteRoute('resume', 'resumeCard', 'Lift a suspension', resumeCard),
     defineRoute({
       method: 'post',
       path: '/v1/issuance/cards/:serial/revoke',
