@@ -9,6 +9,8 @@
 # runs without fsync (test data only). PostgreSQL refuses to run as root, so as
 # root the cluster belongs to the `postgres` system user.
 set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 BIN=${PG_BIN:-}
 if [ -z "$BIN" ]; then
@@ -58,30 +60,8 @@ start() {
 
 stop() {
   local dir=${1:?usage: postgres.sh stop <dir>}
-  if [ -f "$dir/pid" ]; then
-    local pid
-    pid=$(cat "$dir/pid")
-    # Only the postmaster we recorded: SIGQUIT is PostgreSQL's immediate shutdown.
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -QUIT "$pid" 2>/dev/null || true
-      for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  case "$dir" in
-    */cardauth-pg.*) rm -rf "$dir" ;;
-    *) echo "postgres.sh: left $dir in place (not a cardauth-pg temp dir)" >&2 ;;
-  esac
-}
-
-# With CARDAUTH_SERVICE_OWNER=<pid>, a watcher stops the server when that
-# process is gone (a test run killed with SIGKILL leaves no server behind).
-watch_owner() {
-  local dir=$1 owner=${CARDAUTH_SERVICE_OWNER:-}
-  [ -n "$owner" ] || return 0
-  ( trap '' HUP; while kill -0 "$owner" 2>/dev/null && [ -d "$dir" ]; do sleep 2; done; [ -d "$dir" ] && "$0" stop "$dir" ) \
-    </dev/null >/dev/null 2>&1 &
-  disown
+  # SIGQUIT is PostgreSQL's immediate shutdown.
+  stop_recorded "$dir" QUIT '*/cardauth-pg.*' postgres.sh
 }
 
 case "${1:-}" in

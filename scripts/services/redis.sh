@@ -4,6 +4,8 @@
 #                            no persistence, wait for PONG, print: <url> <pid> <dir>
 #   redis.sh stop <dir>      stop it by its recorded pid and remove <dir>
 set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
@@ -38,29 +40,7 @@ start() {
 
 stop() {
   local dir=${1:?usage: redis.sh stop <dir>}
-  if [ -f "$dir/pid" ]; then
-    local pid
-    pid=$(cat "$dir/pid")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
-      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  case "$dir" in
-    */cardauth-redis.*) rm -rf "$dir" ;;
-    *) echo "redis.sh: left $dir in place (not a cardauth-redis temp dir)" >&2 ;;
-  esac
-}
-
-# With CARDAUTH_SERVICE_OWNER=<pid>, a watcher stops the server when that
-# process is gone (a test run killed with SIGKILL leaves no server behind).
-watch_owner() {
-  local dir=$1 owner=${CARDAUTH_SERVICE_OWNER:-}
-  [ -n "$owner" ] || return 0
-  ( trap '' HUP; while kill -0 "$owner" 2>/dev/null && [ -d "$dir" ]; do sleep 2; done; [ -d "$dir" ] && "$0" stop "$dir" ) \
-    </dev/null >/dev/null 2>&1 &
-  disown
+  stop_recorded "$dir" TERM '*/cardauth-redis.*' redis.sh
 }
 
 case "${1:-}" in
