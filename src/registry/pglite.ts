@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { mapDbError } from './db-error.js';
+import { withSavepoint } from './savepoint.js';
 import { lockPgliteDir } from './pglite-lock.js';
 import type { Database, Sql, SqlParam } from './sql.js';
 
@@ -34,17 +35,8 @@ class TxSql implements Sql {
       throw mapDbError(err);
     }
   }
-  async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    const sp = `sp_${++this.savepoints}`;
-    await this.query(`SAVEPOINT ${sp}`);
-    try {
-      const out = await fn(this);
-      await this.query(`RELEASE SAVEPOINT ${sp}`);
-      return out;
-    } catch (err) {
-      await this.query(`ROLLBACK TO SAVEPOINT ${sp}`);
-      throw err;
-    }
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    return withSavepoint(this, `sp_${++this.savepoints}`, fn);
   }
 }
 

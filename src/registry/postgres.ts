@@ -5,6 +5,7 @@
 // so the same repository code reads both adapters the same way.
 import pg from 'pg';
 import { mapDbError } from './db-error.js';
+import { withSavepoint } from './savepoint.js';
 import type { Database, Sql, SqlParam } from './sql.js';
 
 const INT8 = 20;
@@ -46,17 +47,8 @@ class ClientSql implements Sql {
       throw mapDbError(err);
     }
   }
-  async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    const sp = `sp_${++this.savepoints}`;
-    await this.query(`SAVEPOINT ${sp}`);
-    try {
-      const out = await fn(this);
-      await this.query(`RELEASE SAVEPOINT ${sp}`);
-      return out;
-    } catch (err) {
-      await this.query(`ROLLBACK TO SAVEPOINT ${sp}`);
-      throw err;
-    }
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    return withSavepoint(this, `sp_${++this.savepoints}`, fn);
   }
 }
 
