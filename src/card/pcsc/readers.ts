@@ -21,6 +21,7 @@ import { waitFor } from '../lib/wait.js';
 import { PcscChannel, connectNative } from './channel.js';
 import { fromPcscError } from './errors.js';
 import { createNativeContext, type NativeContext, type NativeReader, type NativeStatus } from './native.js';
+import { closeWhenQuiet, touch } from './quiet-close.js';
 
 export interface PcscReadersOptions {
   logger?: Logger;
@@ -169,7 +170,7 @@ export class PcscReaders implements CardReaders {
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
     const channels = [...this.#entries.values()].flatMap((e) => (e.channel === undefined ? [] : [e.channel]));
     await Promise.all(channels.map((c) => c.close().catch(() => undefined)));
-    this.#detach();
+    await this.#detach();
     this.#events.clear();
   }
 
@@ -178,12 +179,14 @@ export class PcscReaders implements CardReaders {
   #attach(context: NativeContext): void {
     this.#context = context;
     this.#listed = false;
+    touch(context);
     // The binding lists readers on a thread and emits 'reader' only for new
     // ones; it says nothing when the first list is done (or empty). Wrap the
     // native start() it calls on the next tick to learn that moment.
     const nativeStart = context.start;
     context.start = (cb) =>
       nativeStart.call(context, (err, data) => {
+        touch(context);
         cb(err, data);
         if (!err && this.#context === context) this.#onListed();
       });
@@ -202,8 +205,9 @@ export class PcscReaders implements CardReaders {
   }
 
   #onReader(native: NativeReader): void {
+    touch(native);
     if (this.#closed) {
-      native.close();
+      void closeWhenQuiet(native);
       return;
     }
     let markReady!: () => void;
@@ -225,8 +229,12 @@ export class PcscReaders implements CardReaders {
       connecting: false,
     };
     this.#entries.set(native.name, entry);
-    native.on('status', (status) => this.#onStatus(entry, status));
+    native.on('status', (status) => {
+      touch(native);
+      this.#onStatus(entry, status);
+    });
     native.on('error', (err) => {
+      touch(native);
       this.#log.warn('card reader watcher failed', { reader: entry.name, error: err });
       entry.markReady();
     });
@@ -277,7 +285,7 @@ export class PcscReaders implements CardReaders {
   #onContextError(context: NativeContext, err: unknown): void {
     if (this.#context !== context || this.#closed) return;
     this.#log.warn('lost the PC/SC service; will reconnect', { error: err });
-    this.#detach();
+    void this.#detach();
     this.#scheduleRetry();
   }
 
@@ -298,20 +306,24 @@ export class PcscReaders implements CardReaders {
     }, this.#retryIntervalMs);
   }
 
-  /** Drop the context and every reader, announcing cards and readers gone. */
-  #detach(): void {
+  /**
+   * Drop the context and every reader, announcing cards and readers gone; the
+   * binding objects are closed once quiet (see quiet-close.ts), which the
+   * returned promise waits for.
+   */
+  #detach(): Promise<void> {
     const context = this.#context;
     this.#context = undefined;
+    const closing: Array<Promise<void>> = [];
     for (const entry of [...this.#entries.values()]) {
       this.#entries.delete(entry.name);
-      entry.native.removeAllListeners('status');
-      entry.native.removeAllListeners('end');
-      entry.native.on('error', () => undefined);
-      try {
-        entry.native.close();
-      } catch {
-        // Its watcher thread already ended.
-      }
+      const native = entry.native;
+      native.removeAllListeners('status');
+      native.removeAllListeners('end');
+      native.removeAllListeners('error');
+      native.on('status', () => touch(native));
+      native.on('error', () => touch(native));
+      closing.push(closeWhenQuiet(native));
       entry.generation += 1;
       entry.markReady();
       entry.channel?.markRemoved();
@@ -322,12 +334,14 @@ export class PcscReaders implements CardReaders {
     }
     if (context !== undefined) {
       context.removeAllListeners('reader');
-      try {
-        context.close();
-      } catch {
-        // Already stopped after an error.
-      }
+      context.on('reader', (native) => {
+        // A reader the binding still announces after we let go of it.
+        touch(native);
+        void closeWhenQuiet(native);
+      });
+      closing.push(closeWhenQuiet(context));
     }
+    return Promise.all(closing).then(() => undefined);
   }
 
   #waitForRemoval(entry: Entry, ms: number): Promise<boolean> {
