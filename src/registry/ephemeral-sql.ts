@@ -3,7 +3,7 @@
 // one process and `cardauth issue` in the next see the same session. Each
 // operation is one statement (atomic on its own); expiry follows the injected
 // clock. Shared between processes that share the database.
-import type { EphemeralStore } from '../store/ephemeral.js';
+import type { CounterSpec, EphemeralStore, HitResult } from '../store/ephemeral.js';
 import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
 import type { Sql } from './sql.js';
@@ -64,7 +64,7 @@ export class SqlEphemeralStore implements EphemeralStore {
     await this.sql.query('DELETE FROM ephemeral_kv WHERE key = $1', [key]);
   }
 
-  async hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
+  async hit(key: string, windowMs: number): Promise<HitResult> {
     const now = this.clock.now();
     const r = (
       await this.sql.query<{ value: string; expires_at: Date }>(
@@ -77,6 +77,16 @@ export class SqlEphemeralStore implements EphemeralStore {
       )
     )[0]!;
     return { count: Number(r.value), resetMs: new Date(r.expires_at).getTime() - now.getTime() };
+  }
+
+  async hitThenTake(counters: readonly CounterSpec[], key: string): Promise<{ hits: HitResult[]; value: string | null }> {
+    return this.sql.transaction(async (tx) => {
+      const inTx = new SqlEphemeralStore(tx, this.clock);
+      const hits: HitResult[] = [];
+      for (const c of counters) hits.push(await inTx.hit(c.key, c.windowMs));
+      const admitted = hits.every((h, i) => h.count <= counters[i]!.limit);
+      return { hits, value: admitted ? await inTx.take(key) : null };
+    });
   }
 
   async ping(): Promise<boolean> {

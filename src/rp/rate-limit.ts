@@ -3,7 +3,7 @@
 // draft-ietf-httpapi-ratelimit-headers (RateLimit-Limit / -Remaining /
 // -Reset in seconds) and RFC 9110 §10.2.3 Retry-After on 429.
 import { authError } from '../auth/codes.js';
-import type { EphemeralStore } from '../store/ephemeral.js';
+import type { EphemeralStore, HitResult } from '../store/ephemeral.js';
 
 export const RATE_WINDOW_MS = 60_000;
 
@@ -23,6 +23,11 @@ export async function checkRate(store: EphemeralStore, key: string, limitPerMinu
     // down means challenges cannot be consumed either.
     throw authError('unavailable', 'The ephemeral store is unavailable; try again shortly.', { cause: err });
   }
+  return decide(hit, limitPerMinute);
+}
+
+/** The decision for a counter after a hit. */
+export function decide(hit: HitResult, limitPerMinute: number): RateDecision {
   return {
     allowed: hit.count <= limitPerMinute,
     limit: limitPerMinute,

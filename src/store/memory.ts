@@ -3,7 +3,7 @@
 // (measurements.md: a per-process challenge store accepted replays across workers).
 import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
-import type { EphemeralStore } from './ephemeral.js';
+import type { CounterSpec, EphemeralStore, HitResult } from './ephemeral.js';
 
 interface Entry {
   value: string;
@@ -50,6 +50,10 @@ export class MemoryStore implements EphemeralStore {
   }
 
   async take(key: string): Promise<string | null> {
+    return this.takeNow(key);
+  }
+
+  private takeNow(key: string): string | null {
     const e = this.live(key);
     if (!e) return null;
     this.map.delete(key);
@@ -60,7 +64,18 @@ export class MemoryStore implements EphemeralStore {
     this.map.delete(key);
   }
 
-  async hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
+  async hitThenTake(counters: readonly CounterSpec[], key: string): Promise<{ hits: HitResult[]; value: string | null }> {
+    // No await between the steps: atomic within this process.
+    const hits = counters.map((c) => this.hitNow(c.key, c.windowMs));
+    const admitted = hits.every((h, i) => h.count <= counters[i]!.limit);
+    return { hits, value: admitted ? this.takeNow(key) : null };
+  }
+
+  async hit(key: string, windowMs: number): Promise<HitResult> {
+    return this.hitNow(key, windowMs);
+  }
+
+  private hitNow(key: string, windowMs: number): HitResult {
     this.sweep();
     const now = this.clock.now().getTime();
     const e = this.live(key);

@@ -4,14 +4,15 @@
 // Atomicity: take() is GETDEL (Redis ≥ 6.2), one command, so of concurrent
 // takers exactly one receives the value; hit() is one Lua script (INCR, then
 // PEXPIRE only when the key is new, then PTTL) so a counter can never be left
-// without an expiry by a crash between two commands.
+// without an expiry by a crash between two commands; hitThenTake() is one
+// script too (the counters, then GETDEL only when every limit admits).
 //
 // Failing fast: the offline queue is disabled (a command while disconnected is
 // rejected at once instead of waiting for a reconnect) and each command has a
 // timeout, so a dead or hung Redis becomes an error the API answers with 503
 // `unavailable` — never a hanging request, never "authenticated".
 import { createClient } from 'redis';
-import type { EphemeralStore } from './ephemeral.js';
+import type { CounterSpec, EphemeralStore, HitResult } from './ephemeral.js';
 
 export interface RedisStoreOptions {
   /** redis://host:port[/db] (REDIS_URL). */
@@ -39,6 +40,27 @@ if c == 1 or t < 0 then
 end
 return {c, t}`;
 
+// KEYS[1..n] counters, KEYS[n+1] the key to take; ARGV[2i-1] the window (ms)
+// and ARGV[2i] the limit of counter i. Returns {c1, t1, …, cn, tn[, value]}:
+// the value (false → nil when absent) only when every count is within its limit.
+const HIT_THEN_TAKE_SCRIPT = `
+local n = #KEYS - 1
+local out = {}
+local admitted = true
+for i = 1, n do
+  local c = redis.call('INCR', KEYS[i])
+  local t = redis.call('PTTL', KEYS[i])
+  if c == 1 or t < 0 then
+    redis.call('PEXPIRE', KEYS[i], ARGV[2 * i - 1])
+    t = tonumber(ARGV[2 * i - 1])
+  end
+  out[2 * i - 1] = c
+  out[2 * i] = t
+  if c > tonumber(ARGV[2 * i]) then admitted = false end
+end
+if admitted then out[2 * n + 1] = redis.call('GETDEL', KEYS[n + 1]) end
+return out`;
+
 export async function openRedisStore(opts: RedisStoreOptions): Promise<RedisStore> {
   const store = new RedisStore(opts);
   await store.connect();
@@ -50,7 +72,8 @@ export class RedisStore implements EphemeralStore {
   private readonly client;
   private readonly cmd;
   private readonly timeoutMs: number;
-  private hitSha: string | undefined;
+  /** SHA1 of each Lua script as loaded into the server (reloaded after a restart). */
+  private readonly scriptShas = new Map<string, string>();
   private everConnected = false;
 
   constructor(opts: RedisStoreOptions) {
@@ -124,20 +147,34 @@ export class RedisStore implements EphemeralStore {
     await this.run(() => this.cmd.del(key));
   }
 
-  async hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
-    const reply = await this.run(async () => {
-      if (this.hitSha === undefined) this.hitSha = await this.cmd.scriptLoad(HIT_SCRIPT);
-      try {
-        return await this.cmd.evalSha(this.hitSha, { keys: [key], arguments: [String(windowMs)] });
-      } catch (err) {
-        // After a Redis restart the script cache is empty: load it again once.
-        if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-        this.hitSha = await this.cmd.scriptLoad(HIT_SCRIPT);
-        return this.cmd.evalSha(this.hitSha, { keys: [key], arguments: [String(windowMs)] });
-      }
-    });
-    const [count, ttl] = reply as unknown as [number, number];
+  async hit(key: string, windowMs: number): Promise<HitResult> {
+    const [count, ttl] = (await this.run(() => this.evalScript(HIT_SCRIPT, [key], [String(windowMs)]))) as [number, number];
     return { count: Number(count), resetMs: Math.max(0, Number(ttl)) };
+  }
+
+  async hitThenTake(counters: readonly CounterSpec[], key: string): Promise<{ hits: HitResult[]; value: string | null }> {
+    const args = counters.flatMap((c) => [String(c.windowMs), String(c.limit)]);
+    const reply = (await this.run(() => this.evalScript(HIT_THEN_TAKE_SCRIPT, [...counters.map((c) => c.key), key], args))) as Array<number | string | null>;
+    const hits = counters.map((_, i) => ({ count: Number(reply[2 * i]), resetMs: Math.max(0, Number(reply[2 * i + 1])) }));
+    const value = reply[2 * counters.length];
+    return { hits, value: typeof value === 'string' ? value : null };
+  }
+
+  /** EVALSHA, loading the script first (and again once after a Redis restart emptied the cache). */
+  private async evalScript(script: string, keys: string[], args: string[]): Promise<unknown> {
+    let sha = this.scriptShas.get(script);
+    if (sha === undefined) {
+      sha = await this.cmd.scriptLoad(script);
+      this.scriptShas.set(script, sha);
+    }
+    try {
+      return await this.cmd.evalSha(sha, { keys, arguments: args });
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      sha = await this.cmd.scriptLoad(script);
+      this.scriptShas.set(script, sha);
+      return this.cmd.evalSha(sha, { keys, arguments: args });
+    }
   }
 
   async ping(): Promise<boolean> {

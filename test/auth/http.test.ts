@@ -318,6 +318,20 @@ describe('auth HTTP API (real CA, PostgreSQL, memory store)', function () {
     assert.equal((await request(t.app).post('/v1/auth/challenges').set('Authorization', kiosk.bearer).send({ terminalId: 'atm-2' })).status, 201);
   });
 
+  it('a response over the terminal limit is 429 and consumes nothing; after the window it completes', async () => {
+    const kiosk = await addRp(reg.db, { rateLimitPerMinute: 100, terminalRatePerMinute: 1 });
+    const ch = await challenge({ terminalId: 'atm-1' }, kiosk.bearer);
+    const refused = await request(t.app).post(`/v1/auth/challenges/${ch.id}/response`).set('Authorization', kiosk.bearer).send(answer(ch));
+    assert.equal(refused.status, 429);
+    assert.equal(refused.body.code, 'rate_limited');
+    assert.equal(refused.headers['ratelimit-remaining'], '0');
+    assert.equal((await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', kiosk.bearer)).body.status, 'pending');
+    clock.advance(60_000);
+    const ok = await request(t.app).post(`/v1/auth/challenges/${ch.id}/response`).set('Authorization', kiosk.bearer).send(answer(ch));
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.equal(ok.headers['ratelimit-remaining'], '99');
+  });
+
   it('GET shows pending, DELETE cancels, a later response is refused', async () => {
     const ch = await challenge();
     const st = await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer);

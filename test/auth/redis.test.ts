@@ -62,6 +62,19 @@ describe('auth HTTP API on real Redis', function () {
     assert.deepEqual(codes, [200, 200, 200, 200, 429, 429]);
   });
 
+  it('a response refused by the terminal limit (one Lua step with the GETDEL) leaves the challenge pending', async () => {
+    const t = await app();
+    const rp = await addRp(reg.db, { rateLimitPerMinute: 100, terminalRatePerMinute: 2 });
+    const ch = (await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1' })).body;
+    assert.equal((await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1' })).status, 201);
+    const r = await request(t.app).post(`/v1/auth/challenges/${ch.id}/response`).set('Authorization', rp.bearer).send(answer(ch));
+    assert.equal(r.status, 429);
+    assert.equal(r.body.code, 'rate_limited');
+    assert.equal(r.headers['ratelimit-limit'], '2');
+    assert.ok(Number(r.headers['retry-after']) >= 1);
+    assert.equal((await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer)).body.status, 'pending');
+  });
+
   it('answers 503 unavailable, never a result, when Redis is down', async () => {
     const own = await startRedis();
     const t = await app(own.url);

@@ -47,5 +47,17 @@ for (const kind of backends) {
       assert.equal(await store.get('c'), null);
       assert.equal(await store.ping(), true);
     });
+
+    it('hitThenTake counts every counter in one transaction and takes only when all limits admit', async () => {
+      await store.set('ch', 'v', 60_000);
+      await store.hit('t', 1000);
+      const refused = await store.hitThenTake([{ key: 'rp', windowMs: 1000, limit: 5 }, { key: 't', windowMs: 1000, limit: 1 }], 'ch');
+      assert.deepEqual(refused, { hits: [{ count: 1, resetMs: 1000 }, { count: 2, resetMs: 1000 }], value: null });
+      assert.equal(await store.get('ch'), 'v');
+      clock.advance(1000);
+      const got = await Promise.all(Array.from({ length: 4 }, () => store.hitThenTake([{ key: 't', windowMs: 1000, limit: 10 }], 'ch')));
+      assert.deepEqual(got.map((g) => g.value).filter((x) => x !== null), ['v']);
+      assert.deepEqual(got.map((g) => g.hits[0]!.count).sort(), [1, 2, 3, 4]);
+    });
   });
 }

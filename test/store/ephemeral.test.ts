@@ -57,6 +57,33 @@ function contract(name: string, make: () => Promise<{ store: EphemeralStore; exp
       assert.equal((await store.hit('c1', 100)).count, 1);
     });
 
+    it('hitThenTake counts every counter and takes the value when all limits admit', async () => {
+      await store.set('k6', 'challenge', 10_000);
+      const r = await store.hitThenTake([{ key: 'c-rp', windowMs: 60_000, limit: 5 }, { key: 'c-t', windowMs: 60_000, limit: 1 }], 'k6');
+      assert.equal(r.value, 'challenge');
+      assert.deepEqual(r.hits.map((h) => h.count), [1, 1]);
+      assert.ok(r.hits.every((h) => h.resetMs > 0 && h.resetMs <= 60_000));
+      assert.equal(await store.get('k6'), null);
+      assert.equal((await store.hitThenTake([], 'k6')).value, null);
+    });
+
+    it('hitThenTake refused by one limit still counts, and leaves the value in place', async () => {
+      await store.set('k7', 'challenge', 10_000);
+      await store.hit('c-t2', 60_000);
+      const r = await store.hitThenTake([{ key: 'c-rp2', windowMs: 60_000, limit: 5 }, { key: 'c-t2', windowMs: 60_000, limit: 1 }], 'k7');
+      assert.equal(r.value, null);
+      assert.deepEqual(r.hits.map((h) => h.count), [1, 2]);
+      assert.equal(await store.get('k7'), 'challenge');
+      assert.equal((await store.hit('c-rp2', 60_000)).count, 2);
+    });
+
+    it('of 50 concurrent hitThenTake callers exactly one gets the value; every hit is counted', async () => {
+      await store.set('k8', 'once', 10_000);
+      const got = await Promise.all(Array.from({ length: 50 }, () => store.hitThenTake([{ key: 'c-many', windowMs: 60_000, limit: 1000 }], 'k8')));
+      assert.equal(got.filter((r) => r.value === 'once').length, 1);
+      assert.deepEqual(got.map((r) => r.hits[0]!.count).sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i + 1));
+    });
+
     it('del removes and ping answers', async () => {
       await store.set('k5', 'v', 10_000);
       await store.del('k5');

@@ -2,7 +2,9 @@
 // store, so of two concurrent submissions of the same response exactly one
 // proceeds, whatever happens after. When nothing is there, the marker kept
 // beside the challenge tells expired from used from never-issued; another
-// RP's challenge id is answered as not found (no oracle for ids).
+// RP's challenge id is answered as not found (no oracle for ids). With the
+// caller's rate limits (ResponseCaller.admission) the counting and the GETDEL
+// are one atomic store step, and a refused request consumes nothing.
 import { authError } from '../codes.js';
 import { challengeKey, challengeMetaKey, outcomeKey, type ChallengeMeta } from '../lib/store-keys.js';
 import { storeCall } from '../lib/store-call.js';
@@ -13,7 +15,17 @@ export const consumeChallenge: ResponseCheck = {
   name: 'consume-challenge',
   async run(ctx) {
     const { store } = ctx.deps;
-    const raw = await storeCall('take challenge', () => store.take(challengeKey(ctx.challengeId)));
+    const admission = ctx.caller.admission;
+    const key = challengeKey(ctx.challengeId);
+    let raw: string | null;
+    if (admission === undefined) {
+      raw = await storeCall('take challenge', () => store.take(key));
+    } else {
+      const r = await storeCall('count and take challenge', () => store.hitThenTake(admission.counters, key));
+      admission.admit(r.hits); // throws when a limit refuses (the store took nothing then)
+      if (r.hits.some((h, i) => h.count > admission.counters[i]!.limit)) throw new Error('admission let through a request over its limit');
+      raw = r.value;
+    }
     if (raw !== null) {
       ctx.challenge = JSON.parse(raw) as ChallengeRecord;
       return;

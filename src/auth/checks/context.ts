@@ -1,6 +1,7 @@
 // The state one card response accumulates while it goes through the checks
 // (./index.ts). Each check reads what earlier checks established and adds
 // its own finding; nothing later trusts a field an earlier check did not set.
+import type { CounterSpec, HitResult } from '../../store/ephemeral.js';
 import type { AuthDeps } from '../deps.js';
 import type { CardStatusRecord, VerifiedCard } from '../ports.js';
 import type { ChallengeId, ChallengeRecord, EkycAttribute, RpId, TerminalId } from '../types.js';
@@ -19,6 +20,19 @@ export interface UnverifiedResponse {
 export interface ResponseCaller {
   readonly rpId: RpId;
   readonly ekycAttributes: readonly EkycAttribute[];
+  /** The caller's rate limits, counted in the step that consumes the challenge. */
+  readonly admission?: Admission | undefined;
+}
+
+/**
+ * Counters the store increments in the same atomic step that consumes the
+ * challenge (one Redis round trip): the challenge is taken only when every
+ * count is within its limit, so a refused request consumes nothing. `admit`
+ * sees the counts (in `counters` order) and throws to refuse.
+ */
+export interface Admission {
+  readonly counters: readonly CounterSpec[];
+  admit(hits: readonly HitResult[]): void;
 }
 
 export interface ResponseContext {

@@ -28,7 +28,7 @@ import { systemClock, type Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { jwksRoutes } from './jwks.js';
-import { problemResponse, requireTerminal, rpRouteAuth, rpRoutes, type RpAuthDeps } from './rp.js';
+import { problemResponse, requireTerminal, requireTerminalRegistered, rpRouteAuth, rpRoutes, terminalAdmission, type RpAuthDeps } from './rp.js';
 
 export interface AuthRouteDeps extends RpAuthDeps {
   readonly auth: AuthDeps;
@@ -166,11 +166,17 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
         ...refusals,
       },
       async handle({ body, params, principal, req }) {
-        await requireTerminal(deps.store, req, principal, body.terminalId as TerminalId);
+        const terminal = body.terminalId as TerminalId;
+        requireTerminalRegistered(principal, terminal);
         return {
           body: await submitResponse(
             deps.auth,
-            { rpId: principal.rp.id, ekycAttributes: principal.rp.scopes.includes('ekyc') ? principal.rp.ekycAttributes : [] },
+            {
+              rpId: principal.rp.id,
+              ekycAttributes: principal.rp.scopes.includes('ekyc') ? principal.rp.ekycAttributes : [],
+              // The rate limits count in the same store step that consumes the challenge.
+              admission: terminalAdmission(req, principal, terminal),
+            },
             params.id as ChallengeId,
             { certificate: body.certificate, signature: body.signature, terminalId: body.terminalId as TerminalId, triesLeft: body.triesLeft },
           ),

@@ -11,7 +11,8 @@ import { authError } from '../../auth/codes.js';
 import { rpRateKey, terminalRateKey } from '../../auth/lib/store-keys.js';
 import type { TerminalId } from '../../auth/types.js';
 import type { RpAuthenticator } from '../../rp/authenticate.js';
-import { checkRate, rateHeaders, rateLimitedError } from '../../rp/rate-limit.js';
+import type { Admission } from '../../auth/checks/context.js';
+import { RATE_WINDOW_MS, checkRate, decide, rateHeaders, rateLimitedError, type RateDecision } from '../../rp/rate-limit.js';
 import type { RpPrincipal } from '../../rp/types.js';
 import type { EphemeralStore } from '../../store/ephemeral.js';
 import { defineRoute, type AnyRoute, type RouteAuth } from '../route.js';
@@ -47,18 +48,47 @@ export function rpRouteAuth(deps: RpAuthDeps, opts: { readonly rateLimit?: 'now'
   };
 }
 
-/**
- * A terminal must be registered to the calling RP (checked first, in memory),
- * then the RP's and the terminal's rate limits are counted together.
- */
-export async function requireTerminal(store: EphemeralStore, req: Request, principal: RpPrincipal, terminalId: TerminalId): Promise<void> {
+/** A terminal must be registered to the calling RP (in memory, before any store I/O). */
+export function requireTerminalRegistered(principal: RpPrincipal, terminalId: TerminalId): void {
   if (!principal.rp.terminals.includes(terminalId)) {
     throw authError('terminal_unknown', 'This terminal id is not registered for the relying party.', { detail: { terminalId } });
   }
+}
+
+/**
+ * The RP's and the terminal's rate limits as an Admission: the counters are
+ * incremented in the same store step that consumes the challenge (one Redis
+ * round trip for the hot route), and admit() sets the RateLimit-* headers and
+ * refuses exactly as requireTerminal does.
+ */
+export function terminalAdmission(req: Request, principal: RpPrincipal, terminalId: TerminalId): Admission {
+  const limits = [principal.rp.rateLimitPerMinute, principal.rp.terminalRatePerMinute] as const;
+  return {
+    counters: [
+      { key: rpRateKey(principal.rp.id), windowMs: RATE_WINDOW_MS, limit: limits[0] },
+      { key: terminalRateKey(principal.rp.id, terminalId), windowMs: RATE_WINDOW_MS, limit: limits[1] },
+    ],
+    admit(hits) {
+      applyDecisions(req, decide(hits[0]!, limits[0]), decide(hits[1]!, limits[1]));
+    },
+  };
+}
+
+/**
+ * A registered terminal (see requireTerminalRegistered), then the RP's and
+ * the terminal's rate limits counted together in one round trip.
+ */
+export async function requireTerminal(store: EphemeralStore, req: Request, principal: RpPrincipal, terminalId: TerminalId): Promise<void> {
+  requireTerminalRegistered(principal, terminalId);
   const [rp, terminal] = await Promise.all([
     checkRate(store, rpRateKey(principal.rp.id), principal.rp.rateLimitPerMinute),
     checkRate(store, terminalRateKey(principal.rp.id, terminalId), principal.rp.terminalRatePerMinute),
   ]);
+  applyDecisions(req, rp, terminal);
+}
+
+/** RateLimit-* headers of the RP's limit (or of the terminal's when that one refuses); 429 when either refuses. */
+function applyDecisions(req: Request, rp: RateDecision, terminal: RateDecision): void {
   setHeaders(req, rateHeaders(rp));
   if (!rp.allowed) throw rateLimitedError('relying party', rp);
   if (!terminal.allowed) {
