@@ -88,6 +88,30 @@ async function reference(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 }
 
+// BENCH_PROF=<dir>: the bench asks over IPC ('prof-start' / 'prof-stop') for
+// a CPU profile of the measured run only (not of the challenge set-up).
+function profileOnRequest(dir: string): void {
+  let session: import('node:inspector').Session | undefined;
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) => session!.post(method, (err, res) => (err ? reject(err) : resolve(res))));
+  process.on('message', async (m) => {
+    if (m === 'prof-start') {
+      const { Session } = await import('node:inspector');
+      session = new Session();
+      session.connect();
+      await post('Profiler.enable');
+      await post('Profiler.start');
+      process.send?.('prof-started');
+    } else if (m === 'prof-stop' && session !== undefined) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(`${dir}/${mode}-${process.pid}.cpuprofile`, JSON.stringify(profile));
+      session.disconnect();
+      process.send?.('prof-stopped');
+    }
+  });
+}
+
 if (cluster.isPrimary && workers > 1) {
   let up = 0;
   for (let i = 0; i < workers; i++) cluster.fork();
@@ -99,8 +123,8 @@ if (cluster.isPrimary && workers > 1) {
     process.exit(0);
   });
 } else {
-  // A normal exit on SIGTERM so `--cpu-prof` writes its profile.
   process.on('SIGTERM', () => process.exit(0));
+  if (env['BENCH_PROF'] && cluster.isPrimary) profileOnRequest(env['BENCH_PROF']);
   (mode === 'cardauth' ? cardauth() : reference()).then(
     () => (cluster.isWorker ? process.send?.('listening') : process.send?.('ready')),
     (err: unknown) => {

@@ -112,7 +112,7 @@ async function openLoop(port: number, work: Prepared[], auth: Record<string, str
 
 function startServer(mode: 'cardauth' | 'reference', workers: number, port: number, env: Record<string, string>): Promise<ChildProcess> {
   const child = fork(join(import.meta.dirname, 'auth-server.ts'), [], {
-    execArgv: ['--import', 'tsx', ...(process.env['BENCH_PROF'] && mode === 'cardauth' ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROF']] : [])],
+    execArgv: ['--import', 'tsx'],
     env: { ...process.env, ...env, BENCH_MODE: mode, BENCH_WORKERS: String(workers), BENCH_PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -120,6 +120,28 @@ function startServer(mode: 'cardauth' | 'reference', workers: number, port: numb
     child.once('message', (m) => (m === 'ready' ? resolve(child) : reject(new Error(String(m)))));
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
+}
+
+/** With BENCH_PROF=<dir> (one process): a CPU profile of the server during `f` only. */
+async function profiled<T>(server: ChildProcess, workers: number, f: () => Promise<T>): Promise<T> {
+  if (!process.env['BENCH_PROF'] || workers !== 1) return f();
+  const ask = (m: string, reply: string) =>
+    new Promise<void>((resolve) => {
+      const on = (x: unknown) => {
+        if (x === reply) {
+          server.off('message', on);
+          resolve();
+        }
+      };
+      server.on('message', on);
+      server.send(m);
+    });
+  await ask('prof-start', 'prof-started');
+  try {
+    return await f();
+  } finally {
+    await ask('prof-stop', 'prof-stopped');
+  }
 }
 
 async function stopServer(child: ChildProcess): Promise<void> {
@@ -201,7 +223,8 @@ async function main(): Promise<void> {
         try {
           const prep = (n: number) => (mode === 'cardauth' ? prepareCardauth(p, n) : prepareReference(n));
           await closedLoop(p, await prep(Math.min(1000, N)), auth); // warm-up (JIT, caches, pools)
-          const full = await closedLoop(p, await prep(N * workers), auth);
+          const work = await prep(N * workers);
+          const full = await profiled(server, workers, () => closedLoop(p, work, auth));
           if (full.ok !== N * workers) throw new Error(`${mode}: only ${full.ok} of ${N * workers} authenticated`);
           results[mode] = full;
           rows.push(`| ${mode} | ${workers} | full (${CONNECTIONS} conns) | ${full.rps.toFixed(0)} | ${full.p50.toFixed(2)} | ${full.p99.toFixed(2)} |`);

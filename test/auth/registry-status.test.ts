@@ -43,6 +43,26 @@ describe('registry card status adapter', function () {
         assert.equal(r?.cardStatus, 'revoked');
       });
 
+      it('concurrent lookups share one statement and each gets its own certificate', async () => {
+        let statements = 0;
+        const lookup = registryCardStatus({
+          query: (text, params) => {
+            statements++;
+            return h.db.query(text, params);
+          },
+          transaction: (fn) => h.db.transaction(fn),
+          exec: (script) => h.db.exec(script),
+        });
+        const cards = await Promise.all([issueCard(ca.ca), issueCard(ca.ca), issueCard(ca.ca)]);
+        for (const c of cards) await registerCard(h.db, c);
+        await setCertificatesStatus(h.db, cards[1]!.cardSerial, ['good'], { status: 'hold' }, { actor: 't', action: 'card.suspend' }, new Date());
+        const got = await Promise.all([...cards.map((c) => lookup.byCertificateSerial(c.serialHex)), lookup.byCertificateSerial('0badc0de')]);
+        assert.deepEqual(got.map((g) => g?.cardSerial), [...cards.map((c) => c.cardSerial), undefined]);
+        assert.deepEqual(got.map((g) => g?.certStatus), ['good', 'hold', 'good', undefined]);
+        assert.deepEqual(got.map((g) => g?.citizen.nationalId), [...cards.map((c) => c.nationalId), undefined]);
+        assert.equal(statements, 1);
+      });
+
       it('unknown serial → undefined; no attestation → attested false', async () => {
         const lookup = registryCardStatus(h.db);
         assert.equal(await lookup.byCertificateSerial('0badc0de'), undefined);

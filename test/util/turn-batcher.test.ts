@@ -1,0 +1,39 @@
+// turnBatcher: the lookups of one event-loop turn reach `load` together.
+import assert from 'node:assert/strict';
+import { turnBatcher } from '../../src/util/turn-batcher.js';
+
+function recorder(fail?: Error) {
+  const calls: string[][] = [];
+  const lookup = turnBatcher<string>(async (keys) => {
+    calls.push([...keys]);
+    if (fail) throw fail;
+    return new Map(keys.filter((k) => k !== 'absent').map((k) => [k, k.toUpperCase()]));
+  }, 3);
+  return { calls, lookup };
+}
+
+describe('turnBatcher', () => {
+  it('sends the lookups of one turn in one load, each key once, and answers each caller', async () => {
+    const { calls, lookup } = recorder();
+    const got = await Promise.all([lookup('a'), lookup('b'), lookup('a'), lookup('absent')]);
+    assert.deepEqual(got, ['A', 'B', 'A', undefined]);
+    // maxBatch 3: a, b, absent in the first load (the second 'a' joins it)
+    assert.deepEqual(calls, [['a', 'b', 'absent']]);
+  });
+
+  it('flushes at maxBatch distinct keys and starts a new batch; later turns get their own load', async () => {
+    const { calls, lookup } = recorder();
+    const got = await Promise.all(['a', 'b', 'c', 'd'].map((k) => lookup(k)));
+    assert.deepEqual(got, ['A', 'B', 'C', 'D']);
+    assert.deepEqual(calls, [['a', 'b', 'c'], ['d']]);
+    assert.equal(await lookup('e'), 'E');
+    assert.deepEqual(calls.at(-1), ['e']);
+  });
+
+  it('a failing load rejects every lookup of its batch with its error', async () => {
+    const boom = new Error('database unreachable');
+    const { lookup } = recorder(boom);
+    const got = await Promise.allSettled([lookup('a'), lookup('b')]);
+    assert.deepEqual(got.map((g) => (g.status === 'rejected' ? g.reason : g.value)), [boom, boom]);
+  });
+});
