@@ -1,7 +1,11 @@
-// The express application: mounts route definitions, turns every failure into
-// problem+json, and serves /openapi.json, /docs, /healthz, /readyz, /metrics.
-// Bodies are read and parsed here (not with express.json(), which costs more
-// than the crypto on the auth hot path; measurements.md).
+// The express application: serves the route definitions, turns every failure
+// into problem+json, and serves /openapi.json, /docs, /healthz, /readyz,
+// /metrics. Bodies are read and parsed here (not with express.json(), which
+// costs more than the crypto on the auth hot path; measurements.md). Route
+// definitions are matched by a RouteTable in the first middleware and their
+// answers written with node:http directly: express's layer walk and res.send
+// cost more than the JWS signing on that path (bench:auth profile). express
+// keeps everything else, and HEAD for GET routes.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
@@ -10,7 +14,8 @@ import { parseJson, readBody } from './body.js';
 import { renderDocsPage } from './docs-page.js';
 import { HttpMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
-import { sendProblem } from './problem.js';
+import { sendProblem, writeBody } from './problem.js';
+import { RouteTable } from './route-table.js';
 import type { AnyRoute, RouteResult } from './route.js';
 import { validate } from './validate.js';
 
@@ -46,6 +51,29 @@ export function createApp(opts: AppOptions): Express {
     res.locals.requestId = id;
     next();
   });
+
+  const table = new RouteTable(opts.routes);
+  const serve = routeServer(log, metrics, opts.errorCodes);
+  // Route definitions first, matched in one table lookup; the fixed pages
+  // below and anything unmatched go on through express.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    let hit;
+    try {
+      hit = table.match(req.method, req.url);
+    } catch (err) {
+      sendProblem(res, err, opts.errorCodes, log, { requestId: res.locals.requestId });
+      return;
+    }
+    if (hit === undefined) {
+      next();
+      return;
+    }
+    req.params = hit.params as Request['params'];
+    void serve(hit.route, req, res);
+  });
+  // HEAD of a GET route (express answers it with the GET handler, no body).
+  for (const route of opts.routes) if (route.method === 'get') app.get(route.path, (req: Request, res: Response) => void serve(route, req, res));
+
 
   const openapi = buildOpenApi(opts.routes, {
     title: opts.info?.title ?? 'cardauth',
@@ -84,8 +112,6 @@ export function createApp(opts: AppOptions): Express {
     );
   });
 
-  for (const route of opts.routes) mount(app, route, log, metrics, opts.errorCodes);
-
   opts.extra?.(app);
 
   app.use((req: Request, res: Response) => {
@@ -98,16 +124,12 @@ export function createApp(opts: AppOptions): Express {
   return app;
 }
 
-function mount(
-  app: Express,
-  route: AnyRoute,
+function routeServer(
   log: Logger,
   metrics: HttpMetrics,
   codes: Readonly<Record<string, { status: number; title: string }>>,
-): void {
-  const maxBody = route.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const takesBody = route.body !== undefined || route.rawBody !== undefined;
-  app[route.method](route.path, async (req: Request, res: Response) => {
+): (route: AnyRoute, req: Request, res: Response) => Promise<void> {
+  return async (route, req, res) => {
     const started = performance.now();
     try {
       // Order: authenticate (cheap, keyed lookups and rate limits) before
@@ -115,8 +137,8 @@ function mount(
       const principal = route.auth ? await route.auth.authenticate(req) : undefined;
       let raw: Buffer | undefined;
       let body: unknown;
-      if (takesBody) {
-        raw = await readBody(req, maxBody);
+      if (route.body !== undefined || route.rawBody !== undefined) {
+        raw = await readBody(req, route.maxBodyBytes ?? DEFAULT_MAX_BODY);
         if (route.rawBody) {
           const ct = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
           if (ct !== route.rawBody.contentType) {
@@ -142,17 +164,17 @@ function mount(
     } finally {
       metrics.observe(route.operationId, res.statusCode, performance.now() - started);
     }
-  });
+  };
 }
 
 function send(res: Response, r: RouteResult): void {
   if (r.headers) for (const [k, v] of Object.entries(r.headers)) res.setHeader(k, v);
-  res.status(r.status ?? 200);
   if (r.body === undefined) {
+    res.statusCode = r.status ?? 200;
     res.end();
   } else if (r.contentType && !r.contentType.includes('json')) {
-    res.type(r.contentType).send(r.body as Buffer | string);
+    writeBody(res, r.status ?? 200, r.contentType, r.body as Buffer | string);
   } else {
-    res.type(r.contentType ?? 'application/json').send(JSON.stringify(r.body));
+    writeBody(res, r.status ?? 200, r.contentType ?? 'application/json', JSON.stringify(r.body));
   }
 }

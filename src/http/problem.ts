@@ -1,6 +1,7 @@
 // RFC 9457 problem details. Every failure an HTTP client sees is one of these,
 // with a stable `code` from the registry. Internal causes are logged, never sent.
 import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { AppError, isAppError } from '../errors/app-error.js';
 import type { Logger } from '../util/log.js';
 
@@ -51,7 +52,21 @@ export function sendProblem(
     return;
   }
   const title = titles[appErr.code]?.title ?? appErr.code.replace(/_/g, ' ');
-  res.status(appErr.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problemFor(appErr, title)));
+  writeBody(res, appErr.status, PROBLEM_CONTENT_TYPE, JSON.stringify(problemFor(appErr, title)));
+}
+
+/**
+ * Write a whole answer with node:http (no express res.send): status,
+ * Content-Type (`; charset=utf-8` added for text), Content-Length, body —
+ * none for HEAD.
+ */
+export function writeBody(res: ServerResponse, status: number, contentType: string, body: string | Buffer): void {
+  const text = typeof body === 'string';
+  res.statusCode = status;
+  res.setHeader('Content-Type', text && !contentType.includes('charset') ? `${contentType}; charset=utf-8` : contentType);
+  res.setHeader('Content-Length', text ? Buffer.byteLength(body) : body.length);
+  if (res.req?.method === 'HEAD') res.end();
+  else res.end(body);
 }
 
 function describeCause(cause: unknown): unknown {

@@ -36,6 +36,18 @@ const echo = defineRoute({
   },
 });
 
+const ping = defineRoute({
+  method: 'get',
+  path: '/v1/ping/:name',
+  operationId: 'ping',
+  summary: 'Ping',
+  tags: ['test'],
+  responses: { 200: { description: 'the name' } },
+  async handle({ params }) {
+    return { body: { name: params.name } };
+  },
+});
+
 describe('http app', () => {
   const log = capture();
   const app = createApp({ routes: [echo], logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry });
@@ -51,6 +63,17 @@ describe('http app', () => {
     const p = JSON.parse(r.text);
     assert.equal(p.code, 'invalid_request');
     assert.equal(p.issues[0].path, 'n');
+  });
+
+  it('answers HEAD of a GET route with its headers and no body, and a malformed %-escape with 400', async () => {
+    const got = createApp({ routes: [ping], logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry });
+    const head = await request(got).head('/v1/ping/abc').expect(200);
+    assert.equal(head.headers['content-type'], 'application/json; charset=utf-8');
+    assert.equal(head.headers['content-length'], String(Buffer.byteLength('{"name":"abc"}')));
+    assert.equal(head.text, undefined);
+    assert.deepEqual((await request(got).get('/v1/ping/abc').expect(200)).body, { name: 'abc' });
+    const bad = await request(got).get('/v1/ping/%E0%A4%A').expect(400);
+    assert.equal(JSON.parse(bad.text).code, 'invalid_request');
   });
 
   it('validates path parameters', async () => {
