@@ -2,7 +2,6 @@
 // (PostgreSQL or PGlite, Redis or the in-process store, the CA over its key
 // store) and hands the domain modules their ports. Nothing else in src/ picks
 // an implementation.
-import type { Express } from 'express';
 import {
   createCrlPublisher,
   defaultCaConfig,
@@ -16,7 +15,7 @@ import {
 import { createAuthRouteSet } from '../http/routes/auth.js';
 import type { Config } from '../config.js';
 import { errorRegistry } from '../errors/registry.js';
-import { createApp } from '../http/app.js';
+import { createApp, type HttpApp } from '../http/app.js';
 import type { AnyRoute } from '../http/route.js';
 import { issuanceRoutes } from '../http/routes/issuance.js';
 import { pkiRoutes } from '../http/routes/pki.js';
@@ -35,7 +34,7 @@ import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 
 export interface Service {
-  readonly app: Express;
+  readonly app: HttpApp;
   readonly ca: CertificateAuthority;
   readonly db: Database;
   readonly store: EphemeralStore;

@@ -8,6 +8,7 @@
 // keeps everything else, and HEAD for GET routes.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../util/log.js';
 import { parseJson, readBody } from './body.js';
@@ -15,7 +16,7 @@ import { renderDocsPage } from './docs-page.js';
 import { HttpMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
 import { sendProblem, writeBody } from './problem.js';
-import { RouteTable } from './route-table.js';
+import { RouteTable, type RouteMatch } from './route-table.js';
 import type { AnyRoute, RouteResult } from './route.js';
 import { validate } from './validate.js';
 
@@ -33,7 +34,14 @@ export interface AppOptions {
   readonly extra?: (app: Express) => void;
 }
 
-export function createApp(opts: AppOptions): Express {
+/** The service's request listener (for node:http / supertest), with listen() and the express app behind it. */
+export interface HttpApp {
+  (req: IncomingMessage, res: ServerResponse): void;
+  listen(port: number, host?: string): Server;
+  readonly express: Express;
+}
+
+export function createApp(opts: AppOptions): HttpApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -42,38 +50,13 @@ export function createApp(opts: AppOptions): Express {
   const log = opts.logger;
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Cache-Control', 'no-store');
-    const id = typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id'])
-      ? req.headers['x-request-id']
-      : randomUUID();
-    res.setHeader('X-Request-Id', id);
-    res.locals.requestId = id;
+    commonHeaders(req, res);
     next();
   });
-
   const table = new RouteTable(opts.routes);
   const serve = routeServer(log, metrics, opts.errorCodes);
-  // Route definitions first, matched in one table lookup; the fixed pages
-  // below and anything unmatched go on through express.
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    let hit;
-    try {
-      hit = table.match(req.method, req.url);
-    } catch (err) {
-      sendProblem(res, err, opts.errorCodes, log, { requestId: res.locals.requestId });
-      return;
-    }
-    if (hit === undefined) {
-      next();
-      return;
-    }
-    req.params = hit.params as Request['params'];
-    void serve(hit.route, req, res);
-  });
   // HEAD of a GET route (express answers it with the GET handler, no body).
   for (const route of opts.routes) if (route.method === 'get') app.get(route.path, (req: Request, res: Response) => void serve(route, req, res));
-
 
   const openapi = buildOpenApi(opts.routes, {
     title: opts.info?.title ?? 'cardauth',
@@ -121,7 +104,49 @@ export function createApp(opts: AppOptions): Express {
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     sendProblem(res, err, opts.errorCodes, log, { method: req.method, path: req.path });
   });
-  return app;
+
+  // Route definitions are matched first, in one table lookup, and served
+  // without express's router; everything else goes through express.
+  const handler = ((req: IncomingMessage, res: ServerResponse) => {
+    let hit: RouteMatch | undefined;
+    let refusal: unknown;
+    try {
+      hit = table.match(req.method ?? '', req.url ?? '/');
+    } catch (err) {
+      refusal = err;
+    }
+    if (hit === undefined && refusal === undefined) {
+      app(req, res);
+      return;
+    }
+    // What express's app.handle sets up, so handlers get express's req/res.
+    const xreq = Object.setPrototypeOf(req, app.request) as Request;
+    const xres = Object.setPrototypeOf(res, app.response) as Response;
+    xreq.res = xres;
+    xres.req = xreq;
+    xres.locals = Object.create(null) as Response['locals'];
+    commonHeaders(xreq, xres);
+    if (hit === undefined) {
+      sendProblem(xres, refusal, opts.errorCodes, log, { requestId: xres.locals.requestId });
+      return;
+    }
+    xreq.params = hit.params as Request['params'];
+    void serve(hit.route, xreq, xres);
+  });
+  return Object.assign(handler, {
+    express: app,
+    listen: (port: number, host?: string) => createServer(handler).listen(port, host),
+  });
+}
+
+/** Headers on every answer, and the request id (the caller's X-Request-Id when well formed). */
+function commonHeaders(req: Request, res: Response): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Cache-Control', 'no-store');
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  res.locals.requestId = id;
 }
 
 function routeServer(

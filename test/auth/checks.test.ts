@@ -102,6 +102,12 @@ describe('auth checks (fakes)', () => {
     const ch = await newChallenge(s.deps);
     const ok = respond(s.card.privateKey, ch);
     await assert.rejects(submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, { ...ok, signature: 'not base64!' }), (e: unknown) => codeOf(e) === 'invalid_request');
+    // Only canonical standard base64: no URL-safe letters, whitespace, missing or non-canonical padding.
+    const sig = Buffer.from(ok.signature, 'base64');
+    for (const variant of [sig.toString('base64url'), ` ${ok.signature}`, ok.signature.replace(/=+$/, ''), `${ok.signature.slice(0, 4)}\n${ok.signature.slice(4)}`, 'QR==']) {
+      if (variant === ok.signature) continue;
+      await assert.rejects(submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, { ...ok, signature: variant }), (e: unknown) => codeOf(e) === 'invalid_request', variant);
+    }
     await assert.rejects(submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, { ...ok, certificate: Buffer.alloc(5000).toString('base64') }), (e: unknown) => codeOf(e) === 'invalid_request');
     assert.equal((await getChallengeState(s.deps, rpId, ch.id)).status, 'pending');
     const r = await submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, ok);

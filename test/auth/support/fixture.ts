@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { p256 } from '@noble/curves/nist.js';
-import type { Express } from 'express';
 import { FileKeyStore, initCa, openCa, type CertificateAuthority, type KeyStore } from '../../../pki/index.js';
 import { pkiCardVerifier } from '../../../src/auth/adapters/pki-verifier.js';
 import { registryCardStatus } from '../../../src/auth/adapters/registry-status.js';
@@ -22,7 +21,7 @@ import type { CardStatusLookup, ResultKeys } from '../../../src/auth/ports.js';
 import { signingInput } from '../../../src/auth/signing-input.js';
 import type { Transaction } from '../../../src/auth/types.js';
 import { httpCodes } from '../../../src/http/codes.js';
-import { createApp } from '../../../src/http/app.js';
+import { createApp, type HttpApp } from '../../../src/http/app.js';
 import { authRoutes } from '../../../src/http/routes/auth.js';
 import { jwksRoutes } from '../../../src/http/routes/jwks.js';
 import { rpRoutes } from '../../../src/http/routes/rp.js';
@@ -178,7 +177,7 @@ export async function openRegistry(): Promise<Registry> {
 export const peppers = derivePeppers(Buffer.alloc(32, 0x5a));
 
 export interface TestApp {
-  readonly app: Express;
+  readonly app: HttpApp;
   readonly deps: AuthDeps;
   readonly authenticator: RpAuthenticator;
   readonly log: LogCapture;
