@@ -9,6 +9,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../util/log.js';
 import { parseJson, readBody } from './body.js';
@@ -50,13 +51,17 @@ export function createApp(opts: AppOptions): HttpApp {
   const log = opts.logger;
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    commonHeaders(req, res);
+    res.locals.requestId = commonHeaders(req, res);
     next();
   });
   const table = new RouteTable(opts.routes);
   const serve = routeServer(log, metrics, opts.errorCodes);
   // HEAD of a GET route (express answers it with the GET handler, no body).
-  for (const route of opts.routes) if (route.method === 'get') app.get(route.path, (req: Request, res: Response) => void serve(route, req, res));
+  for (const route of opts.routes) {
+    if (route.method === 'get') {
+      app.get(route.path, (req: Request, res: Response) => void serve(route, req, res, req.params, req.query, res.locals.requestId as string));
+    }
+  }
 
   const openapi = buildOpenApi(opts.routes, {
     title: opts.info?.title ?? 'cardauth',
@@ -107,7 +112,7 @@ export function createApp(opts: AppOptions): HttpApp {
 
   // Route definitions are matched first, in one table lookup, and served
   // without express's router; everything else goes through express.
-  const handler = ((req: IncomingMessage, res: ServerResponse) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     let hit: RouteMatch | undefined;
     let refusal: unknown;
     try {
@@ -119,47 +124,43 @@ export function createApp(opts: AppOptions): HttpApp {
       app(req, res);
       return;
     }
-    // What express's app.handle sets up, so handlers get express's req/res.
-    const xreq = Object.setPrototypeOf(req, app.request) as Request;
-    const xres = Object.setPrototypeOf(res, app.response) as Response;
-    xreq.res = xres;
-    xres.req = xreq;
-    xres.locals = Object.create(null) as Response['locals'];
-    commonHeaders(xreq, xres);
+    // Served with node:http's own req/res: no express set-up on this path.
+    const requestId = commonHeaders(req, res);
     if (hit === undefined) {
-      sendProblem(xres, refusal, opts.errorCodes, log, { requestId: xres.locals.requestId });
+      sendProblem(res, refusal, opts.errorCodes, log, { requestId });
       return;
     }
-    xreq.params = hit.params as Request['params'];
-    void serve(hit.route, xreq, xres);
-  });
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    void serve(hit.route, req, res, hit.params, q === -1 ? {} : parseQuery(url.slice(q + 1)), requestId);
+  };
   return Object.assign(handler, {
     express: app,
     listen: (port: number, host?: string) => createServer(handler).listen(port, host),
   });
 }
 
-/** Headers on every answer, and the request id (the caller's X-Request-Id when well formed). */
-function commonHeaders(req: Request, res: Response): void {
+/** Headers on every answer; returns the request id (the caller's X-Request-Id when well formed). */
+function commonHeaders(req: IncomingMessage, res: ServerResponse): string {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Cache-Control', 'no-store');
   const given = req.headers['x-request-id'];
   const id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
   res.setHeader('X-Request-Id', id);
-  res.locals.requestId = id;
+  return id;
 }
 
 function routeServer(
   log: Logger,
   metrics: HttpMetrics,
   codes: Readonly<Record<string, { status: number; title: string }>>,
-): (route: AnyRoute, req: Request, res: Response) => Promise<void> {
-  return async (route, req, res) => {
+): (route: AnyRoute, req: IncomingMessage, res: ServerResponse, params: unknown, query: unknown, requestId: string) => Promise<void> {
+  return async (route, req, res, rawParams, rawQuery, requestId) => {
     const started = performance.now();
     try {
       // Order: authenticate (cheap, keyed lookups and rate limits) before
       // reading and parsing a body an anonymous caller could make expensive.
-      const principal = route.auth ? await route.auth.authenticate(req) : undefined;
+      const principal = route.auth ? await route.auth.authenticate(req, res) : undefined;
       let raw: Buffer | undefined;
       let body: unknown;
       if (route.body !== undefined || route.rawBody !== undefined) {
@@ -177,22 +178,19 @@ function routeServer(
           body = validate(route.body!, parseJson(raw), 'body');
         }
       }
-      const params = route.params ? validate(route.params, req.params, 'params') : req.params;
-      const query = route.query ? validate(route.query, req.query, 'query') : req.query;
-      const result = await route.handle({ body, params, query, principal, raw, req, res });
+      const params = route.params ? validate(route.params, rawParams, 'params') : rawParams;
+      const query = route.query ? validate(route.query, rawQuery, 'query') : rawQuery;
+      const result = await route.handle({ body, params, query, principal, raw, req, res, requestId });
       if (result) send(res, result);
     } catch (err) {
-      sendProblem(res, err, codes, log, {
-        operation: route.operationId,
-        requestId: res.locals.requestId,
-      });
+      sendProblem(res, err, codes, log, { operation: route.operationId, requestId });
     } finally {
       metrics.observe(route.operationId, res.statusCode, performance.now() - started);
     }
   };
 }
 
-function send(res: Response, r: RouteResult): void {
+function send(res: ServerResponse, r: RouteResult): void {
   if (r.headers) for (const [k, v] of Object.entries(r.headers)) res.setHeader(k, v);
   if (r.body === undefined) {
     res.statusCode = r.status ?? 200;

@@ -1,6 +1,5 @@
 // RFC 9457 problem details. Every failure an HTTP client sees is one of these,
 // with a stable `code` from the registry. Internal causes are logged, never sent.
-import type { Response } from 'express';
 import type { ServerResponse } from 'node:http';
 import { AppError, isAppError } from '../errors/app-error.js';
 import type { Logger } from '../util/log.js';
@@ -32,7 +31,7 @@ export function problemFor(err: AppError, title: string): Problem {
  * errors become 500 internal_error; their message stays in the log.
  */
 export function sendProblem(
-  res: Response,
+  res: ServerResponse,
   err: unknown,
   titles: Readonly<Record<string, { title: string }>>,
   log: Logger,

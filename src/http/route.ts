@@ -5,7 +5,7 @@
 //
 // Route modules export a factory `(deps) => RouteDef[]` so the composition
 // root decides what each route talks to.
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -22,8 +22,8 @@ export interface ResponseSpec {
 /** How a caller proves who it is; the scheme names an OpenAPI security scheme. */
 export interface RouteAuth<A> {
   readonly scheme: SecurityScheme;
-  /** Resolve the principal or throw an AppError (401/403/429/503). */
-  authenticate(req: Request): Promise<A>;
+  /** Resolve the principal or throw an AppError (401/403/429/503); may set headers on `res`. */
+  authenticate(req: IncomingMessage, res: ServerResponse): Promise<A>;
 }
 
 export const securitySchemes = {
@@ -47,8 +47,10 @@ export interface RouteInput<B, P, Q, A> {
   readonly principal: A;
   /** The raw request body, for routes that declare `rawBody`. */
   readonly raw: Buffer | undefined;
-  readonly req: Request;
-  readonly res: Response;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** X-Request-Id of this request (also on the answer). */
+  readonly requestId: string;
 }
 
 export interface RouteResult {

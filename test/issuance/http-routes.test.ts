@@ -1,7 +1,7 @@
 // /v1/issuance/… through the express app (supertest): schemas, problem+json
 // codes, role checks, and the lifecycle reaching the registry.
 import assert from 'node:assert/strict';
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import request from 'supertest';
 import { AppError } from '../../src/errors/app-error.js';
 import { createApp } from '../../src/http/app.js';
@@ -29,7 +29,7 @@ import {
 const staff: Record<string, Actor> = { 'tok-officer': officer, 'tok-supervisor': supervisor, 'tok-auditor': { staffId: 'aud-1', role: 'auditor' } };
 const auth = {
   scheme: 'staffSession' as const,
-  async authenticate(req: Request): Promise<Actor> {
+  async authenticate(req: IncomingMessage): Promise<Actor> {
     const a = staff[(req.headers.authorization ?? '').replace(/^Bearer /, '')];
     if (a === undefined) throw new AppError('unauthenticated', 'Staff session required', 401);
     return a;

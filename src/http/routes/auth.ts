@@ -127,9 +127,9 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
       body: challengeBody,
       maxBodyBytes: 4096,
       responses: { 201: { description: 'The challenge and the signing input', schema: challengeSchema }, 400: problemResponse, ...refusals },
-      async handle({ body, principal, req }) {
+      async handle({ body, principal, res }) {
         if (!principal.rp.scopes.includes('auth')) throw authError('scope_not_allowed', 'This relying party has no auth scope.');
-        await requireTerminal(deps.store, req, principal, body.terminalId as TerminalId);
+        await requireTerminal(deps.store, res, principal, body.terminalId as TerminalId);
         const ch = await createChallenge(
           deps.auth,
           { rpId: principal.rp.id, ekycAttributes: principal.rp.ekycAttributes, hasEkycScope: principal.rp.scopes.includes('ekyc') },
@@ -165,7 +165,7 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
         413: problemResponse,
         ...refusals,
       },
-      async handle({ body, params, principal, req }) {
+      async handle({ body, params, principal, res }) {
         const terminal = body.terminalId as TerminalId;
         requireTerminalRegistered(principal, terminal);
         return {
@@ -175,7 +175,7 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
               rpId: principal.rp.id,
               ekycAttributes: principal.rp.scopes.includes('ekyc') ? principal.rp.ekycAttributes : [],
               // The rate limits count in the same store step that consumes the challenge.
-              admission: terminalAdmission(req, principal, terminal),
+              admission: terminalAdmission(res, principal, terminal),
             },
             params.id as ChallengeId,
             { certificate: body.certificate, signature: body.signature, terminalId: body.terminalId as TerminalId, triesLeft: body.triesLeft },

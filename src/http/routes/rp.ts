@@ -5,7 +5,7 @@
 // RateLimit-Remaining / RateLimit-Reset and Retry-After; every answer to an
 // authenticated RP carries the RateLimit-* headers of its own limit.
 // Also GET /v1/rp/me: what the registry holds about the calling RP.
-import type { Request } from 'express';
+import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { authError } from '../../auth/codes.js';
 import { rpRateKey, terminalRateKey } from '../../auth/lib/store-keys.js';
@@ -22,8 +22,8 @@ export interface RpAuthDeps {
   readonly store: EphemeralStore;
 }
 
-function setHeaders(req: Request, headers: Record<string, string>): void {
-  for (const [k, v] of Object.entries(headers)) req.res?.setHeader(k, v);
+function setHeaders(res: ServerResponse, headers: Record<string, string>): void {
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
 }
 
 /**
@@ -37,11 +37,11 @@ export function rpRouteAuth(deps: RpAuthDeps, opts: { readonly rateLimit?: 'now'
   const deferred = opts.rateLimit === 'with-terminal';
   return {
     scheme: 'rpKey',
-    async authenticate(req) {
+    async authenticate(req, res) {
       const principal = await deps.authenticator.authenticate(req.headers.authorization);
       if (deferred) return principal;
       const d = await checkRate(deps.store, rpRateKey(principal.rp.id), principal.rp.rateLimitPerMinute);
-      setHeaders(req, rateHeaders(d));
+      setHeaders(res, rateHeaders(d));
       if (!d.allowed) throw rateLimitedError('relying party', d);
       return principal;
     },
@@ -61,7 +61,7 @@ export function requireTerminalRegistered(principal: RpPrincipal, terminalId: Te
  * round trip for the hot route), and admit() sets the RateLimit-* headers and
  * refuses exactly as requireTerminal does.
  */
-export function terminalAdmission(req: Request, principal: RpPrincipal, terminalId: TerminalId): Admission {
+export function terminalAdmission(res: ServerResponse, principal: RpPrincipal, terminalId: TerminalId): Admission {
   const limits = [principal.rp.rateLimitPerMinute, principal.rp.terminalRatePerMinute] as const;
   return {
     counters: [
@@ -69,7 +69,7 @@ export function terminalAdmission(req: Request, principal: RpPrincipal, terminal
       { key: terminalRateKey(principal.rp.id, terminalId), windowMs: RATE_WINDOW_MS, limit: limits[1] },
     ],
     admit(hits) {
-      applyDecisions(req, decide(hits[0]!, limits[0]), decide(hits[1]!, limits[1]));
+      applyDecisions(res, decide(hits[0]!, limits[0]), decide(hits[1]!, limits[1]));
     },
   };
 }
@@ -78,21 +78,21 @@ export function terminalAdmission(req: Request, principal: RpPrincipal, terminal
  * A registered terminal (see requireTerminalRegistered), then the RP's and
  * the terminal's rate limits counted together in one round trip.
  */
-export async function requireTerminal(store: EphemeralStore, req: Request, principal: RpPrincipal, terminalId: TerminalId): Promise<void> {
+export async function requireTerminal(store: EphemeralStore, res: ServerResponse, principal: RpPrincipal, terminalId: TerminalId): Promise<void> {
   requireTerminalRegistered(principal, terminalId);
   const [rp, terminal] = await Promise.all([
     checkRate(store, rpRateKey(principal.rp.id), principal.rp.rateLimitPerMinute),
     checkRate(store, terminalRateKey(principal.rp.id, terminalId), principal.rp.terminalRatePerMinute),
   ]);
-  applyDecisions(req, rp, terminal);
+  applyDecisions(res, rp, terminal);
 }
 
 /** RateLimit-* headers of the RP's limit (or of the terminal's when that one refuses); 429 when either refuses. */
-function applyDecisions(req: Request, rp: RateDecision, terminal: RateDecision): void {
-  setHeaders(req, rateHeaders(rp));
+function applyDecisions(res: ServerResponse, rp: RateDecision, terminal: RateDecision): void {
+  setHeaders(res, rateHeaders(rp));
   if (!rp.allowed) throw rateLimitedError('relying party', rp);
   if (!terminal.allowed) {
-    setHeaders(req, rateHeaders(terminal));
+    setHeaders(res, rateHeaders(terminal));
     throw rateLimitedError('terminal', terminal);
   }
 }

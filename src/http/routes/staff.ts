@@ -67,7 +67,7 @@ export function staffRoutes(deps: StaffRouteDeps): AnyRoute[] {
         503: problem('staff_busy'),
       },
       async handle({ body, req }) {
-        const r = await login(d, { username: body.username, password: body.password, address: req.ip ?? req.socket.remoteAddress ?? 'unknown' });
+        const r = await login(d, { username: body.username, password: body.password, address: req.socket.remoteAddress ?? 'unknown' });
         return { body: { token: r.token, expiresAt: r.expiresAt.toISOString(), staff: r.principal } };
       },
     }),
