@@ -10,7 +10,7 @@ import { checkAmount, isCurrencyCode } from './currencies.js';
 import { MAX_CHALLENGE_TTL_SECONDS, MIN_CHALLENGE_TTL_SECONDS, type AuthDeps } from './deps.js';
 import { challengeKey, challengeMetaKey, type ChallengeMeta } from './lib/store-keys.js';
 import { storeCall } from './lib/store-call.js';
-import { SIGNING_INPUT_DOMAIN, signingInput, transactionText } from './signing-input.js';
+import { SIGNING_INPUT_DOMAIN, signingInput, signingInputPreimage, transactionText } from './signing-input.js';
 import { createHash } from 'node:crypto';
 import type { ChallengeId, ChallengeRecord, EkycAttribute, RpId, TerminalId, Transaction } from './types.js';
 
@@ -93,6 +93,7 @@ export async function createChallenge(deps: AuthDeps, caller: ChallengeCaller, r
     consentText: requested.length > 0 ? req.consentText! : null,
     createdAt: now,
     expiresAt: now + ttl * 1000,
+    preimage: signingInputPreimage({ rpId: caller.rpId, nonce, terminalId: req.terminalId, transaction }).toString('base64'),
   };
   const meta: ChallengeMeta = { rpId: caller.rpId, expiresAt: record.expiresAt };
   const outcomeTtl = deps.outcomeTtlSeconds ?? 900;

@@ -57,6 +57,11 @@ export function signingInputPreimage(p: SigningInputParts): Buffer {
   ]);
 }
 
+/** SHA-256 of the transaction text: the last 32 bytes of the preimage. */
+export function transactionSha256(preimage: Buffer): Buffer {
+  return preimage.subarray(preimage.length - 32);
+}
+
 export function signingInput(p: SigningInputParts): Buffer {
   return createHash('sha256')
     .update(SIGNING_INPUT_DOMAIN)

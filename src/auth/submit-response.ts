@@ -42,6 +42,7 @@ export async function submitResponse(
       issuer: deps.issuer,
       subjectPepper: deps.peppers.subject,
       challenge: need(ctx.challenge, 'challenge'),
+      preimage: need(ctx.preimage, 'preimage'),
       card: need(ctx.card, 'card'),
       status: need(ctx.status, 'status'),
       allowedAttributes: caller.ekycAttributes,

@@ -42,6 +42,12 @@ export interface ChallengeRecord {
   /** ms since epoch */
   readonly createdAt: number;
   readonly expiresAt: number;
+  /**
+   * base64 of the signing input's preimage (signing-input.ts), computed from
+   * the fields above when the challenge was made, so the response path need
+   * not rebuild it. Absent in records written before it existed.
+   */
+  readonly preimage?: string;
 }
 
 /** Where a challenge stands, for GET /v1/auth/challenges/{id}. */

@@ -16,7 +16,8 @@ import { getChallengeState } from '../../src/auth/get-challenge-state.js';
 import type { CardStatusLookup, CardStatusRecord, ResultKeys, VerifiedCard } from '../../src/auth/ports.js';
 import { signingInputPreimage } from '../../src/auth/signing-input.js';
 import { submitResponse } from '../../src/auth/submit-response.js';
-import type { ChallengeId, RpId, TerminalId } from '../../src/auth/types.js';
+import type { ChallengeId, ChallengeRecord, RpId, TerminalId } from '../../src/auth/types.js';
+import { challengeKey } from '../../src/auth/lib/store-keys.js';
 import { derivePeppers } from '../../src/rp/pepper.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { FixedClock } from '../../src/util/clock.js';
@@ -95,6 +96,19 @@ describe('auth checks (fakes)', () => {
     assert.equal(s.statusCalls(), 0);
     assert.deepEqual(await getChallengeState(s.deps, rpId, ch.id), { status: 'failed', code: 'authentication_failed' });
     await assert.rejects(submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, respond(s.card.privateKey, ch)), (e: unknown) => codeOf(e) === 'challenge_used');
+  });
+
+  it('the record carries the preimage it was made with; a record without one (older) is rebuilt and verifies', async () => {
+    const s = setup();
+    const ch = await newChallenge(s.deps, { transaction: { amount: '25000.00', currency: 'KHR', payee: 'EDC' } });
+    const key = challengeKey(ch.id);
+    const record = JSON.parse((await s.deps.store.get(key))!) as ChallengeRecord;
+    const rebuilt = signingInputPreimage({ rpId: record.rpId, nonce: Buffer.from(record.nonce, 'base64url'), terminalId: record.terminalId, transaction: record.transaction });
+    assert.equal(record.preimage, rebuilt.toString('base64'));
+    const { preimage: _dropped, ...older } = record;
+    await s.deps.store.set(key, JSON.stringify(older), 60_000);
+    const r = await submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, respond(s.card.privateKey, ch));
+    assert.equal(r.claims.txn_hash, createHash('sha256').update('{"amount":"25000.00","currency":"KHR","payee":"EDC"}').digest('hex'));
   });
 
   it('a size failure leaves the challenge usable', async () => {

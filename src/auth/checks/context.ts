@@ -46,6 +46,8 @@ export interface ResponseContext {
   unverifiedSignature?: Buffer;
   challenge?: ChallengeRecord;
   card?: VerifiedCard;
+  /** The signing input's preimage the signature was verified over. */
+  preimage?: Buffer;
   status?: CardStatusRecord;
 }
 

@@ -1,5 +1,5 @@
 // Check 5 — the card's ECDSA P-256 signature over the signing input the
-// SERVER rebuilds from its own challenge record (DESIGN.md flow 2), with the
+// SERVER computed from its own challenge record (DESIGN.md flow 2), with the
 // certificate's cached KeyObject. The card signs the 32-byte input as a hash
 // value; node:crypto verifies that as ECDSA-with-SHA-256 over the input's
 // preimage (./signing-input.ts). Checked before any registry I/O, so a forged
@@ -14,12 +14,13 @@ export const signature: ResponseCheck = {
   run(ctx) {
     const ch = need(ctx.challenge, 'challenge');
     const card = need(ctx.card, 'verified certificate');
-    const preimage = signingInputPreimage({
-      rpId: ch.rpId,
-      nonce: Buffer.from(ch.nonce, 'base64url'),
-      terminalId: ch.terminalId,
-      transaction: ch.transaction,
-    });
+    // The preimage stored with the record at creation; rebuilt for records
+    // written before it was stored.
+    const preimage =
+      ch.preimage !== undefined
+        ? Buffer.from(ch.preimage, 'base64')
+        : signingInputPreimage({ rpId: ch.rpId, nonce: Buffer.from(ch.nonce, 'base64url'), terminalId: ch.terminalId, transaction: ch.transaction });
+    ctx.preimage = preimage;
     let ok: boolean;
     try {
       ok = verify('sha256', preimage, { key: card.publicKey, dsaEncoding: 'der' }, need(ctx.unverifiedSignature, 'signature bytes'));

@@ -3,9 +3,8 @@
 // its hash), when, and that the PIN was verified on the card. eKYC
 // attributes only when the RP's policy allows them AND the challenge carried
 // the consent text the citizen saw; otherwise nothing but the pairwise sub.
-import { createHash } from 'node:crypto';
 import type { CardStatusRecord, VerifiedCard } from '../ports.js';
-import { transactionText } from '../signing-input.js';
+import { transactionSha256 } from '../signing-input.js';
 import type { ChallengeRecord, EkycAttribute, ResultClaims } from '../types.js';
 import { pairwiseSubject } from './pairwise-subject.js';
 
@@ -13,6 +12,8 @@ export function buildClaims(input: {
   readonly issuer: string;
   readonly subjectPepper: Buffer;
   readonly challenge: ChallengeRecord;
+  /** The signing input's preimage (its last 32 bytes are the transaction's SHA-256). */
+  readonly preimage: Buffer;
   readonly card: VerifiedCard;
   readonly status: CardStatusRecord;
   readonly allowedAttributes: readonly EkycAttribute[];
@@ -45,7 +46,7 @@ export function buildClaims(input: {
     cert_serial: card.certSerialHex,
     cert_sha256: card.certSha256,
     terminal_id: ch.terminalId,
-    txn_hash: ch.transaction === null ? null : createHash('sha256').update(transactionText(ch.transaction)).digest('hex'),
+    txn_hash: ch.transaction === null ? null : transactionSha256(input.preimage).toString('hex'),
     txn: ch.transaction,
     pinVerified: 'on-card',
     ...(input.triesLeft === undefined ? {} : { tries_left: input.triesLeft }),
