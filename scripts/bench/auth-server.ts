@@ -34,7 +34,7 @@ async function openKeys() {
 
 async function cardauth(): Promise<void> {
   const { ca } = await openKeys();
-  const log = createLogger({ sink: createWriteStream('/dev/null'), level: 'info' });
+  const log = createLogger({ sink: createWriteStream('/dev/null'), level: 'info', buffered: true });
   const db = new PostgresDatabase(env['DATABASE_URL']!, { max: 8 });
   const store = await openRedisStore({ url: env['REDIS_URL']! });
   const { routes } = await createAuthRouteSet({

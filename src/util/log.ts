@@ -30,23 +30,55 @@ function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * Lines written together once per event-loop turn (and at process exit):
+ * a busy service logs a line per request, and one write per line was one
+ * system call per request on a file or pipe (stderr writes synchronously).
+ */
+class TurnBuffer {
+  #lines: string[] = [];
+  #scheduled = false;
+  constructor(private readonly sink: Writable) {
+    process.once('exit', () => this.flush());
+  }
+  push(line: string): void {
+    this.#lines.push(line);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+  flush(): void {
+    this.#scheduled = false;
+    if (this.#lines.length === 0) return;
+    const text = this.#lines.join('');
+    this.#lines = [];
+    this.sink.write(text);
+  }
+}
+
 export function createLogger(
-  opts: { level?: LogLevel; sink?: Writable; base?: Record<string, unknown> } = {},
+  opts: { level?: LogLevel; sink?: Writable; base?: Record<string, unknown>; /** Write once per event-loop turn (services). */ buffered?: boolean } = {},
 ): Logger {
   const level = opts.level ?? ((process.env.CARDAUTH_LOG_LEVEL as LogLevel | undefined) ?? 'info');
   const sink = opts.sink ?? process.stderr;
   const base = opts.base ?? {};
+  const buffer = opts.buffered ? new TurnBuffer(sink) : undefined;
+  return loggerOver(level, base, buffer === undefined ? (line) => sink.write(line) : (line) => buffer.push(line));
+}
+
+function loggerOver(level: LogLevel, base: Record<string, unknown>, out: (line: string) => void): Logger {
   const write = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (rank[lvl] < (rank[level] ?? 20)) return;
     const line = { t: new Date().toISOString(), level: lvl, msg, ...(redact({ ...base, ...fields }) as object) };
-    sink.write(JSON.stringify(line) + '\n');
+    out(JSON.stringify(line) + '\n');
   };
   return {
     debug: (m, f) => write('debug', m, f),
     info: (m, f) => write('info', m, f),
     warn: (m, f) => write('warn', m, f),
     error: (m, f) => write('error', m, f),
-    child: (fields) => createLogger({ level, sink, base: { ...base, ...fields } }),
+    child: (fields) => loggerOver(level, { ...base, ...fields }, out),
   };
 }
 

@@ -85,7 +85,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (err instanceof CliError && err.code === 'help') return 0;
     throw err;
   }
-  const log = createLogger({ level: config.logLevel, base: { svc: 'cardauth' } });
+  const log = createLogger({ level: config.logLevel, base: { svc: 'cardauth' }, buffered: true });
   if (io.env.CARDAUTH_KEY_PASSPHRASE_FILE === embeddedPassphraseFile(config.dataDir) && !cluster.isWorker) {
     log.warn('using the embedded key passphrase file; set CARDAUTH_KEY_PASSPHRASE_FILE or use an HSM in production', {
       file: io.env.CARDAUTH_KEY_PASSPHRASE_FILE,
