@@ -17,7 +17,10 @@ export async function getChallengeState(deps: AuthDeps, rpId: RpId, id: Challeng
   if (!meta || meta.rpId !== rpId) throw authError('challenge_not_found', 'No such challenge.');
   if (outcomeRaw !== null) {
     const o = JSON.parse(outcomeRaw) as StoredOutcome;
-    return o.status === 'completed' ? { status: 'completed', result: o.result, claims: o.claims as ResultClaims } : { status: 'failed', code: o.code };
+    if (o.status === 'failed') return { status: 'failed', code: o.code };
+    // The claims are the JWS payload we signed (older outcomes also stored them beside it).
+    const claims = (o.claims ?? JSON.parse(Buffer.from(o.result.split('.')[1] ?? '', 'base64url').toString('utf8'))) as ResultClaims;
+    return { status: 'completed', result: o.result, claims };
   }
   const now = deps.clock.now().getTime();
   if (now >= meta.expiresAt) return { status: 'expired' };

@@ -50,7 +50,7 @@ export async function submitResponse(
       now: ctx.now,
     });
     const result = await signJws(deps.keys.current, claims);
-    await remember(deps, challengeId, { status: 'completed', result, claims });
+    await remember(deps, challengeId, { status: 'completed', result });
     deps.log.info('card authentication succeeded', {
       challenge: challengeId,
       rp: caller.rpId,

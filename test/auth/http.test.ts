@@ -3,7 +3,7 @@
 // results verified with npm `jose` from /.well-known/jwks.json. One test per
 // security property of issue 5 (Redis variants in redis.test.ts).
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import request from 'supertest';
 import { authFailureReasons } from '../../src/auth/codes.js';
@@ -101,6 +101,9 @@ describe('auth HTTP API (real CA, PostgreSQL, memory store)', function () {
     const state = await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer);
     assert.equal(state.body.status, 'completed');
     assert.equal(state.body.result, r.body.result);
+    assert.deepEqual(state.body.claims, r.body.claims);
+    // RFC 8785 text of txn (its keys are already in order): the hash the card's signing input covers.
+    assert.equal(payload['txn_hash'], createHash('sha256').update(JSON.stringify(txn)).digest('hex'));
   });
 
   it('refuses a replay of a used challenge', async () => {

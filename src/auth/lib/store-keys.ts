@@ -17,5 +17,6 @@ export interface ChallengeMeta {
 
 /** The stored outcome of a consumed challenge. */
 export type StoredOutcome =
-  | { readonly status: 'completed'; readonly result: string; readonly claims: unknown }
+  /** `claims` only in outcomes stored before the JWS payload was the one copy. */
+  | { readonly status: 'completed'; readonly result: string; readonly claims?: unknown }
   | { readonly status: 'failed'; readonly code: string };
