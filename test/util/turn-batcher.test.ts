@@ -8,7 +8,7 @@ function recorder(fail?: Error) {
     calls.push([...keys]);
     if (fail) throw fail;
     return new Map(keys.filter((k) => k !== 'absent').map((k) => [k, k.toUpperCase()]));
-  }, 3);
+  }, { maxBatch: 3 });
   return { calls, lookup };
 }
 
@@ -28,6 +28,31 @@ describe('turnBatcher', () => {
     assert.deepEqual(calls, [['a', 'b', 'c'], ['d']]);
     assert.equal(await lookup('e'), 'E');
     assert.deepEqual(calls.at(-1), ['e']);
+  });
+
+  it('while maxInFlight loads are out, lookups wait and go together in the next one', async () => {
+    const calls: string[][] = [];
+    const gates: Array<() => void> = [];
+    const lookup = turnBatcher<string>(
+      (keys) => {
+        calls.push([...keys]);
+        return new Promise((resolve) => gates.push(() => resolve(new Map(keys.map((k) => [k, k.toUpperCase()])))));
+      },
+      { maxInFlight: 1 },
+    );
+    const first = lookup('a');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(calls, [['a']]);
+    const later = [lookup('b'), lookup('c')];
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(calls, [['a']], 'b and c wait for the load under way');
+    gates.shift()!();
+    assert.equal(await first, 'A');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(calls, [['a'], ['b', 'c']]);
+    gates.shift()!();
+    assert.deepEqual(await Promise.all(later), ['B', 'C']);
   });
 
   it('a failing load rejects every lookup of its batch with its error', async () => {
