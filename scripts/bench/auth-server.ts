@@ -89,11 +89,13 @@ async function reference(): Promise<void> {
 }
 
 // BENCH_PROF=<dir>: the bench asks over IPC ('prof-start' / 'prof-stop') for
-// a CPU profile of the measured run only (not of the challenge set-up).
+// a CPU profile of the measured run only (not of the challenge set-up), and
+// with BENCH_PROF_HEAP=1 an allocation sampling profile beside it.
 function profileOnRequest(dir: string): void {
   let session: import('node:inspector').Session | undefined;
-  const post = (method: string) =>
-    new Promise<unknown>((resolve, reject) => session!.post(method, (err, res) => (err ? reject(err) : resolve(res))));
+  const postWith = (method: string, params: object) =>
+    new Promise<unknown>((resolve, reject) => session!.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
+  const post = (method: string) => postWith(method, {});
   process.on('message', async (m) => {
     if (m === 'prof-start') {
       const { Session } = await import('node:inspector');
@@ -101,11 +103,16 @@ function profileOnRequest(dir: string): void {
       session.connect();
       await post('Profiler.enable');
       await post('Profiler.start');
+      if (env['BENCH_PROF_HEAP']) await postWith('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true });
       process.send?.('prof-started');
     } else if (m === 'prof-stop' && session !== undefined) {
       const { profile } = (await post('Profiler.stop')) as { profile: unknown };
       const { writeFileSync } = await import('node:fs');
       writeFileSync(`${dir}/${mode}-${process.pid}.cpuprofile`, JSON.stringify(profile));
+      if (env['BENCH_PROF_HEAP']) {
+        const heap = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
+        writeFileSync(`${dir}/${mode}-${process.pid}.heapprofile`, JSON.stringify(heap.profile));
+      }
       session.disconnect();
       process.send?.('prof-stopped');
     }
