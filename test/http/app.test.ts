@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import request from 'supertest';
 import { z } from 'zod';
 import { AppError } from '../../src/errors/app-error.js';
@@ -7,17 +6,7 @@ import { errorRegistry } from '../../src/errors/registry.js';
 import { createApp } from '../../src/http/app.js';
 import { defineRoute } from '../../src/http/route.js';
 import { createLogger } from '../../src/util/log.js';
-
-function capture(): { lines: string[]; sink: Writable } {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(String(chunk));
-      cb();
-    },
-  });
-  return { lines, sink };
-}
+import { capture } from '../support/capture.js';
 
 const echo = defineRoute({
   method: 'post',

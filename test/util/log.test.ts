@@ -2,24 +2,13 @@
 // logger writes once per event-loop turn and still flushes at process exit.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { createLogger } from '../../src/util/log.js';
+import { capture } from '../support/capture.js';
 import { REPO_ROOT } from '../support/pcsc.js';
-
-function capture(): { writes: string[]; sink: Writable } {
-  const writes: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      writes.push(String(chunk));
-      cb();
-    },
-  });
-  return { writes, sink };
-}
 
 describe('logger', () => {
   it('redacts secret-looking fields at any depth, keeps counters and ids', () => {
-    const { writes, sink } = capture();
+    const { lines: writes, sink } = capture();
     createLogger({ sink }).info('x', { pin: '123456', nested: { managementKey: 'aa', token: 't', pinTriesLeft: 2, keyId: 'k1' }, password: 'p' });
     const line = JSON.parse(writes[0]!);
     assert.equal(line.pin, '[redacted]');
@@ -29,7 +18,7 @@ describe('logger', () => {
   });
 
   it('buffered: the lines of one turn (children included) go out in one write, in order', async () => {
-    const { writes, sink } = capture();
+    const { lines: writes, sink } = capture();
     const log = createLogger({ sink, buffered: true, base: { svc: 't' } });
     log.info('one');
     log.child({ req: 7 }).warn('two');
