@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { mapDbError } from './db-error.js';
 import { withSavepoint } from './savepoint.js';
-import type { Database, Sql, SqlParam } from './sql.js';
+import type { Database, QueryOptions, Sql, SqlParam } from './sql.js';
 
 const INT8 = 20;
 
@@ -30,12 +30,17 @@ function params(p: readonly SqlParam[] | undefined): unknown[] {
   return (p ?? []).map((v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v));
 }
 
+/** pg's query config: named (prepared once per connection) when the caller asks. */
+function statement(text: string, p: readonly SqlParam[] | undefined, o: QueryOptions | undefined): pg.QueryConfig {
+  return o?.prepareAs === undefined ? { text, values: params(p) } : { name: o.prepareAs, text, values: params(p) };
+}
+
 class ClientSql implements Sql {
   private savepoints = 0;
   constructor(private readonly client: pg.PoolClient) {}
-  async query<Row extends Record<string, unknown>>(text: string, p?: readonly SqlParam[]): Promise<Row[]> {
+  async query<Row extends Record<string, unknown>>(text: string, p?: readonly SqlParam[], o?: QueryOptions): Promise<Row[]> {
     try {
-      return (await this.client.query<Row>(text, params(p))).rows;
+      return (await this.client.query<Row>(statement(text, p, o))).rows;
     } catch (err) {
       throw mapDbError(err);
     }
@@ -63,9 +68,9 @@ export class PostgresDatabase implements Database {
     this.pool.on('error', () => undefined);
   }
 
-  async query<Row extends Record<string, unknown>>(text: string, p?: readonly SqlParam[]): Promise<Row[]> {
+  async query<Row extends Record<string, unknown>>(text: string, p?: readonly SqlParam[], o?: QueryOptions): Promise<Row[]> {
     try {
-      return (await this.pool.query<Row>(text, params(p))).rows;
+      return (await this.pool.query<Row>(statement(text, p, o))).rows;
     } catch (err) {
       throw mapDbError(err);
     }

@@ -3,11 +3,21 @@
 // (the embedded default). Domain code gets an `Sql`, never a pg or PGlite object.
 export type SqlParam = string | number | bigint | boolean | null | Date | Uint8Array | readonly string[];
 
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared under this name on each PostgreSQL
+   * connection (parsed and planned once per connection, not per call): for
+   * the few statements on a hot path. One name, one text. PGlite ignores it.
+   */
+  readonly prepareAs?: string;
+}
+
 export interface Sql {
   /** Run one statement with $1… parameters; rows come back as plain objects. */
   query<Row extends Record<string, unknown> = Record<string, unknown>>(
     text: string,
     params?: readonly SqlParam[],
+    options?: QueryOptions,
   ): Promise<Row[]>;
   /**
    * Run `fn` in one transaction (BEGIN … COMMIT, ROLLBACK on throw). The `tx`

@@ -63,6 +63,16 @@ describe('registry card status adapter', function () {
         assert.equal(statements, 1);
       });
 
+      it('prepareAs keeps the statement prepared on the connection (PostgreSQL), and is harmless on PGlite', async () => {
+        await h.db.transaction(async (tx) => {
+          const text = 'SELECT $1::text AS v';
+          assert.deepEqual(await tx.query(text, ['a'], { prepareAs: 'test_prepared_v' }), [{ v: 'a' }]);
+          assert.deepEqual(await tx.query(text, ['b'], { prepareAs: 'test_prepared_v' }), [{ v: 'b' }]);
+          const prepared = await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name = 'test_prepared_v'");
+          assert.equal(prepared[0]!.n, kind === 'postgres' ? 1 : 0);
+        });
+      });
+
       it('unknown serial → undefined; no attestation → attested false', async () => {
         const lookup = registryCardStatus(h.db);
         assert.equal(await lookup.byCertificateSerial('0badc0de'), undefined);

@@ -51,7 +51,7 @@ function record(r: Row): CardStatusRecord {
 
 export function registryCardStatus(sql: Sql): CardStatusLookup {
   const lookup = turnBatcher<CardStatusRecord>(async (serials) => {
-    const rows = await sql.query<Row>(QUERY, [serials]);
+    const rows = await sql.query<Row>(QUERY, [serials], { prepareAs: 'auth_card_status_many' });
     return new Map(rows.map((r) => [r.serial_hex, record(r)]));
   });
   return {
