@@ -53,6 +53,8 @@ fi
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if [ "$node_major" -lt 20 ]; then
   echo "setup: Node.js >= 20 is required (found: $(node --version 2>/dev/null || echo none))" >&2
+  echo "setup: Debian 12's own nodejs package is 18; Debian 13 (trixie) ships 20: apt-get install nodejs npm." >&2
+  echo "setup: on Debian 12 install Node.js 20 or later from https://nodejs.org/en/download (or the NodeSource apt repository), then run this again." >&2
   exit 1
 fi
 
