@@ -14,11 +14,11 @@ function fakeNative(): { close(): void; closedAt: number | undefined } {
 }
 
 describe('PC/SC quiet close', () => {
-  it('closes at once an object that never reported anything', async () => {
+  it('closes an object that never reported anything without waiting (before the call returns)', async () => {
     const n = fakeNative();
-    const t0 = performance.now();
-    await closeWhenQuiet(n);
-    assert.ok(n.closedAt !== undefined && n.closedAt - t0 < QUIET_BEFORE_CLOSE_MS / 2);
+    const closing = closeWhenQuiet(n);
+    assert.notEqual(n.closedAt, undefined);
+    await closing;
   });
 
   it('waits for the quiet period after the last event, and again after an event during the wait', async () => {
