@@ -26,6 +26,7 @@ import { migrate } from '../registry/migrate.js';
 import { openDatabase } from '../registry/open-database.js';
 import { SqlCrlNumber } from '../registry/repos/crl-number.js';
 import type { Database } from '../registry/sql.js';
+import { watchStatusEpoch } from '../registry/status-epoch.js';
 import { staffApprovalGate, staffDeps, staffSessionAuth } from '../staff/index.js';
 import type { EphemeralStore } from '../store/ephemeral.js';
 import { MemoryStore } from '../store/memory.js';
@@ -73,6 +74,9 @@ async function openOrInitCa(opts: ServiceOptions, keyStore: KeyStore, db: Databa
   return ca;
 }
 
+/** How often a process sharing PostgreSQL looks for status changes made elsewhere. */
+const STATUS_POLL_MS = 1000;
+
 export async function buildService(opts: ServiceOptions): Promise<Service> {
   const { config, logger } = opts;
   const clock = opts.clock ?? systemClock;
@@ -106,6 +110,16 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
         crl.invalidate();
       },
     };
+    // Changes made by other processes sharing PostgreSQL (other workers,
+    // staff tooling) show within a second (migration 023's status epoch).
+    if (db.kind === 'postgres') {
+      const watch = watchStatusEpoch(db, {
+        intervalMs: STATUS_POLL_MS,
+        onChange: () => publication.invalidate(),
+        onError: (err) => logger.warn('status epoch poll failed', { err }),
+      });
+      closers.push(async () => watch.stop());
+    }
 
     const staff = staffDeps({ sql: db, store, clock });
     const auth = await createAuthRouteSet({

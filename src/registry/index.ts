@@ -6,6 +6,7 @@ export { openDatabase, openMemoryDatabase, type OpenDatabaseOptions } from './op
 export { migrate, loadMigrations, MIGRATIONS_DIR, type Migration, type MigrateResult } from './migrate.js';
 export { registryCodes, registryError, isRegistryError, type RegistryErrorCode } from './codes.js';
 export { appendAudit, type AuditEntry, type AuditEntryInput } from './audit/append.js';
+export { watchStatusEpoch, type StatusEpochWatch } from './status-epoch.js';
 export { canonicalJson, entryHash, GENESIS_HASH, type AuditData, type AuditValue } from './audit/canonical.js';
 export { verifyAuditChain, type AuditVerification, type AuditProblem } from './audit/verify.js';
 export { SqlEphemeralStore } from './ephemeral-sql.js';
