@@ -30,14 +30,18 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       cleanup();
       reject(err);
     };
+    // The client went away before the whole body arrived.
+    const onClose = (): void => onError(new AppError('invalid_request', 'The request body ended early.', 400));
     const cleanup = (): void => {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
+      req.off('close', onClose);
     };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
+    req.on('close', onClose);
   });
 }
 
