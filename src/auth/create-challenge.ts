@@ -10,7 +10,7 @@ import { checkAmount, isCurrencyCode } from './currencies.js';
 import { MAX_CHALLENGE_TTL_SECONDS, MIN_CHALLENGE_TTL_SECONDS, type AuthDeps } from './deps.js';
 import { challengeKey, challengeMetaKey, type ChallengeMeta } from './lib/store-keys.js';
 import { storeCall } from './lib/store-call.js';
-import { SIGNING_INPUT_DOMAIN, signingInput, signingInputPreimage, transactionText } from './signing-input.js';
+import { SIGNING_INPUT_DOMAIN, preimageParts, recordPreimage, signingInputPreimage, transactionText } from './signing-input.js';
 import { createHash } from 'node:crypto';
 import type { ChallengeId, ChallengeRecord, EkycAttribute, RpId, TerminalId, Transaction } from './types.js';
 
@@ -115,8 +115,9 @@ export async function createChallenge(deps: AuthDeps, caller: ChallengeCaller, r
  * the card signs. Used by POST (creation) and by GET while pending.
  */
 export function presentChallenge(record: ChallengeRecord): IssuedChallenge {
-  const nonce = Buffer.from(record.nonce, 'base64url');
-  const txText = transactionText(record.transaction);
+  // The parts and the input come from the record's preimage: hashed once, when the challenge was made.
+  const preimage = recordPreimage(record);
+  const parts = preimageParts(preimage);
   return {
     id: record.id,
     nonce: record.nonce,
@@ -129,12 +130,12 @@ export function presentChallenge(record: ChallengeRecord): IssuedChallenge {
     signingInput: {
       algorithm: 'SHA-256',
       domain: SIGNING_INPUT_DOMAIN,
-      transactionCanonical: txText,
-      rpIdSha256: sha256hex(record.rpId),
-      nonceSha256: sha256hex(nonce),
-      terminalIdSha256: sha256hex(record.terminalId),
-      transactionSha256: sha256hex(txText),
-      input: signingInput({ rpId: record.rpId, nonce, terminalId: record.terminalId, transaction: record.transaction }).toString('hex'),
+      transactionCanonical: transactionText(record.transaction),
+      rpIdSha256: parts.rpId.toString('hex'),
+      nonceSha256: parts.nonce.toString('hex'),
+      terminalIdSha256: parts.terminalId.toString('hex'),
+      transactionSha256: parts.transaction.toString('hex'),
+      input: sha256hex(preimage),
     },
   };
 }

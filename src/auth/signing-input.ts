@@ -41,7 +41,7 @@ export function transactionText(tx: Transaction | null | undefined): string {
 }
 
 /**
- * The 75 + 128 bytes whose SHA-256 is the signing input. The card signs the
+ * The 12 + 128 bytes whose SHA-256 is the signing input. The card signs the
  * 32-byte input as an ECDSA hash value (GENERAL AUTHENTICATE); node:crypto
  * verifies such a signature as ECDSA-with-SHA-256 over this preimage, which
  * lets the server use a cached KeyObject instead of a slower raw-digest path.
@@ -57,9 +57,26 @@ export function signingInputPreimage(p: SigningInputParts): Buffer {
   ]);
 }
 
-/** SHA-256 of the transaction text: the last 32 bytes of the preimage. */
-export function transactionSha256(preimage: Buffer): Buffer {
-  return preimage.subarray(preimage.length - 32);
+/** The four part hashes of a preimage (its last 128 bytes), in signing order. */
+export function preimageParts(preimage: Buffer): { rpId: Buffer; nonce: Buffer; terminalId: Buffer; transaction: Buffer } {
+  const at = preimage.length - 128;
+  const part = (i: number) => preimage.subarray(at + 32 * i, at + 32 * (i + 1));
+  return { rpId: part(0), nonce: part(1), terminalId: part(2), transaction: part(3) };
+}
+
+/**
+ * A challenge record's preimage: the one stored when it was made, else
+ * (records written before it was stored) rebuilt from its fields.
+ */
+export function recordPreimage(r: {
+  readonly rpId: string;
+  readonly nonce: string;
+  readonly terminalId: string;
+  readonly transaction: Transaction | null;
+  readonly preimage?: string | undefined;
+}): Buffer {
+  if (r.preimage !== undefined) return Buffer.from(r.preimage, 'base64');
+  return signingInputPreimage({ rpId: r.rpId, nonce: Buffer.from(r.nonce, 'base64url'), terminalId: r.terminalId, transaction: r.transaction });
 }
 
 export function signingInput(p: SigningInputParts): Buffer {

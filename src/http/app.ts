@@ -1,11 +1,12 @@
 // The express application: serves the route definitions, turns every failure
 // into problem+json, and serves /openapi.json, /docs, /healthz, /readyz,
 // /metrics. Bodies are read and parsed here (not with express.json(), which
-// costs more than the crypto on the auth hot path; measurements.md). Route
-// definitions are matched by a RouteTable in the first middleware and their
-// answers written with node:http directly: express's layer walk and res.send
-// cost more than the JWS signing on that path (bench:auth profile). express
-// keeps everything else, and HEAD for GET routes.
+// costs more than the crypto on the auth hot path; measurements.md). The
+// request listener createApp returns matches route definitions in a
+// RouteTable before express sees the request and answers them with node:http
+// directly: express's layer walk, req/res set-up and res.send cost more than
+// the JWS signing on that path (bench:auth profile). express keeps the fixed
+// pages, HEAD for GET routes and 404.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -6,7 +6,7 @@
 // response costs the attacker a challenge and us no database query.
 import { verify } from 'node:crypto';
 import { AuthFailure } from '../codes.js';
-import { signingInputPreimage } from '../signing-input.js';
+import { recordPreimage } from '../signing-input.js';
 import { need, type ResponseCheck } from './context.js';
 
 export const signature: ResponseCheck = {
@@ -14,12 +14,7 @@ export const signature: ResponseCheck = {
   run(ctx) {
     const ch = need(ctx.challenge, 'challenge');
     const card = need(ctx.card, 'verified certificate');
-    // The preimage stored with the record at creation; rebuilt for records
-    // written before it was stored.
-    const preimage =
-      ch.preimage !== undefined
-        ? Buffer.from(ch.preimage, 'base64')
-        : signingInputPreimage({ rpId: ch.rpId, nonce: Buffer.from(ch.nonce, 'base64url'), terminalId: ch.terminalId, transaction: ch.transaction });
+    const preimage = recordPreimage(ch);
     ctx.preimage = preimage;
     let ok: boolean;
     try {

@@ -4,7 +4,7 @@
 // attributes only when the RP's policy allows them AND the challenge carried
 // the consent text the citizen saw; otherwise nothing but the pairwise sub.
 import type { CardStatusRecord, VerifiedCard } from '../ports.js';
-import { transactionSha256 } from '../signing-input.js';
+import { preimageParts } from '../signing-input.js';
 import type { ChallengeRecord, EkycAttribute, ResultClaims } from '../types.js';
 import { pairwiseSubject } from './pairwise-subject.js';
 
@@ -46,7 +46,7 @@ export function buildClaims(input: {
     cert_serial: card.certSerialHex,
     cert_sha256: card.certSha256,
     terminal_id: ch.terminalId,
-    txn_hash: ch.transaction === null ? null : transactionSha256(input.preimage).toString('hex'),
+    txn_hash: ch.transaction === null ? null : preimageParts(input.preimage).transaction.toString('hex'),
     txn: ch.transaction,
     pinVerified: 'on-card',
     ...(input.triesLeft === undefined ? {} : { tries_left: input.triesLeft }),
