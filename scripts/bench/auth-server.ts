@@ -20,6 +20,7 @@ import { createAuthRouteSet } from '../../src/http/routes/auth.js';
 import { PostgresDatabase } from '../../src/registry/postgres.js';
 import { openRedisStore } from '../../src/store/redis.js';
 import { createLogger } from '../../src/util/log.js';
+import { logGc } from './gc-log.js';
 
 const env = process.env;
 const mode = env['BENCH_MODE'] as 'cardauth' | 'reference';
@@ -118,6 +119,8 @@ function profileOnRequest(dir: string): void {
     }
   });
 }
+
+if (env['BENCH_GC_LOG']) logGc(env['BENCH_GC_LOG'], mode);
 
 if (cluster.isPrimary && workers > 1) {
   let up = 0;

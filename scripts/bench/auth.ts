@@ -12,10 +12,13 @@
 // ECDSA signature over the same hash value, and far quicker to prepare.
 import { fork, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { logGc } from './gc-log.js';
+import { closedLoop as runClosed, openLoop as runOpen, percentile, serializeRequest, type LoadResult } from './http-load.js';
+import pg from 'pg';
 import { createClient } from 'redis';
 import { FileKeyStore, initCa, openCa } from '../../pki/index.js';
 import { signingInputPreimage } from '../../src/auth/signing-input.js';
@@ -66,55 +69,74 @@ function answer(card: Card, ch: { rpId: string; nonce: string; terminalId: strin
   return JSON.stringify({ terminalId: ch.terminalId, certificate: card.certB64, signature, triesLeft: 3 });
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
-async function closedLoop(port: number, work: Prepared[], auth: Record<string, string>): Promise<{ rps: number; p50: number; p99: number; ok: number }> {
-  let next = 0;
-  let ok = 0;
-  const lat: number[] = [];
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (next < work.length) {
-        const w = work[next++]!;
-        const s = performance.now();
-        const r = await call(port, 'POST', w.path, w.body, auth);
-        lat.push(performance.now() - s);
-        if (r.status === 200) ok++;
-      }
-    }),
-  );
-  const secs = (performance.now() - t0) / 1000;
-  lat.sort((a, b) => a - b);
-  return { rps: ok / secs, p50: pct(lat, 50), p99: pct(lat, 99), ok };
+interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  /** CPU time (user + system) per completed authentication, µs: the server's processes, PostgreSQL's, Redis's. */
+  cpuUs?: { server: number; postgres: number; redis: number };
 }
 
-async function openLoop(port: number, work: Prepared[], auth: Record<string, string>, rate: number): Promise<{ rps: number; p50: number; p99: number; ok: number }> {
-  const lat: number[] = [];
-  const timeline: string[] = [];
-  let ok = 0;
-  const t0 = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < work.length; i++) {
-    const due = t0 + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const w = work[i]!;
-    const sent = performance.now();
-    pending.push(
-      call(port, 'POST', w.path, w.body, auth).then((r) => {
-        const done = performance.now();
-        lat.push(done - due);
-        timeline.push(`${(due - t0).toFixed(2)},${(sent - due).toFixed(2)},${(done - due).toFixed(2)}`);
-        if (r.status === 200) ok++;
-      }),
-    );
+/** CPU time in ms, user + system, of a process and its descendants (Linux /proc, 10 ms ticks). */
+function treeCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime + stime, and cutime + cstime: children that exited (a database backend whose connection closed) still count.
+  let ms = ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  for (const c of children ? children.split(' ') : []) ms += treeCpuMs(Number(c));
+  return ms;
+}
+
+/** The processes whose CPU time is counted beside each measured run. */
+interface CpuOwners {
+  server: number;
+  postgres: number;
+  redis: number;
+}
+
+async function withCpu(owners: CpuOwners, f: () => Promise<Measured>): Promise<Measured> {
+  const read = () => ({ server: treeCpuMs(owners.server), postgres: treeCpuMs(owners.postgres), redis: treeCpuMs(owners.redis) });
+  const before = read();
+  const m = await f();
+  const after = read();
+  const per = (k: keyof CpuOwners) => ((after[k] - before[k]) * 1000) / m.ok;
+  return { ...m, cpuUs: { server: per('server'), postgres: per('postgres'), redis: per('redis') } };
+}
+
+/** PostgreSQL's postmaster: the parent of any backend (its backends are its children). */
+async function postmasterPid(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const status = readFileSync(`/proc/${rows[0]!.pid}/status`, 'utf8');
+    return Number(/^PPid:\s+(\d+)/m.exec(status)![1]);
+  } finally {
+    await c.end();
   }
-  await Promise.all(pending);
+}
+
+function measured(r: LoadResult): Measured {
+  if (r.otherStatuses.size > 0) throw new Error(`unexpected answers: ${[...r.otherStatuses].map(([s, c]) => `${c}× ${s}`).join(', ')}`);
+  return { rps: r.ok / r.seconds, p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), ok: r.ok };
+}
+
+const wire = (work: Prepared[], auth: Record<string, string>) => work.map((w) => serializeRequest('POST', w.path, auth, w.body));
+
+async function closedLoop(port: number, work: Prepared[], auth: Record<string, string>): Promise<Measured> {
+  return measured(await runClosed({ port, requests: wire(work, auth), okStatus: 200, connections: CONNECTIONS }));
+}
+
+async function openLoop(port: number, work: Prepared[], auth: Record<string, string>, rate: number): Promise<Measured> {
+  const r = await runOpen({ port, requests: wire(work, auth), okStatus: 200, connections: CONNECTIONS * 2, rate });
   // BENCH_TIMELINE=<file>: due time, send lag and latency of every request (ms), to look at the tail.
-  if (process.env['BENCH_TIMELINE']) appendFileSync(process.env['BENCH_TIMELINE'], `# ${rate.toFixed(0)}/s\ndue,send_lag,latency\n${timeline.join('\n')}\n`);
-  lat.sort((a, b) => a - b);
-  return { rps: ok / ((performance.now() - t0) / 1000), p50: pct(lat, 50), p99: pct(lat, 99), ok };
+  if (process.env['BENCH_TIMELINE']) {
+    const lines = Array.from(r.latencies, (l, i) => `${((i * 1000) / rate).toFixed(2)},${r.sendLag[i]!.toFixed(2)},${l.toFixed(2)}`);
+    appendFileSync(process.env['BENCH_TIMELINE'], `# ${rate.toFixed(0)}/s from ${r.startedAt.toFixed(0)}\ndue,send_lag,latency\n${lines.join('\n')}\n`);
+  }
+  return measured(r);
 }
 
 function startServer(mode: 'cardauth' | 'reference', workers: number, port: number, env: Record<string, string>): Promise<ChildProcess> {
@@ -129,6 +151,9 @@ function startServer(mode: 'cardauth' | 'reference', workers: number, port: numb
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
 }
+
+/** BENCH_PROF_LOAD=half: profile the open loop at half load instead of the first full-load round. */
+const profileHalf = process.env['BENCH_PROF_LOAD'] === 'half';
 
 /** With BENCH_PROF=<dir> (one process): a CPU profile of the server during `f` only. */
 async function profiled<T>(server: ChildProcess, workers: number, f: () => Promise<T>): Promise<T> {
@@ -158,9 +183,11 @@ async function stopServer(child: ChildProcess): Promise<void> {
   await done;
 }
 
+
 async function main(): Promise<void> {
+  if (process.env['BENCH_GC_LOG']) logGc(process.env['BENCH_GC_LOG'], 'load');
   const dir = mkdtempSync(join(tmpdir(), 'cardauth-bench-auth-'));
-  const [redis, pg] = await Promise.all([startRedis(), startPostgres()]);
+  const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
   const redisClient = createClient({ url: redis.url });
   await redisClient.connect();
   try {
@@ -168,7 +195,7 @@ async function main(): Promise<void> {
     const keyStore = FileKeyStore.open(join(dir, 'keys'), PASSPHRASE);
     await initCa({ dataDir: dir, keyStore, config: { country: 'KH', organization: 'bench', baseUrl: 'http://127.0.0.1', issuingCurve: 'P-256', maxCardValidityDays: 1826 } });
     const ca = await openCa({ dataDir: dir, keyStore });
-    const db = new PostgresDatabase(pg.url);
+    const db = new PostgresDatabase(postgres.url);
     await migrate(db);
     const peppers = loadOrCreatePeppers(pepperPath(dir));
     const { rp, credential } = await registerRp(db, { name: 'Bench Bank', scopes: ['auth'], terminals: ['atm-1'], rateLimitPerMinute: 10_000_000, terminalRatePerMinute: 10_000_000 }, peppers.apiSecret, 'bench', new Date());
@@ -188,7 +215,8 @@ async function main(): Promise<void> {
     }
     await db.close();
     await keyStore.close();
-    const env = { REDIS_URL: redis.url, DATABASE_URL: pg.url, BENCH_CA_DIR: dir, BENCH_CA_PASSPHRASE: PASSPHRASE, BENCH_DATA_DIR: dir };
+    const cpuOthers = { postgres: await postmasterPid(postgres.url), redis: redis.pid };
+    const env = { REDIS_URL: redis.url, DATABASE_URL: postgres.url, BENCH_CA_DIR: dir, BENCH_CA_PASSPHRASE: PASSPHRASE, BENCH_DATA_DIR: dir };
 
     // Challenges through cardauth's own API (what an RP does), or written
     // straight into Redis in the same record format for the reference.
@@ -223,10 +251,10 @@ async function main(): Promise<void> {
 
     const rows: string[] = [];
     let port = 18_000 + Math.floor(Math.random() * 20_000);
-    type Result = { rps: number; p50: number; p99: number };
+    type Result = Measured;
     const median = (rs: Result[]): Result => [...rs].sort((a, b) => a.rps - b.rps)[Math.floor(rs.length / 2)]!;
     const row = (mode: string, workers: number, load: string, r: Result) =>
-      `| ${mode} | ${workers} | ${load} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`;
+      `| ${mode} | ${workers} | ${load} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuUs ? `${r.cpuUs.server.toFixed(0)} / ${r.cpuUs.postgres.toFixed(0)} / ${r.cpuUs.redis.toFixed(0)}` : ''} |`;
     for (const workers of (process.env['BENCH_WORKERS'] ?? '1,2').split(',').map(Number)) {
       // Both servers up at once (the idle one costs nothing); their closed-loop
       // runs alternate ROUNDS times and the median round counts, so a slow
@@ -236,7 +264,8 @@ async function main(): Promise<void> {
       try {
         for (const mode of modes) {
           const p = port++;
-          servers.set(mode, { port: p, child: await startServer(mode, workers, p, env) });
+          const child = await startServer(mode, workers, p, env);
+          servers.set(mode, { port: p, child });
         }
         const prep = (mode: (typeof modes)[number], n: number) => (mode === 'cardauth' ? prepareCardauth(servers.get(mode)!.port, n) : prepareReference(n));
         for (const mode of modes) await closedLoop(servers.get(mode)!.port, await prep(mode, Math.min(1000, N)), auth); // warm-up (JIT, caches, pools)
@@ -245,7 +274,7 @@ async function main(): Promise<void> {
           for (const mode of modes) {
             const { port: p, child } = servers.get(mode)!;
             const work = await prep(mode, N * workers);
-            const full = await (round === 0 ? profiled(child, workers, () => closedLoop(p, work, auth)) : closedLoop(p, work, auth));
+            const full = await withCpu({ ...cpuOthers, server: child.pid! }, () => (round === 0 && !profileHalf ? profiled(child, workers, () => closedLoop(p, work, auth)) : closedLoop(p, work, auth)));
             if (full.ok !== N * workers) throw new Error(`${mode}: only ${full.ok} of ${N * workers} authenticated`);
             rounds[mode].push(full);
           }
@@ -256,23 +285,25 @@ async function main(): Promise<void> {
         const halfRate = peak.cardauth.rps / 2;
         for (const mode of modes) {
           rows.push(row(mode, workers, `full (${CONNECTIONS} conns, median of ${ROUNDS})`, peak[mode]));
-          const half = await openLoop(servers.get(mode)!.port, await prep(mode, Math.round(halfRate * HALF_SECONDS)), auth, halfRate);
+          const { port: hp, child: hc } = servers.get(mode)!;
+          const halfWork = await prep(mode, Math.round(halfRate * HALF_SECONDS));
+          const half = await withCpu({ ...cpuOthers, server: hc.pid! }, () => (profileHalf ? profiled(hc, workers, () => openLoop(hp, halfWork, auth, halfRate)) : openLoop(hp, halfWork, auth, halfRate)));
           rows.push(row(mode, workers, `${mode === 'cardauth' ? 'half of own peak' : "cardauth's half-peak rate"} (${halfRate.toFixed(0)}/s)`, half));
         }
-        rows.push(`| **cardauth / reference** | ${workers} | | **${((peak.cardauth.rps / peak.reference.rps) * 100).toFixed(0)}%** (rounds: ${rounds.cardauth.map((r, i) => ((r.rps / rounds.reference[i]!.rps) * 100).toFixed(0)).join(', ')}%) | | |`);
+        rows.push(`| **cardauth / reference** | ${workers} | | **${((peak.cardauth.rps / peak.reference.rps) * 100).toFixed(0)}%** (rounds: ${rounds.cardauth.map((r, i) => ((r.rps / rounds.reference[i]!.rps) * 100).toFixed(0)).join(', ')}%) | | | |`);
       } finally {
         for (const { child } of servers.values()) await stopServer(child);
       }
     }
     console.log(`\nbench:auth — POST /v1/auth/challenges/{id}/response, ${N} distinct valid responses per process, loopback, ${new Date().toISOString()}\n`);
-    console.log('| server | processes | load | completed auths/s | p50 ms | p99 ms |');
-    console.log('|---|---|---|---|---|---|');
+    console.log('| server | processes | load | completed auths/s | p50 ms | p99 ms | CPU µs/auth: server / PostgreSQL / Redis |');
+    console.log('|---|---|---|---|---|---|---|');
     for (const r of rows) console.log(r);
   } finally {
     await redisClient.close();
     agent.destroy();
     await redis.stop();
-    await pg.stop();
+    await postgres.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
