@@ -36,9 +36,12 @@ export function responseLength(buf: Buffer): number {
     return buf.length >= end ? end : 0;
   }
   if (!/\r\ntransfer-encoding: *chunked/.test(head)) {
-    // 204/304 and 1xx have no body; anything else without framing would end at close, which keep-alive load cannot use.
-    if (/^http\/1\.1 (1\d\d|204|304)/.test(head)) return bodyStart;
-    throw new Error('response without content-length or chunked encoding');
+    // 204/304 and 1xx have no body. A response that closes the connection
+    // (node:http's "408 Request Timeout" notice to an idle keep-alive
+    // connection) is taken as ending at its head: the close follows. Anything
+    // else without framing would end at close, which keep-alive load cannot use.
+    if (/^http\/1\.1 (1\d\d|204|304)/.test(head) || /\r\nconnection: *close/.test(head)) return bodyStart;
+    throw new Error(`response without content-length or chunked encoding: ${JSON.stringify(head.slice(0, 200))}`);
   }
   let at = bodyStart;
   for (;;) {
@@ -71,26 +74,67 @@ export interface LoadResult {
   otherStatuses: Map<number, number>;
 }
 
+/**
+ * One keep-alive connection. The server may close it while it is idle (its
+ * keep-alive timeout, or a 408 notice first): the next request then goes on a
+ * new socket to the same port — net.Socket queues the write until it is
+ * connected — instead of being written into a closed one and never answered.
+ * A close with a request in flight fails the run.
+ */
 class Connection {
   private pending: Buffer | undefined;
+  socket!: Socket;
   index = -1;
+  /** Sockets opened again after the server closed an idle one. */
+  reopened = 0;
+  private open = false;
 
   constructor(
-    readonly socket: Socket,
+    private readonly port: number,
     private readonly onResponse: (conn: Connection, status: number) => void,
-    onFailure: (err: Error) => void,
-  ) {
+    private readonly onFailure: (err: Error) => void,
+  ) {}
+
+  /** Opens the socket; resolves when it is connected. */
+  connect(): Promise<this> {
+    return new Promise((resolve, reject) => {
+      this.attach();
+      this.socket.once('connect', () => {
+        this.socket.off('error', reject);
+        resolve(this);
+      });
+      this.socket.once('error', reject);
+    });
+  }
+
+  write(request: Buffer): void {
+    if (!this.open) {
+      this.reopened++;
+      this.attach();
+    }
+    this.socket.write(request);
+  }
+
+  private attach(): void {
+    const socket = connect({ host: '127.0.0.1', port: this.port });
+    this.socket = socket;
+    this.open = true;
+    this.pending = undefined;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       try {
         this.receive(chunk);
       } catch (err) {
-        onFailure(err as Error);
+        this.onFailure(err as Error);
       }
     });
-    socket.on('error', onFailure);
+    socket.on('error', (err) => {
+      if (this.index >= 0) this.onFailure(err);
+    });
     socket.on('close', () => {
-      if (this.index >= 0) onFailure(new Error(`connection closed with request ${this.index} in flight`));
+      if (socket !== this.socket) return;
+      this.open = false;
+      if (this.index >= 0) this.onFailure(new Error(`connection closed with request ${this.index} in flight`));
     });
   }
 
@@ -99,30 +143,23 @@ class Connection {
     for (;;) {
       const n = responseLength(buf);
       if (n === 0) break;
-      if (this.index < 0) throw new Error('response without a request');
-      this.onResponse(this, statusOf(buf));
+      if (this.index < 0) {
+        // Unasked: only the server's notice that it is closing this idle connection is expected.
+        if (statusOf(buf) !== 408) throw new Error('response without a request');
+      } else this.onResponse(this, statusOf(buf));
       buf = buf.subarray(n);
       if (buf.length === 0) break;
     }
     this.pending = buf.length > 0 ? buf : undefined;
   }
+
+  end(): Promise<void> {
+    return new Promise<void>((resolve) => (this.socket.destroyed ? resolve() : this.socket.end(resolve)));
+  }
 }
 
 function openConnections(port: number, count: number, onResponse: (c: Connection, status: number) => void, onFailure: (err: Error) => void): Promise<Connection[]> {
-  return Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<Connection>((resolve, reject) => {
-          const socket = connect({ host: '127.0.0.1', port });
-          socket.once('connect', () => {
-            socket.off('error', reject);
-            resolve(new Connection(socket, onResponse, onFailure));
-          });
-          socket.once('error', reject);
-        }),
-    ),
-  );
+  return Promise.all(Array.from({ length: count }, () => new Connection(port, onResponse, onFailure).connect()));
 }
 
 interface Run {
@@ -149,7 +186,7 @@ function runner(r: Run) {
   const send = (conn: Connection, i: number, origin: number) => {
     conn.index = i;
     started[i] = origin;
-    conn.socket.write(r.requests[i]!);
+    conn.write(r.requests[i]!);
   };
   const record = (conn: Connection, status: number) => {
     const i = conn.index;
@@ -163,7 +200,7 @@ function runner(r: Run) {
 }
 
 async function closeAll(conns: Connection[]): Promise<void> {
-  await Promise.all(conns.map((c) => new Promise<void>((resolve) => (c.socket.destroyed ? resolve() : c.socket.end(resolve)))));
+  await Promise.all(conns.map((c) => c.end()));
   for (const c of conns) c.socket.destroy();
 }
 

@@ -32,6 +32,12 @@ describe('bench http-load: responseLength', () => {
     assert.throws(() => responseLength(Buffer.from('SSH-2.0-x\r\n\r\n')), /not an HTTP\/1\.1 response/);
     assert.throws(() => responseLength(Buffer.from(head('x-a: b\r\n'))), /without content-length or chunked/);
   });
+
+  it("takes node:http's 408 notice to an idle connection (connection: close, no framing) as ending at its head", () => {
+    const notice = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n';
+    assert.equal(responseLength(Buffer.from(notice)), notice.length);
+    assert.equal(statusOf(Buffer.from(notice)), 408);
+  });
 });
 
 describe('bench http-load: loops against node:http', () => {
@@ -84,6 +90,23 @@ describe('bench http-load: loops against node:http', () => {
     assert.ok(r.seconds >= 0.199, `finished in ${r.seconds} s`);
     assert.ok(r.latencies.every((l, i) => l >= 0 && l >= r.sendLag[i]!));
     assert.ok(percentile(r.latencies, 50) <= percentile(r.latencies, 99));
+  });
+
+  it('open loop: connections the server closes while idle (keep-alive timeout) are opened again, nothing is lost', async () => {
+    // 1.2 s between requests; node:http closes an idle connection 30 ms + its 1 s buffer after the last answer.
+    const brief = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.end('ok'));
+    });
+    brief.keepAliveTimeout = 30;
+    await new Promise<void>((resolve) => brief.listen(0, '127.0.0.1', resolve));
+    try {
+      const r = await openLoop({ port: (brief.address() as AddressInfo).port, requests: requests(3), okStatus: 200, connections: 2, rate: 1000 / 1200 });
+      assert.equal(r.ok, 3);
+      assert.equal(r.otherStatuses.size, 0);
+    } finally {
+      brief.close();
+    }
   });
 
   it('a server that closes a connection mid-request fails the run instead of hanging', async () => {
