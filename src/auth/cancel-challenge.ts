@@ -1,25 +1,25 @@
 // DELETE /v1/auth/challenges/{id}: the RP withdraws a pending challenge. It is
 // consumed like a response would consume it, so a response arriving later is
 // refused as used, and its state reads failed with `challenge_cancelled`.
+// The keys name the caller's RP, so another RP's id is not found and untouched.
 import { authError } from './codes.js';
 import type { AuthDeps } from './deps.js';
 import { challengeKey, challengeMetaKey, outcomeKey, type ChallengeMeta, type StoredOutcome } from './lib/store-keys.js';
 import { storeCall } from './lib/store-call.js';
-import type { ChallengeId, ChallengeRecord, RpId } from './types.js';
+import type { ChallengeId, RpId } from './types.js';
 
 export const CANCELLED = 'challenge_cancelled';
 
 export async function cancelChallenge(deps: AuthDeps, rpId: RpId, id: ChallengeId): Promise<void> {
-  const metaRaw = await storeCall('read challenge marker', () => deps.store.get(challengeMetaKey(id)));
+  const metaRaw = await storeCall('read challenge marker', () => deps.store.get(challengeMetaKey(rpId, id)));
   const meta = metaRaw === null ? undefined : (JSON.parse(metaRaw) as ChallengeMeta);
   if (!meta || meta.rpId !== rpId) throw authError('challenge_not_found', 'No such challenge.');
-  const raw = await storeCall('take challenge', () => deps.store.take(challengeKey(id)));
+  const raw = await storeCall('take challenge', () => deps.store.take(challengeKey(rpId, id)));
   if (raw === null) {
     if (deps.clock.now().getTime() >= meta.expiresAt) throw authError('challenge_expired', 'The challenge has already expired.');
     throw authError('challenge_used', 'The challenge was already used.');
   }
-  const ch = JSON.parse(raw) as ChallengeRecord;
   const outcome: StoredOutcome = { status: 'failed', code: CANCELLED };
-  await storeCall('store outcome', () => deps.store.set(outcomeKey(ch.id), JSON.stringify(outcome), (deps.outcomeTtlSeconds ?? 900) * 1000));
+  await storeCall('store outcome', () => deps.store.set(outcomeKey(rpId, id), JSON.stringify(outcome), (deps.outcomeTtlSeconds ?? 900) * 1000));
   deps.log.info('challenge cancelled', { challenge: id, rp: rpId });
 }

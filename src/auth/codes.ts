@@ -12,7 +12,6 @@ export const authCodes = defineCodes({
   challenge_not_found: { status: 404, title: 'No such challenge' },
   challenge_expired: { status: 410, title: 'The challenge has expired' },
   challenge_used: { status: 409, title: 'The challenge was already used' },
-  challenge_rp_mismatch: { status: 403, title: 'The challenge belongs to another relying party' },
   challenge_cancelled: { status: 409, title: 'The relying party cancelled the challenge' },
   challenge_terminal_mismatch: { status: 403, title: 'The challenge was issued for another terminal' },
   authentication_failed: { status: 401, title: 'The card response could not be verified' },
@@ -27,6 +26,7 @@ export const authCodes = defineCodes({
   terminal_unknown: { status: 403, title: 'The terminal is not registered for this relying party' },
   rp_not_found: { status: 404, title: 'No such relying party' },
   rp_invalid: { status: 400, title: 'The relying-party registration is invalid' },
+  pepper_not_initialised: { status: 503, title: 'The relying-party pepper secret is not in this data directory' },
 });
 
 export type AuthCode = keyof typeof authCodes;

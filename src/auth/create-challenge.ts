@@ -101,8 +101,8 @@ export async function createChallenge(deps: AuthDeps, caller: ChallengeCaller, r
     // Both in one round trip. On one Redis connection commands run in the
     // order sent, so the marker is written before the challenge it explains.
     const [, created] = await Promise.all([
-      deps.store.set(challengeMetaKey(id), JSON.stringify(meta), (ttl + outcomeTtl) * 1000),
-      deps.store.setIfAbsent(challengeKey(id), JSON.stringify(record), ttl * 1000),
+      deps.store.set(challengeMetaKey(caller.rpId, id), JSON.stringify(meta), (ttl + outcomeTtl) * 1000),
+      deps.store.setIfAbsent(challengeKey(caller.rpId, id), JSON.stringify(record), ttl * 1000),
     ]);
     if (!created) throw new Error('challenge id collision'); // 128 random bits: never in practice
   });

@@ -1,7 +1,8 @@
 // GET /v1/auth/challenges/{id}: pending, completed (with the signed result),
 // failed (with the public code) or expired; while pending also the challenge
 // itself, so a terminal given only the id can show and sign it — for an RP back end whose
-// terminal talks to cardauth directly. Another RP's challenge is not found.
+// terminal talks to cardauth directly. Another RP's challenge is not found:
+// every key read names the caller's RP (lib/store-keys.ts).
 import { authError } from './codes.js';
 import type { AuthDeps } from './deps.js';
 import { presentChallenge } from './create-challenge.js';
@@ -11,7 +12,7 @@ import type { ChallengeId, ChallengeRecord, ChallengeState, ResultClaims, RpId }
 
 export async function getChallengeState(deps: AuthDeps, rpId: RpId, id: ChallengeId): Promise<ChallengeState> {
   const [metaRaw, outcomeRaw, recordRaw] = await storeCall('read challenge state', () =>
-    Promise.all([deps.store.get(challengeMetaKey(id)), deps.store.get(outcomeKey(id)), deps.store.get(challengeKey(id))]),
+    Promise.all([deps.store.get(challengeMetaKey(rpId, id)), deps.store.get(outcomeKey(rpId, id)), deps.store.get(challengeKey(rpId, id))]),
   );
   const meta = metaRaw === null ? undefined : (JSON.parse(metaRaw) as ChallengeMeta);
   if (!meta || meta.rpId !== rpId) throw authError('challenge_not_found', 'No such challenge.');

@@ -13,15 +13,15 @@ import { outcomeKey, type StoredOutcome } from './lib/store-keys.js';
 import { storeCall } from './lib/store-call.js';
 import { buildClaims } from './result/build-claims.js';
 import { signJws } from './result/sign-jws.js';
-import type { ChallengeId, ResultClaims } from './types.js';
+import type { ChallengeId, ResultClaims, RpId } from './types.js';
 
 export interface AuthResult {
   readonly result: string;
   readonly claims: ResultClaims;
 }
 
-async function remember(deps: AuthDeps, id: ChallengeId, outcome: StoredOutcome): Promise<void> {
-  await storeCall('store outcome', () => deps.store.set(outcomeKey(id), JSON.stringify(outcome), (deps.outcomeTtlSeconds ?? 900) * 1000));
+async function remember(deps: AuthDeps, rpId: RpId, id: ChallengeId, outcome: StoredOutcome): Promise<void> {
+  await storeCall('store outcome', () => deps.store.set(outcomeKey(rpId, id), JSON.stringify(outcome), (deps.outcomeTtlSeconds ?? 900) * 1000));
 }
 
 export async function submitResponse(
@@ -50,7 +50,7 @@ export async function submitResponse(
       now: ctx.now,
     });
     const result = await signJws(deps.keys.current, claims);
-    await remember(deps, challengeId, { status: 'completed', result });
+    await remember(deps, caller.rpId, challengeId, { status: 'completed', result });
     deps.log.info('card authentication succeeded', {
       challenge: challengeId,
       rp: caller.rpId,
@@ -72,8 +72,10 @@ export async function submitResponse(
     });
     // Only a challenge this call consumed gets a failed outcome (readable by
     // the RP that owns it); a refusal before consumption leaves it usable.
+    // This call can only have consumed one of its own RP's challenges (the
+    // keys name the RP), so the outcome lands on the caller's own key.
     if (ctx.challenge !== undefined) {
-      await remember(deps, challengeId, { status: 'failed', code }).catch(() => undefined);
+      await remember(deps, caller.rpId, challengeId, { status: 'failed', code }).catch(() => undefined);
     }
     throw err;
   }

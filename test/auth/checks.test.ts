@@ -101,7 +101,7 @@ describe('auth checks (fakes)', () => {
   it('the record carries the preimage it was made with; a record without one (older) is rebuilt and verifies', async () => {
     const s = setup();
     const ch = await newChallenge(s.deps, { transaction: { amount: '25000.00', currency: 'KHR', payee: 'EDC' } });
-    const key = challengeKey(ch.id);
+    const key = challengeKey(rpId, ch.id);
     const record = JSON.parse((await s.deps.store.get(key))!) as ChallengeRecord;
     const rebuilt = signingInputPreimage({ rpId: record.rpId, nonce: Buffer.from(record.nonce, 'base64url'), terminalId: record.terminalId, transaction: record.transaction });
     assert.equal(record.preimage, rebuilt.toString('base64'));
@@ -205,5 +205,21 @@ describe('auth checks (fakes)', () => {
       submitResponse(s.deps, { rpId, ekycAttributes: [] }, 'ch_BBBBBBBBBBBBBBBBBBBBBB' as ChallengeId, respond(s.card.privateKey, ch)),
       (e: unknown) => codeOf(e) === 'challenge_not_found',
     );
+  });
+
+  it("another RP's id is not found and leaves the challenge to its owner; a record under the wrong RP's key is still refused", async () => {
+    const s = setup();
+    const ch = await newChallenge(s.deps);
+    const other = 'rp_otherbank' as RpId;
+    const ok = respond(s.card.privateKey, ch);
+    await assert.rejects(submitResponse(s.deps, { rpId: other, ekycAttributes: [] }, ch.id, ok), (e: unknown) => codeOf(e) === 'challenge_not_found');
+    assert.ok((await s.deps.store.get(challengeKey(rpId, ch.id))) !== null, 'the owner\'s record was not consumed');
+    assert.equal((await getChallengeState(s.deps, rpId, ch.id)).status, 'pending');
+    await assert.rejects(getChallengeState(s.deps, other, ch.id), (e: unknown) => codeOf(e) === 'challenge_not_found');
+    // Second line (binding): a record of this RP planted under another RP's key is refused, with the same code.
+    await s.deps.store.set(challengeKey(other, ch.id), (await s.deps.store.get(challengeKey(rpId, ch.id)))!, 60_000);
+    await assert.rejects(submitResponse(s.deps, { rpId: other, ekycAttributes: [] }, ch.id, ok), (e: unknown) => codeOf(e) === 'challenge_not_found');
+    const r = await submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, ok);
+    assert.equal(r.claims.aud, rpId);
   });
 });

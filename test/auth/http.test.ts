@@ -115,14 +115,36 @@ describe('auth HTTP API (real CA, PostgreSQL, memory store)', function () {
     assert.equal(again.body.code, 'challenge_used');
   });
 
-  it("refuses another RP's challenge and another terminal's challenge", async () => {
+  it("another RP can neither burn nor probe a challenge: its response, GET and DELETE are not found, and the owner completes it", async () => {
     const other = await addRp(reg.db);
     const ch = await challenge();
+    const never = 'ch_AAAAAAAAAAAAAAAAAAAAAA';
+    // The owner's valid response, sent by another RP: answered exactly as an id never issued.
     const r = await respond(ch.id, answer(ch), other.bearer);
-    assert.equal(r.body.code, 'challenge_rp_mismatch');
-    assert.equal(r.status, 403);
+    assert.equal(r.status, 404);
+    assert.equal(r.body.code, 'challenge_not_found');
+    const unknown = await respond(never, answer(ch), other.bearer);
+    assert.deepEqual([unknown.status, unknown.body.code], [r.status, r.body.code]);
+    const get = await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', other.bearer);
+    assert.equal(get.status, 404);
+    assert.equal(get.body.code, 'challenge_not_found');
+    const del = await request(t.app).delete(`/v1/auth/challenges/${ch.id}`).set('Authorization', other.bearer);
+    assert.equal(del.status, 404);
+    assert.equal(del.body.code, 'challenge_not_found');
+    // Untouched: still pending for its owner, and still completes.
     const st = await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer);
-    assert.deepEqual(st.body, { status: 'failed', code: 'challenge_rp_mismatch' });
+    assert.equal(st.body.status, 'pending');
+    const ok = await respond(ch.id, answer(ch));
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.equal(ok.body.claims.aud, rp.rp.id);
+    // Once completed, the other RP still learns nothing (not "used").
+    const late = await respond(ch.id, answer(ch), other.bearer);
+    assert.equal(late.body.code, 'challenge_not_found');
+    assert.equal((await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', other.bearer)).body.code, 'challenge_not_found');
+    assert.equal((await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer)).body.status, 'completed');
+  });
+
+  it("refuses another terminal's challenge", async () => {
     const ch2 = await challenge();
     const r2 = await respond(ch2.id, { ...answer(ch2), terminalId: 'atm-2' });
     assert.equal(r2.body.code, 'challenge_terminal_mismatch');

@@ -2,7 +2,8 @@
 // submissions of one valid response → exactly one result; a challenge made
 // through one app instance is consumed once across two instances (two
 // service processes share Redis); Redis down → 503 `unavailable`, never a
-// result; rate limits counted in Redis.
+// result; rate limits counted in Redis; another RP can neither consume nor
+// see a challenge by its id.
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { openRedisStore, type RedisStore } from '../../src/store/redis.js';
@@ -52,6 +53,23 @@ describe('auth HTTP API on real Redis', function () {
     assert.deepEqual([...new Set(rs.filter((r) => r.status !== 200).map((r) => r.body.code))], ['challenge_used']);
     const st = await request(b.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer);
     assert.equal(st.body.status, 'completed');
+  });
+
+  it("another RP's response, GET and DELETE on Redis are not found; the owner then completes the challenge", async () => {
+    const t = await app();
+    const [owner, other] = [await addRp(reg.db), await addRp(reg.db)];
+    const ch = (await request(t.app).post('/v1/auth/challenges').set('Authorization', owner.bearer).send({ terminalId: 'atm-1' })).body;
+    const path = `/v1/auth/challenges/${ch.id}`;
+    const r = await request(t.app).post(`${path}/response`).set('Authorization', other.bearer).send(answer(ch));
+    assert.deepEqual([r.status, r.body.code], [404, 'challenge_not_found']);
+    const get = await request(t.app).get(path).set('Authorization', other.bearer);
+    assert.deepEqual([get.status, get.body.code], [404, 'challenge_not_found']);
+    const del = await request(t.app).delete(path).set('Authorization', other.bearer);
+    assert.deepEqual([del.status, del.body.code], [404, 'challenge_not_found']);
+    assert.equal((await request(t.app).get(path).set('Authorization', owner.bearer)).body.status, 'pending');
+    const ok = await request(t.app).post(`${path}/response`).set('Authorization', owner.bearer).send(answer(ch));
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.equal((await request(t.app).get(path).set('Authorization', owner.bearer)).body.status, 'completed');
   });
 
   it('counts rate limits in Redis across instances', async () => {

@@ -1,5 +1,11 @@
 // Check 3 — the consumed challenge is this RP's, for this terminal, and not
 // expired by the service's clock (the store's TTL is a second line).
+//
+// "This RP's" is already settled by check 2: the challenge's store key names
+// its RP, so another RP cannot reach the record at all. The comparison stays
+// as a second line (a record under the wrong key would be a bug) and answers
+// as check 2 does for another RP's id — not found — so even then no answer
+// tells the caller that the id exists for someone else.
 import { authError } from '../codes.js';
 import { need, type ResponseCheck } from './context.js';
 
@@ -7,7 +13,7 @@ export const binding: ResponseCheck = {
   name: 'binding',
   run(ctx) {
     const ch = need(ctx.challenge, 'challenge');
-    if (ch.rpId !== ctx.caller.rpId) throw authError('challenge_rp_mismatch', 'The challenge belongs to another relying party.');
+    if (ch.rpId !== ctx.caller.rpId) throw authError('challenge_not_found', 'No such challenge.');
     if (ch.terminalId !== ctx.unverified.terminalId) {
       throw authError('challenge_terminal_mismatch', 'The challenge was issued for another terminal.');
     }

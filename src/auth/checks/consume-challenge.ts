@@ -1,8 +1,10 @@
 // Check 2 — consume the challenge atomically FIRST (issue 5): GETDEL in the
 // store, so of two concurrent submissions of the same response exactly one
 // proceeds, whatever happens after. When nothing is there, the marker kept
-// beside the challenge tells expired from used from never-issued; another
-// RP's challenge id is answered as not found (no oracle for ids). With the
+// beside the challenge tells expired from used from never-issued. The keys
+// carry the caller's RP (lib/store-keys.ts), so another RP's challenge id is
+// not even looked at: nothing is consumed, and the answer is not found, as
+// for an id never issued (no oracle for ids, nothing burnt). With the
 // caller's rate limits (ResponseCaller.admission) the counting and the GETDEL
 // are one atomic store step, and a refused request consumes nothing.
 import { authError } from '../codes.js';
@@ -16,7 +18,8 @@ export const consumeChallenge: ResponseCheck = {
   async run(ctx) {
     const { store } = ctx.deps;
     const admission = ctx.caller.admission;
-    const key = challengeKey(ctx.challengeId);
+    const rpId = ctx.caller.rpId;
+    const key = challengeKey(rpId, ctx.challengeId);
     let raw: string | null;
     if (admission === undefined) {
       raw = await storeCall('take challenge', () => store.take(key));
@@ -31,10 +34,11 @@ export const consumeChallenge: ResponseCheck = {
       return;
     }
     const [metaRaw, outcome] = await storeCall('explain missing challenge', () =>
-      Promise.all([store.get(challengeMetaKey(ctx.challengeId)), store.get(outcomeKey(ctx.challengeId))]),
+      Promise.all([store.get(challengeMetaKey(rpId, ctx.challengeId)), store.get(outcomeKey(rpId, ctx.challengeId))]),
     );
     const meta = metaRaw === null ? undefined : (JSON.parse(metaRaw) as ChallengeMeta);
-    if (!meta || meta.rpId !== ctx.caller.rpId) throw authError('challenge_not_found', 'No such challenge.');
+    // The rpId comparison is a second line: the key already named this RP.
+    if (!meta || meta.rpId !== rpId) throw authError('challenge_not_found', 'No such challenge.');
     if (outcome === null && ctx.now.getTime() >= meta.expiresAt) throw authError('challenge_expired', 'The challenge has expired; ask for a new one.');
     throw authError('challenge_used', 'The challenge was already used; ask for a new one.');
   },
