@@ -26,7 +26,7 @@ import type { ChallengeRecord } from '../../src/auth/types.js';
 import { migrate } from '../../src/registry/migrate.js';
 import { PostgresDatabase } from '../../src/registry/postgres.js';
 import { insertCard, insertCertificate, insertCitizen, receiveStock } from '../../src/registry/index.js';
-import { loadOrCreatePeppers, pepperPath } from '../../src/rp/pepper.js';
+import { createPeppers, pepperPath } from '../../src/rp/pepper.js';
 import { registerRp } from '../../src/rp/repo/register-rp.js';
 import { startPostgres } from '../../test/support/postgres.js';
 import { startRedis } from '../../test/support/redis.js';
@@ -197,7 +197,7 @@ async function main(): Promise<void> {
     const ca = await openCa({ dataDir: dir, keyStore });
     const db = new PostgresDatabase(postgres.url);
     await migrate(db);
-    const peppers = loadOrCreatePeppers(pepperPath(dir));
+    const { peppers } = createPeppers(pepperPath(dir));
     const { rp, credential } = await registerRp(db, { name: 'Bench Bank', scopes: ['auth'], terminals: ['atm-1'], rateLimitPerMinute: 10_000_000, terminalRatePerMinute: 10_000_000 }, peppers.apiSecret, 'bench', new Date());
     const auth = { authorization: `Bearer ${credential.token}` };
     const cards: Card[] = [];

@@ -26,6 +26,7 @@ export const authCodes = defineCodes({
   terminal_unknown: { status: 403, title: 'The terminal is not registered for this relying party' },
   rp_not_found: { status: 404, title: 'No such relying party' },
   rp_invalid: { status: 400, title: 'The relying-party registration is invalid' },
+  pepper_not_initialised: { status: 503, title: 'The relying-party pepper secret is not in this data directory' },
 });
 
 export type AuthCode = keyof typeof authCodes;

@@ -13,6 +13,7 @@ import {
   type KeyStore,
 } from '../../pki/index.js';
 import { createAuthRouteSet } from '../http/routes/auth.js';
+import { createPeppers, pepperPath } from '../rp/pepper.js';
 import type { Config } from '../config.js';
 import { errorRegistry } from '../errors/registry.js';
 import { createApp, type HttpApp } from '../http/app.js';
@@ -59,6 +60,10 @@ async function openOrInitCa(opts: ServiceOptions, keyStore: KeyStore, db: Databa
   } catch (err) {
     if (!opts.initCaIfMissing || !isPkiError(err, 'ca_not_initialised')) throw err;
   }
+  // First start: this process initialises the data directory. The RP pepper
+  // first, so that a start interrupted before the CA is complete finds it on
+  // the next try (kept, never replaced); every later start only loads it.
+  if (createPeppers(pepperPath(config.dataDir)).created) logger.info('relying-party pepper created', { file: pepperPath(config.dataDir) });
   await initCa({
     dataDir: config.dataDir,
     keyStore,

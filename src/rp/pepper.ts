@@ -1,13 +1,23 @@
 // The keyed-hash secrets of src/rp and src/auth: one 32-byte master secret in
-// a file readable by the service only (<data-dir>/keys/peppers.key, 0600),
-// created on first start; two independent keys derived from it with HKDF
-// (RFC 5869) so the API-secret hash and the pairwise subject never share a key.
-// It is not in the database: a stolen registry dump cannot test API secrets
-// or link pairwise subjects to citizens.
+// a file readable by the service only (<data-dir>/rp/pepper.key, 0600); two
+// independent keys derived from it with HKDF (RFC 5869) so the API-secret hash
+// and the pairwise subject never share a key. It is not in the database: a
+// stolen registry dump cannot test API secrets or link pairwise subjects to
+// citizens.
+//
+// Created once, explicitly, where the data directory is initialised (the
+// service's first start, when it creates the CA, and `cardauth ca init`:
+// createPeppers). Every other process only loads it (loadPeppers) and refuses
+// to start without it: a new random pepper written silently by a process
+// pointed at another data directory (or on a second host) would make every RP
+// credential fail with 401 there and change every pairwise `sub`, breaking
+// "stable per RP".
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Peppers } from '../auth/ports.js';
+import { authError } from '../auth/codes.js';
+import { AppError } from '../errors/app-error.js';
 
 export function derivePeppers(master: Uint8Array): Peppers {
   if (master.length < 32) throw new Error('the pepper master secret must be at least 32 bytes');
@@ -15,19 +25,66 @@ export function derivePeppers(master: Uint8Array): Peppers {
   return { apiSecret: derive('cardauth/v1 rp api secret'), subject: derive('cardauth/v1 pairwise subject') };
 }
 
-export function loadOrCreatePeppers(path: string): Peppers {
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    // 'wx': two processes starting at once cannot both write a different secret.
+/**
+ * Load the pepper written when the data directory was initialised. Never
+ * creates it: a missing file is `pepper_not_initialised` naming the file.
+ */
+export function loadPeppers(path: string): Peppers {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    throw authError(
+      'pepper_not_initialised',
+      `The relying-party pepper file ${path} is missing. It is created once, where the data directory is initialised ` +
+        '(the first start of cardauth serve, or cardauth ca init); every process of one deployment must use that ' +
+        'data directory (CARDAUTH_DATA_DIR) or a copy of that file.',
+      { detail: { file: path } },
+    );
+  }
+  const master = Buffer.from(text.trim(), 'base64');
+  if (master.length < 32) throw new AppError('config_invalid', `The relying-party pepper file ${path} does not hold a 32-byte secret`, 500);
+  // Keep it private to the service account; a process that does not own the
+  // file (and so may not chmod it) still reads it.
+  try {
+    chmodSync(path, 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+  }
+  return derivePeppers(master);
+}
+
+/**
+ * Create the pepper if the data directory has none, else keep the one there
+ * (it may already key credentials); either way return what is on disk. The
+ * secret is written to a private temporary file and linked into place, so a
+ * concurrent creator or reader sees either no file or the whole secret, and
+ * two creators racing end up with the same one.
+ */
+export function createPeppers(path: string): { peppers: Peppers; created: boolean } {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(tmp, 'wx', 0o600);
+  let created = false;
+  try {
     try {
-      writeFileSync(path, randomBytes(32).toString('base64') + '\n', { flag: 'wx', mode: 0o600 });
+      writeSync(fd, randomBytes(32).toString('base64') + '\n');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      // link(2) fails with EEXIST instead of replacing: the first creator wins.
+      linkSync(tmp, path);
+      created = true;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
+  } finally {
+    unlinkSync(tmp);
   }
-  chmodSync(path, 0o600);
-  const master = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
-  return derivePeppers(master);
+  return { peppers: loadPeppers(path), created };
 }
 
 /** Where the service and `cardauth rp` keep the pepper master secret. */

@@ -5,12 +5,14 @@
 //   ca renew-ocsp [--dir <data-dir>]   re-certify the OCSP responder key (1-year certificate)
 // Data directory: --dir, else CARDAUTH_DATA_DIR, else <cwd>/.data. Keys: the
 // key store chosen by CARDAUTH_KEY_STORE (file with CARDAUTH_KEY_PASSPHRASE(_FILE),
-// or pkcs11 with CARDAUTH_PKCS11_*).
+// or pkcs11 with CARDAUTH_PKCS11_*). `ca init` also creates the relying-party
+// pepper (<data-dir>/rp/pepper.key, see src/rp/pepper.ts).
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initCa, isPkiError, openCa, openKeyStore, pemToDer, renewOcspResponder, type CardSubject, type KeyStore, type ProfileName } from '../../../pki/index.js';
+import { createPeppers, pepperPath } from '../../rp/pepper.js';
 import { CliError, type CliIo } from '../io.js';
 
 const USAGE = `usage:
@@ -63,10 +65,15 @@ async function init(args: string[], io: CliIo): Promise<number> {
     maxCardValidityDays: 1826,
   } as const;
   const created = await withKeyStore(dir, io, (keyStore) => initCa({ dataDir: dir, keyStore, config }));
+  // This is where the data directory is initialised, so this is where the RP
+  // pepper is created (after the CA: a refused init creates nothing). One
+  // that is already there is kept: it may key existing credentials.
+  const pepper = createPeppers(pepperPath(dir));
   const fingerprint = new X509Certificate(created.rootPem).fingerprint256;
   io.stdout.write(
     `CA created in ${dir}/pki: root.crt, issuing.crt, ocsp.crt (keys in the ${io.env['CARDAUTH_KEY_STORE'] ?? 'file'} key store)\n` +
-      `root SHA-256 ${fingerprint}\n`,
+      `root SHA-256 ${fingerprint}\n` +
+      `relying-party pepper ${pepper.created ? 'created' : 'kept'}: ${pepperPath(dir)}\n`,
   );
   return 0;
 }

@@ -7,7 +7,8 @@
 //   cardauth rp list
 // The API secret is printed once, on standard output, by add and rotate; the
 // registry keeps only its keyed hash. Runs on the service host: the registry
-// from DATABASE_URL or the data directory, the pepper from <data-dir>/rp/.
+// from DATABASE_URL or the data directory, the pepper from <data-dir>/rp/
+// (written when that data directory was initialised; never created here).
 // Every change is audited with the operating-system user as the actor.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -17,7 +18,7 @@ import type { EkycAttribute } from '../../auth/types.js';
 import { migrate } from '../../registry/migrate.js';
 import { openDatabase } from '../../registry/open-database.js';
 import type { Sql } from '../../registry/sql.js';
-import { loadOrCreatePeppers, pepperPath } from '../../rp/pepper.js';
+import { loadPeppers, pepperPath } from '../../rp/pepper.js';
 import { disableRp } from '../../rp/repo/disable-rp.js';
 import { listRps } from '../../rp/repo/list-rps.js';
 import { registerRp } from '../../rp/repo/register-rp.js';
@@ -45,9 +46,18 @@ export type OpenRpAdmin = (io: CliIo) => Promise<RpAdmin>;
 
 export const openRpAdmin: OpenRpAdmin = async (io) => {
   const config = loadConfig(io.env);
+  // Load-only, and before the registry: a data directory the service was not
+  // initialised in is refused (pepper_not_initialised) with nothing written,
+  // not given a pepper of its own that no credential would match.
+  let peppers;
+  try {
+    peppers = loadPeppers(pepperPath(config.dataDir));
+  } catch (err) {
+    if (isAppError(err)) throw new CliError(err.message, err.code, 1);
+    throw err;
+  }
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await migrate(db);
-  const peppers = loadOrCreatePeppers(pepperPath(config.dataDir));
   return { sql: db, apiPepper: peppers.apiSecret, actor: `cli:${userInfo().username}`, now: () => new Date(), close: () => db.close() };
 };
 

@@ -22,7 +22,7 @@ import { resultKeys, signerFromKeyStore } from '../../auth/adapters/result-keys.
 import type { ResultPublicJwk } from '../../auth/ports.js';
 import type { Sql } from '../../registry/sql.js';
 import { createRpAuthenticator, type RpAuthenticator } from '../../rp/authenticate.js';
-import { loadOrCreatePeppers, pepperPath } from '../../rp/pepper.js';
+import { loadPeppers, pepperPath } from '../../rp/pepper.js';
 import type { EphemeralStore } from '../../store/ephemeral.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
@@ -234,7 +234,7 @@ export async function createAuthRouteSet(opts: {
   readonly previousResultKeys?: readonly ResultPublicJwk[];
 }): Promise<{ routes: AnyRoute[]; deps: AuthDeps; authenticator: RpAuthenticator }> {
   const clock = opts.clock ?? systemClock;
-  const peppers = loadOrCreatePeppers(pepperPath(opts.dataDir));
+  const peppers = loadPeppers(pepperPath(opts.dataDir));
   const keys = resultKeys(signerFromKeyStore(await opts.ca.resultSigner()), opts.previousResultKeys ?? []);
   const deps: AuthDeps = {
     store: opts.store,
