@@ -11,7 +11,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import { AppError } from '../errors/app-error.js';
+import { AppError, isAppError } from '../errors/app-error.js';
 import type { Logger } from '../util/log.js';
 import { parseJson, readBody } from './body.js';
 import { renderDocsPage } from './docs-page.js';
@@ -158,10 +158,13 @@ function routeServer(
 ): (route: AnyRoute, req: IncomingMessage, res: ServerResponse, params: unknown, query: unknown, requestId: string) => Promise<void> {
   return async (route, req, res, rawParams, rawQuery, requestId) => {
     const started = performance.now();
+    let principal: unknown;
+    let authenticated = false;
     try {
       // Order: authenticate (cheap, keyed lookups and rate limits) before
       // reading and parsing a body an anonymous caller could make expensive.
-      const principal = route.auth ? await route.auth.authenticate(req, res) : undefined;
+      principal = route.auth ? await route.auth.authenticate(req, res) : undefined;
+      authenticated = true;
       let raw: Buffer | undefined;
       let body: unknown;
       if (route.body !== undefined || route.rawBody !== undefined) {
@@ -184,7 +187,10 @@ function routeServer(
       const result = await route.handle({ body, params, query, principal, raw, req, res, requestId });
       if (result) send(res, result);
     } catch (err) {
-      sendProblem(res, err, codes, log, { operation: route.operationId, requestId });
+      // An authenticated caller's refusal goes through its scheme (rate limits count refused requests too).
+      const refused = route.auth?.refused;
+      const answer = authenticated && refused ? await refused.call(route.auth, principal, req, res, err).catch(() => err) : err;
+      sendProblem(res, answer, codes, log, { operation: route.operationId, requestId, ...(answer !== err && isAppError(err) ? { instead: err.code } : {}) });
     } finally {
       metrics.observe(route.operationId, res.statusCode, performance.now() - started);
     }

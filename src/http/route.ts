@@ -24,6 +24,14 @@ export interface RouteAuth<A> {
   readonly scheme: SecurityScheme;
   /** Resolve the principal or throw an AppError (401/403/429/503); may set headers on `res`. */
   authenticate(req: IncomingMessage, res: ServerResponse): Promise<A>;
+  /**
+   * A request this scheme authenticated is being refused with `err` (bad
+   * body, bad params, a refusal in the handler). Returns what to answer
+   * instead — `err` itself, or e.g. a 429 when counting the refused request
+   * put the caller over its limit — and may set headers. Never throws.
+   * Lets a scheme count refused requests without costing the accepted ones.
+   */
+  refused?(principal: A, req: IncomingMessage, res: ServerResponse, err: unknown): Promise<unknown>;
 }
 
 export const securitySchemes = {

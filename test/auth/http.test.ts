@@ -13,6 +13,7 @@ import { setCertificatesStatus } from '../../src/registry/index.js';
 import { PostgresDatabase } from '../../src/registry/postgres.js';
 import { disableRp } from '../../src/rp/repo/disable-rp.js';
 import { rotateCredential } from '../../src/rp/repo/rotate-credential.js';
+import { terminalRateKey } from '../../src/auth/lib/store-keys.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { FixedClock } from '../../src/util/clock.js';
 import {
@@ -355,6 +356,61 @@ describe('auth HTTP API (real CA, PostgreSQL, memory store)', function () {
     const ok = await request(t.app).post(`/v1/auth/challenges/${ch.id}/response`).set('Authorization', kiosk.bearer).send(answer(ch));
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     assert.equal(ok.headers['ratelimit-remaining'], '99');
+  });
+
+  it('malformed responses count against the RP limit: beyond it 429 with RateLimit-* / Retry-After, the challenge untouched', async () => {
+    const slow = await addRp(reg.db, { rateLimitPerMinute: 5, terminalRatePerMinute: 100 });
+    const ch = await challenge({ terminalId: 'atm-1' }, slow.bearer); // 1 of 5
+    const a = answer(ch);
+    const post = (body: string | Record<string, unknown>) =>
+      request(t.app).post(`/v1/auth/challenges/${ch.id}/response`).set('Authorization', slow.bearer).set('Content-Type', 'application/json').send(body);
+    const refusals = [
+      [await post(JSON.stringify(a).slice(0, 40)), 'invalid_json'], // 2
+      [await post({ ...a, signature: 'not base64!' }), 'invalid_request'], // 3: size bounds, in the checks
+      [await post({ ...a, terminalId: 'atm-99' }), 'terminal_unknown'], // 4
+      [await post({ ...a, certificate: 'A'.repeat(9000) }), 'payload_too_large'], // 5
+    ] as const;
+    refusals.forEach(([r, code], i) => {
+      assert.equal(r.body.code, code);
+      assert.equal(r.headers['ratelimit-limit'], '5');
+      assert.equal(r.headers['ratelimit-remaining'], String(3 - i), `${code} counted`);
+    });
+    const over = await post({ ...a, signature: 'still not base64' });
+    assert.equal(over.status, 429);
+    assert.equal(over.body.code, 'rate_limited');
+    assert.equal(over.headers['ratelimit-limit'], '5');
+    assert.equal(over.headers['ratelimit-remaining'], '0');
+    assert.ok(Number(over.headers['retry-after']) >= 1 && Number(over.headers['retry-after']) <= 60);
+    assert.ok(t.log.records().some((r) => r['code'] === 'rate_limited' && r['instead'] === 'invalid_request'), 'the log keeps the refusal the 429 replaced');
+    // A valid response is refused too now, and consumes nothing; after the window it completes.
+    assert.equal((await post(a)).status, 429);
+    clock.advance(60_000);
+    assert.equal((await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', slow.bearer)).body.status, 'pending');
+    const ok = await post(a);
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.equal(ok.headers['ratelimit-remaining'], '3', 'the GET and the response, nothing twice');
+  });
+
+  it('refused requests count against the terminal once it is known, and creation refusals count against the RP', async () => {
+    const kiosk = await addRp(reg.db, { rateLimitPerMinute: 100, terminalRatePerMinute: 3 });
+    const ch = await challenge({ terminalId: 'atm-1' }, kiosk.bearer); // atm-1: 1 of 3
+    const a = answer(ch);
+    const bad = await respond(ch.id, { ...a, signature: 'QR==' }, kiosk.bearer); // atm-1: 2
+    assert.equal(bad.body.code, 'invalid_request');
+    assert.equal((await respond(ch.id, { ...a, terminalId: 'atm-99' }, kiosk.bearer)).body.code, 'terminal_unknown');
+    assert.equal(await t.deps.store.get(terminalRateKey(kiosk.rp.id, 'atm-99')), null, 'no counter for a terminal that is not registered');
+    assert.equal((await respond(ch.id, { ...a, certificate: 'A===' }, kiosk.bearer)).body.code, 'invalid_request'); // atm-1: 3
+    const t429 = await respond(ch.id, a, kiosk.bearer);
+    assert.equal(t429.status, 429);
+    assert.ok(t429.headers['retry-after']);
+    assert.equal((await request(t.app).post('/v1/auth/challenges').set('Authorization', kiosk.bearer).send({ terminalId: 'atm-2' })).status, 201, 'another terminal is not limited');
+    // Creation: a missing scope is refused before the route counts, and counts all the same.
+    const noAuth = await addRp(reg.db, { scopes: ['ekyc'], rateLimitPerMinute: 2 });
+    const create = () => request(t.app).post('/v1/auth/challenges').set('Authorization', noAuth.bearer).send({ terminalId: 'atm-1' });
+    assert.deepEqual([(await create()).body.code, (await create()).body.code], ['scope_not_allowed', 'scope_not_allowed']);
+    const limited = await create();
+    assert.equal(limited.status, 429);
+    assert.equal(limited.headers['ratelimit-remaining'], '0');
   });
 
   it('GET shows pending, DELETE cancels, a later response is refused', async () => {

@@ -6,6 +6,7 @@
 // see a challenge by its id.
 import assert from 'node:assert/strict';
 import request from 'supertest';
+import { challengeKey } from '../../src/auth/lib/store-keys.js';
 import { openRedisStore, type RedisStore } from '../../src/store/redis.js';
 import { systemClock } from '../../src/util/clock.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
@@ -91,6 +92,23 @@ describe('auth HTTP API on real Redis', function () {
     assert.equal(r.headers['ratelimit-limit'], '2');
     assert.ok(Number(r.headers['retry-after']) >= 1);
     assert.equal((await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer)).body.status, 'pending');
+  });
+
+  it('malformed responses count in Redis: beyond the RP limit 429 with the headers, and the challenge stays pending', async () => {
+    const t = await app();
+    const rp = await addRp(reg.db, { rateLimitPerMinute: 3 });
+    const ch = (await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1' })).body; // 1 of 3
+    const post = (body: Record<string, unknown>) => request(t.app).post(`/v1/auth/challenges/${ch.id}/response`).set('Authorization', rp.bearer).send(body);
+    const a = answer(ch);
+    assert.equal((await post({ ...a, signature: '!!' })).headers['ratelimit-remaining'], '1');
+    assert.equal((await post({ terminalId: 'atm-1' })).headers['ratelimit-remaining'], '0');
+    const r = await post({ ...a, signature: '!!' });
+    assert.equal(r.status, 429);
+    assert.equal(r.body.code, 'rate_limited');
+    assert.equal(r.headers['ratelimit-limit'], '3');
+    assert.ok(Number(r.headers['retry-after']) >= 1);
+    assert.equal((await post(a)).status, 429, 'a valid response is refused too, consuming nothing');
+    assert.notEqual(await stores.at(-1)!.get(challengeKey(rp.rp.id, ch.id)), null, 'the challenge is still in Redis');
   });
 
   it('answers 503 unavailable, never a result, when Redis is down', async () => {

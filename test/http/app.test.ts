@@ -102,6 +102,36 @@ describe('http app', () => {
     assert.match(html, /\/v1\/echo\/\{name\}/);
   });
 
+  it("hands an authenticated caller's refusal to its scheme (RouteAuth.refused), never an anonymous one or a success", async () => {
+    const seen: string[] = [];
+    const guarded = defineRoute({
+      ...echo,
+      operationId: 'guarded',
+      auth: {
+        scheme: 'rpKey',
+        async authenticate(req) {
+          if (req.headers.authorization !== 'Bearer ok') throw new AppError('unauthorized', 'no', 401);
+          return 'caller';
+        },
+        async refused(principal, _req, res, err) {
+          seen.push(`${principal}:${(err as AppError).code}`);
+          res.setHeader('X-Counted', '1');
+          return (err as AppError).code === 'payload_too_large' ? new AppError('rate_limited', 'too many', 429) : err;
+        },
+      },
+    });
+    const a = createApp({ routes: [guarded], logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry });
+    const bad = await request(a).post('/v1/echo/abc').set('Authorization', 'Bearer ok').send({ n: -1 }).expect(400);
+    assert.equal(JSON.parse(bad.text).code, 'invalid_request');
+    assert.equal(bad.headers['x-counted'], '1');
+    const big = await request(a).post('/v1/echo/abc').set('Authorization', 'Bearer ok').set('content-type', 'application/json').send(JSON.stringify({ n: 1, secret: 'x'.repeat(100) })).expect(429);
+    assert.equal(JSON.parse(big.text).code, 'rate_limited');
+    await request(a).post('/v1/echo/abc').set('Authorization', 'Bearer ok').send({ n: 13 }).expect(404);
+    await request(a).post('/v1/echo/abc').set('Authorization', 'Bearer ok').send({ n: 2 }).expect(200);
+    await request(a).post('/v1/echo/abc').send({ n: -1 }).expect(401);
+    assert.deepEqual(seen, ['caller:invalid_request', 'caller:payload_too_large', 'caller:not_found']);
+  });
+
   it('reports health, readiness and metrics', async () => {
     await request(app).get('/healthz').expect(200);
     const down = createApp({ routes: [], logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry, readiness: { db: async () => false } });
