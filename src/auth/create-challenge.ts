@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import { authError } from './codes.js';
 import { checkAmount, isCurrencyCode } from './currencies.js';
+import { displayTextLimits, multiLineTextProblem, singleLineTextProblem, textProblemMessages, type TextProblem } from './display-text.js';
 import { MAX_CHALLENGE_TTL_SECONDS, MIN_CHALLENGE_TTL_SECONDS, type AuthDeps } from './deps.js';
 import { challengeKey, challengeMetaKey, type ChallengeMeta } from './lib/store-keys.js';
 import { storeCall } from './lib/store-call.js';
@@ -57,10 +58,18 @@ const invalidRequest = (message: string, options?: { detail?: Record<string, unk
 
 const sha256hex = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
+/** The message names the field and the reason, never the text itself. */
+function checkShownText(field: string, problem: TextProblem | undefined): void {
+  if (problem !== undefined) throw invalidRequest(`${field} ${textProblemMessages[problem]}`, { detail: { field, reason: problem } });
+}
+
 export function checkTransaction(t: NonNullable<ChallengeRequest['transaction']>): Transaction {
   if (!isCurrencyCode(t.currency)) throw invalidRequest(`currency ${t.currency.slice(0, 8)} is not an ISO 4217 code`, { detail: { field: 'transaction.currency' } });
   const problem = checkAmount(t.amount, t.currency);
   if (problem) throw invalidRequest(problem, { detail: { field: 'transaction.amount' } });
+  // What the terminal shows and the card signs: refused, never repaired (display-text.ts).
+  checkShownText('transaction.payee', singleLineTextProblem(t.payee, displayTextLimits.payee));
+  if (t.reference !== undefined) checkShownText('transaction.reference', singleLineTextProblem(t.reference, displayTextLimits.reference));
   return { amount: t.amount, currency: t.currency, payee: t.payee, ...(t.reference === undefined ? {} : { reference: t.reference }) };
 }
 
@@ -79,6 +88,7 @@ export async function createChallenge(deps: AuthDeps, caller: ChallengeCaller, r
       throw invalidRequest('Requested attributes need the consent text the terminal shows the citizen.', { detail: { field: 'consentText' } });
     }
   }
+  if (req.consentText !== undefined) checkShownText('consentText', multiLineTextProblem(req.consentText));
   const nonce = randomBytes(32);
   const id = `ch_${randomBytes(16).toString('base64url')}` as ChallengeId;
   const now = deps.clock.now().getTime();

@@ -1,7 +1,9 @@
 // One card + PIN authentication at a terminal, start to end (DESIGN.md flow 2,
 // the terminal line; issue 5 "The terminal"):
-//   1. rebuild the signing input from the challenge fields to be shown, refuse
-//      on any difference (what the citizen sees is what the card signs);
+//   1. refuse a challenge whose text cannot be shown as it is (control
+//      characters, bidi overrides, …); rebuild the signing input from the
+//      challenge fields to be shown, refuse on any difference (what the
+//      citizen sees is what the card signs);
 //   2. wait for the card, SELECT PIV, read the 9A certificate;
 //   3. show amount, payee, reference, requested attributes and consent text;
 //   4. PIN pad → VERIFY → GENERAL AUTHENTICATE 9A (PIN policy ALWAYS), again
@@ -13,6 +15,7 @@
 import { isAppError } from '../errors/app-error.js';
 import type { Logger } from '../util/log.js';
 import { silentLogger } from '../util/log.js';
+import { checkDisplayable } from './check-displayable.js';
 import { checkSigningInput } from './check-signing-input.js';
 import { describeOutcome } from './describe-outcome.js';
 import { readCardCertificate } from './read-card-certificate.js';
@@ -59,6 +62,8 @@ export async function authenticate(opts: AuthenticateOptions): Promise<TerminalO
 
 async function run(opts: AuthenticateOptions, keep: (s: CardSession) => void): Promise<TerminalOutcome> {
   const { challenge, display } = opts;
+  // Both before the card is touched or the PIN asked for.
+  checkDisplayable(challenge);
   const input = checkSigningInput(challenge, opts.terminalId);
 
   display.status('Insert your ID card');
@@ -140,6 +145,7 @@ export function outcomeOfError(e: unknown): TerminalOutcome {
     case 'card_unexpected_status':
       return { kind: 'card-not-supported', detail: e.message };
     case 'challenge_invalid':
+    case 'challenge_not_displayable':
     case 'signing_input_mismatch':
       return { kind: 'challenge-refused', code: e.code, detail: e.message };
     case 'pin_entry_cancelled':

@@ -11,6 +11,7 @@ export const terminalCodes = defineCodes({
   pin_entry_cancelled: { status: 400, title: 'PIN entry was cancelled' },
   card_not_supported: { status: 422, title: 'The card is not a cardauth ID card (no PIV application, no authentication key or certificate)' },
   challenge_invalid: { status: 502, title: 'The challenge from the server is malformed' },
+  challenge_not_displayable: { status: 502, title: 'The challenge holds text this terminal cannot show faithfully; nothing was signed' },
   signing_input_mismatch: { status: 502, title: 'The server\'s signing input differs from the transaction shown; nothing was signed' },
   server_unavailable: { status: 503, title: 'The authentication server could not be reached' },
 });

@@ -4,6 +4,7 @@ export type { TerminalChallenge, TerminalOutcome, TerminalDisplay, PinPad, Trans
 export { terminalCodes, terminalError, type TerminalCode } from './codes.js';
 export { parseChallenge } from './parse-challenge.js';
 export { checkSigningInput } from './check-signing-input.js';
+export { checkDisplayable } from './check-displayable.js';
 export { formatAmount } from './format-amount.js';
 export { showTransaction, transactionView } from './show-transaction.js';
 export { waitForCard, openCardSession, type CardSession } from './wait-for-card.js';

@@ -1,11 +1,15 @@
 // Show the citizen what the PIN will approve (issue 5: "reads the amount and
 // payee on the terminal"): amount in the currency's minor units, payee,
 // reference, and for eKYC the requested attributes with the consent text.
-// Built only from the challenge fields whose signing input was rebuilt.
+// Built only from the challenge fields whose signing input was rebuilt, and
+// only from text that can be shown as it is (check-displayable.ts; throws
+// challenge_not_displayable otherwise), so no display need clean it.
+import { checkDisplayable } from './check-displayable.js';
 import { formatAmount } from './format-amount.js';
 import type { TerminalChallenge, TerminalDisplay, TransactionView } from './types.js';
 
 export function transactionView(challenge: TerminalChallenge): TransactionView {
+  checkDisplayable(challenge);
   const t = challenge.transaction;
   return {
     amount: t === null ? null : formatAmount(t.amount, t.currency),

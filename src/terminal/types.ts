@@ -42,7 +42,7 @@ export type TerminalOutcome =
   | { readonly kind: 'no-card'; readonly code: 'card_wait_timeout' | 'card_wait_aborted' }
   | { readonly kind: 'card-not-supported'; readonly detail: string }
   | { readonly kind: 'card-error'; readonly code: string }
-  | { readonly kind: 'challenge-refused'; readonly code: 'challenge_invalid' | 'signing_input_mismatch'; readonly detail: string }
+  | { readonly kind: 'challenge-refused'; readonly code: 'challenge_invalid' | 'challenge_not_displayable' | 'signing_input_mismatch'; readonly detail: string }
   | { readonly kind: 'server-refused'; readonly code: string; readonly status: number; readonly title: string }
   | { readonly kind: 'server-unavailable'; readonly detail: string };
 

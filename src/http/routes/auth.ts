@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { cancelChallenge } from '../../auth/cancel-challenge.js';
 import { createChallenge } from '../../auth/create-challenge.js';
 import { currencyMinorUnits } from '../../auth/currencies.js';
+import { consentTextRule, displayTextLimits, multiLineTextProblem, singleLineTextProblem, singleLineTextRule, textProblemMessages, type TextProblem } from '../../auth/display-text.js';
 import type { AuthDeps } from '../../auth/deps.js';
 import { MAX_CHALLENGE_TTL_SECONDS, MIN_CHALLENGE_TTL_SECONDS } from '../../auth/deps.js';
 import { getChallengeState } from '../../auth/get-challenge-state.js';
@@ -36,11 +37,24 @@ export interface AuthRouteDeps extends RpAuthDeps {
 
 const terminalId = z.string().regex(TERMINAL_ID, '1-64 of A-Z a-z 0-9 . _ : -');
 const currency = z.enum(Object.keys(currencyMinorUnits) as [keyof typeof currencyMinorUnits, ...(keyof typeof currencyMinorUnits)[]]);
+// Text the terminal shows the citizen (src/auth/display-text.ts): refused
+// here with every issue listed, and again by createChallenge for callers
+// that do not come through HTTP.
+const shownText = (max: number, problemOf: (s: string) => TextProblem | undefined) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .superRefine((s, ctx) => {
+      const problem = problemOf(s);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: textProblemMessages[problem], params: { reason: problem } });
+    });
+const singleLine = (max: number) => shownText(max, (s) => singleLineTextProblem(s, max));
 const transaction = z.strictObject({
   amount: z.string().max(32).describe('Decimal string in major units, at most the currency\'s minor digits, e.g. "25000.00"'),
-  currency: currency.describe('ISO 4217 alphabetic code'),
-  payee: z.string().min(1).max(140),
-  reference: z.string().min(1).max(140).optional(),
+  currency: currency.describe('ISO 4217 alphabetic code (list one as of 2026-01-01, spendable currencies; src/auth/currencies.ts)'),
+  payee: singleLine(displayTextLimits.payee).describe(`Who is paid, as the citizen reads it. ${singleLineTextRule}`),
+  reference: singleLine(displayTextLimits.reference).optional().describe(`The payment's reference, shown to the citizen. ${singleLineTextRule}`),
 });
 const attribute = z.enum(ekycAttributes);
 
@@ -48,7 +62,7 @@ const challengeBody = z.strictObject({
   terminalId,
   transaction: transaction.optional(),
   requestedAttributes: z.array(attribute).max(ekycAttributes.length).optional(),
-  consentText: z.string().min(1).max(1000).optional().describe('Shown to the citizen on the terminal; required with requestedAttributes'),
+  consentText: shownText(displayTextLimits.consentText, (s) => multiLineTextProblem(s)).optional().describe(consentTextRule),
   ttlSeconds: z.number().int().min(MIN_CHALLENGE_TTL_SECONDS).max(MAX_CHALLENGE_TTL_SECONDS).optional(),
 });
 

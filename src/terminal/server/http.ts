@@ -3,6 +3,8 @@
 // the answer's size, and problem+json (RFC 9457) refusals turned into their
 // stable `code`. Network failures, timeouts and 5xx without a usable problem
 // document are "server unavailable": the terminal never guesses an outcome.
+import { singleLineTextProblem } from '../../auth/display-text.js';
+
 export interface ServerConfig {
   /** Base URL, e.g. http://127.0.0.1:8080 */
   readonly url: string;
@@ -19,6 +21,7 @@ export type ServerAnswer =
   | { readonly kind: 'unavailable'; readonly detail: string };
 
 const MAX_ANSWER_BYTES = 64 * 1024;
+const MAX_TITLE = 200;
 
 export async function callServer(config: ServerConfig, method: 'GET' | 'POST', path: string, body?: unknown): Promise<ServerAnswer> {
   const doFetch = config.fetch ?? fetch;
@@ -58,7 +61,17 @@ export async function callServer(config: ServerConfig, method: 'GET' | 'POST', p
   const code = typeof problem?.code === 'string' && /^[a-z0-9_]{1,64}$/.test(problem.code) ? problem.code : undefined;
   // A 503 is the service saying it cannot decide (fail closed): unavailable, whatever its code.
   if (code === undefined || res.status === 503) return { kind: 'unavailable', detail: `HTTP ${res.status}${code ? ` ${code}` : ''}` };
-  return { kind: 'refused', status: res.status, code, title: typeof problem?.title === 'string' ? problem.title.slice(0, 200) : code };
+  return { kind: 'refused', status: res.status, code, title: shownTitle(problem?.title, code) };
+}
+
+/**
+ * The refusal's title reaches the citizen's screen (describe-outcome.ts): one
+ * line of displayable text (src/auth/display-text.ts), else the code. It is
+ * not signed, so replacing it changes nothing but what is shown.
+ */
+function shownTitle(title: unknown, code: string): string {
+  if (typeof title !== 'string' || singleLineTextProblem(title, MAX_TITLE) !== undefined) return code;
+  return title;
 }
 
 function describeNetworkError(e: unknown): string {
