@@ -37,6 +37,8 @@ export const pkiCodes = {
   key_not_found: { status: 500, title: 'The key is not in the key store' },
   key_exists: { status: 409, title: 'A key with this name already exists' },
   key_store_unavailable: { status: 503, title: 'The key store cannot be reached' },
+  ca_busy: { status: 409, title: 'Another operation on the CA files is under way' },
+  result_key_overlap_invalid: { status: 400, title: 'The overlap of a result-key rotation must be 1 to 365 whole days' },
   // OCSP
   ocsp_request_too_large: { status: 413, title: 'The OCSP request is larger than allowed' },
   ocsp_request_malformed: { status: 400, title: 'The OCSP request is not well-formed' },

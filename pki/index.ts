@@ -36,7 +36,21 @@ export { initCa } from './ca/init-ca.js';
 export type { InitCaOptions, InitCaResult } from './ca/init-ca.js';
 export { openCa } from './ca/open-ca.js';
 export { renewOcspResponder } from './ca/renew-ocsp-responder.js';
-export type { CertificateAuthority, CrlOptions, OcspOptions, OpenCaOptions, PublicJwk } from './ca/open-ca.js';
+export type { CertificateAuthority, CrlOptions, OcspOptions, OpenCaOptions } from './ca/open-ca.js';
+export { publicJwk, jwkThumbprint } from './lib/jwk.js';
+export type { PublicJwk } from './lib/jwk.js';
+export {
+  checkOverlapDays,
+  DEFAULT_RESULT_KEY_OVERLAP_DAYS,
+  MAX_RESULT_KEY_OVERLAP_DAYS,
+  MIN_RESULT_KEY_OVERLAP_DAYS,
+  rotateResultKey,
+} from './ca/rotate-result-key.js';
+export type { RotatedResultKey, RotateResultKeyOptions } from './ca/rotate-result-key.js';
+export { openResultKeySet } from './ca/open-result-key-set.js';
+export type { ResultKeySet } from './ca/open-result-key-set.js';
+export { readResultKeyState, resultKeyStatePath } from './ca/result-key-state.js';
+export type { ResultKeyState, RetiredResultKey } from './ca/result-key-state.js';
 export type { CaConfig } from './ca/config.js';
 export { defaultCaConfig } from './ca/config.js';
 export { loadCaCertificate } from './ca/ca-certificate.js';

@@ -1,5 +1,6 @@
 // Layout of the CA in a data directory: <data-dir>/pki/{root,issuing,ocsp}.crt
-// (PEM), ca.json (configuration), crl-number (counter).
+// (PEM), ca.json (configuration), crl-number (counter), result-keys.json (the
+// result-signing key set after a rotation; absent until the first one).
 import { join } from 'node:path';
 
 export function pkiDir(dataDir: string): string {
@@ -12,4 +13,5 @@ export const pkiFiles = {
   ocsp: 'ocsp.crt',
   config: 'ca.json',
   crlNumber: 'crl-number',
+  resultKeys: 'result-keys.json',
 } as const;

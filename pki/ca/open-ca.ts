@@ -1,8 +1,8 @@
 // Opens the CA of a data directory for the online service: reads the
 // certificates and ca.json, takes the issuing and OCSP keys from the key
 // store and checks that they match their certificates. The root key is not
-// touched (offline-style root: it is only used by `ca init`).
-import { createHash, type JsonWebKey } from 'node:crypto';
+// touched (offline-style root: it is only used by `ca init`). The
+// result-signing key is the one result-keys.json names (open-result-key-set.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCrl } from '../crl/build-crl.js';
@@ -10,6 +10,7 @@ import { FileCrlNumber, type CrlNumberSource } from '../crl/crl-number.js';
 import { PkiError } from '../errors.js';
 import { issueCardCertificate, type IssuedCertificate } from '../issue/issue-card-certificate.js';
 import { keyNames, type KeyStore, type Signer } from '../keystore/key-store.js';
+import type { PublicJwk } from '../lib/jwk.js';
 import { spkiDer } from '../lib/spki.js';
 import { wholeSeconds } from '../lib/time.js';
 import { createOcspResponder, type OcspResponder } from '../ocsp/responder.js';
@@ -18,6 +19,7 @@ import type { CertStatusLookup, RevokedEntry } from '../types.js';
 import { loadCaCertificate, type CaCertificate } from './ca-certificate.js';
 import { checkCaConfig, defaultCaConfig, type CaConfig } from './config.js';
 import { pkiDir, pkiFiles } from './files.js';
+import { openResultKeySet, type ResultKeySet } from './open-result-key-set.js';
 
 export interface OpenCaOptions {
   readonly dataDir: string;
@@ -43,17 +45,6 @@ export interface OcspOptions {
   readonly cacheEntries?: number;
 }
 
-/** An ES256 public key as published at /.well-known/jwks.json (RFC 7517, RFC 7518 §6.2). */
-export interface PublicJwk {
-  readonly kty: 'EC';
-  readonly crv: 'P-256';
-  readonly x: string;
-  readonly y: string;
-  readonly kid: string;
-  readonly alg: 'ES256';
-  readonly use: 'sig';
-}
-
 export interface CertificateAuthority {
   readonly config: CaConfig;
   readonly root: CaCertificate;
@@ -63,9 +54,11 @@ export interface CertificateAuthority {
   /** A signed CRL (DER) with the next CRL number. */
   createCrl(options: CrlOptions): Promise<Buffer>;
   createOcspResponder(options: OcspOptions): OcspResponder;
-  /** The ES256 key that signs authentication results. */
+  /** The ES256 key that signs authentication results now (the current key of the set). */
   resultSigner(): Promise<Signer>;
   resultSigningJwk(): Promise<PublicJwk>;
+  /** The current and retired result-signing keys, read afresh from result-keys.json and the key store. */
+  resultKeySet(): Promise<ResultKeySet>;
 }
 
 function readPem(dir: string, file: string, what: string): CaCertificate {
@@ -76,12 +69,6 @@ function readPem(dir: string, file: string, what: string): CaCertificate {
 
 function sameKey(signer: Signer, cert: CaCertificate): boolean {
   return spkiDer(signer.publicKey).equals(spkiDer(cert.x509.publicKey));
-}
-
-/** RFC 7638 thumbprint of an EC key: SHA-256 over {crv,kty,x,y} in that order. */
-function jwkThumbprint(jwk: JsonWebKey): string {
-  const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
-  return createHash('sha256').update(canonical).digest('base64url');
 }
 
 export async function openCa(options: OpenCaOptions): Promise<CertificateAuthority> {
@@ -111,6 +98,7 @@ export async function openCa(options: OpenCaOptions): Promise<CertificateAuthori
   const now = options.now ?? (() => new Date());
   const crlNumbers = options.crlNumbers ?? new FileCrlNumber(join(dir, pkiFiles.crlNumber));
   const allowedCurves = ['P-256'] as const;
+  const resultKeySet = (): Promise<ResultKeySet> => openResultKeySet({ dataDir: options.dataDir, keyStore: options.keyStore });
 
   return {
     config,
@@ -141,14 +129,8 @@ export async function openCa(options: OpenCaOptions): Promise<CertificateAuthori
     },
     createOcspResponder: (o) =>
       createOcspResponder({ issuer: issuing, responder: ocsp, signer: ocspSigner, now, ...o }),
-    resultSigner: () => options.keyStore.getSigner(keyNames.resultSigning),
-    async resultSigningJwk() {
-      const signer = await options.keyStore.getSigner(keyNames.resultSigning);
-      const jwk = signer.publicKey.export({ format: 'jwk' });
-      if (jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string') {
-        throw new PkiError('ca_state_corrupt', 'the result-signing key is not P-256');
-      }
-      return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid: jwkThumbprint(jwk), alg: 'ES256', use: 'sig' };
-    },
+    resultSigner: async () => (await resultKeySet()).current,
+    resultSigningJwk: async () => (await resultKeySet()).currentJwk,
+    resultKeySet,
   };
 }

@@ -35,7 +35,7 @@ export interface KeyStore {
   generate(name: string, curve: CurveName): Promise<Signer>;
   /** The signer for an existing key; key_not_found if there is none. */
   getSigner(name: string): Promise<Signer>;
-  /** Deletes a key; used only to undo a CA initialisation that failed half-way. */
+  /** Deletes a key; used only to undo a CA initialisation or a result-key rotation that failed half-way. */
   remove(name: string): Promise<void>;
   close(): Promise<void>;
 }

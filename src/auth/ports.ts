@@ -81,7 +81,11 @@ export interface ResultSigner {
   readonly publicJwk: ResultPublicJwk;
 }
 
-/** The current signer and every key still published (current first, then previous ones). */
+/**
+ * The current signer and every key still published (current first, then
+ * previous ones). Both may change between two reads when the key set is
+ * rotated (adapters/result-keys.ts watchResultKeys): read them per use.
+ */
 export interface ResultKeys {
   readonly current: ResultSigner;
   readonly published: readonly ResultPublicJwk[];

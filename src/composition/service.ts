@@ -12,6 +12,7 @@ import {
   type CertificateAuthority,
   type KeyStore,
 } from '../../pki/index.js';
+import { watchResultKeys } from '../auth/adapters/result-keys.js';
 import { createAuthRouteSet } from '../http/routes/auth.js';
 import { createPeppers, pepperPath } from '../rp/pepper.js';
 import type { Config } from '../config.js';
@@ -81,6 +82,8 @@ async function openOrInitCa(opts: ServiceOptions, keyStore: KeyStore, db: Databa
 
 /** How often a process sharing PostgreSQL looks for status changes made elsewhere. */
 const STATUS_POLL_MS = 1000;
+/** How often a process looks for a result-key rotation (`cardauth ca rotate-result-key`, any process). */
+const RESULT_KEYS_POLL_MS = 1000;
 
 export async function buildService(opts: ServiceOptions): Promise<Service> {
   const { config, logger } = opts;
@@ -126,6 +129,18 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
       closers.push(async () => watch.stop());
     }
 
+    // Results are signed with the key set's current key and the JWKS lists
+    // the previous ones until their publication ends; a rotation shows in
+    // every process sharing the data directory within a second.
+    const resultKeys = await watchResultKeys({
+      read: () => ca.resultKeySet(),
+      clock,
+      intervalMs: RESULT_KEYS_POLL_MS,
+      onError: (err) => logger.warn('result-key set could not be read; still signing with the previous set', { err }),
+      onChange: (keys) => logger.info('result-signing keys changed', { kid: keys.current.kid, published: keys.published.map((k) => k.kid) }),
+    });
+    closers.push(async () => resultKeys.stop());
+
     const staff = staffDeps({ sql: db, store, clock });
     const auth = await createAuthRouteSet({
       sql: db,
@@ -136,6 +151,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
       challengeTtlSeconds: config.challengeTtlSeconds,
       log: logger,
       clock,
+      resultKeys,
     });
 
     const routes: AnyRoute[] = [

@@ -1,6 +1,8 @@
 // `cardauth serve` as an operator runs it: a real process, the embedded
 // default (PGlite, in-process store, CA created on first start), a restart on
-// the same data directory, and two workers sharing PostgreSQL and Redis.
+// the same data directory, and two workers sharing PostgreSQL and Redis; a
+// result-key rotation by the CLI beside the running service shows in its JWKS
+// without a restart.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -146,6 +148,33 @@ describe('cardauth serve (real process)', function () {
     assert.equal(audit.code, 0, audit.stdout + audit.stderr);
   });
 
+  it('cardauth ca rotate-result-key beside a running service: its JWKS has the new and the previous key, no restart', async () => {
+    const env = { CARDAUTH_DATA_DIR: dir, CARDAUTH_KEY_PASSPHRASE: '', CARDAUTH_KEY_PASSPHRASE_FILE: '' };
+    const s = await serve(env);
+    try {
+      const before = (await getJson(`${s.url}/.well-known/jwks.json`)).body.keys.map((k: { kid: string }) => k.kid);
+      assert.equal(before.length, 1);
+      // Needs only the data directory and the key store: not the registry
+      // that the service holds (PGlite is one process's).
+      const rotated = await cli(['ca', 'rotate-result-key', '--overlap-days', '3'], env, '');
+      assert.equal(rotated.code, 0, rotated.stderr);
+      const newKid = /new kid (\S+)/.exec(rotated.stdout)?.[1];
+      assert.ok(newKid, rotated.stdout);
+      const r = await fetch(`${s.url}/.well-known/jwks.json`);
+      assert.match(r.headers.get('cache-control') ?? '', /^public, max-age=\d+$/);
+      const after = ((await r.json()) as { keys: Array<{ kid: string; alg: string }> }).keys;
+      assert.deepEqual(after.map((k) => k.kid), [newKid, before[0]]);
+      assert.ok(after.every((k) => k.alg === 'ES256'));
+      // The service's own timer takes the new key for signing within a second or so.
+      const deadline = Date.now() + 15_000;
+      while (!/result-signing keys changed/.test(s.stderr()) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+      assert.match(s.stderr(), new RegExp(`result-signing keys changed.*${newKid}`));
+    } finally {
+      assert.equal(await s.stop(), 0);
+    }
+    assert.doesNotMatch(s.stderr(), /"level":"(error|warn)".*result-key/);
+  });
+
   it('refuses several workers without Redis', async () => {
     await assert.rejects(serve({ CARDAUTH_DATA_DIR: dir, CARDAUTH_WORKERS: '2' }), /needs REDIS_URL/);
   });
@@ -169,6 +198,15 @@ describe('cardauth serve (real process)', function () {
         const answers = await Promise.all(Array.from({ length: 20 }, () => fetch(`${s.url}/readyz`).then((r) => r.status)));
         assert.deepEqual(new Set(answers), new Set([200]));
         assert.equal((await getJson(`${s.url}/.well-known/jwks.json`)).body.keys.length, 1);
+        // A rotation reaches every worker sharing the data directory.
+        const rotated = await cli(['ca', 'rotate-result-key'], { CARDAUTH_DATA_DIR: dir }, '');
+        assert.equal(rotated.code, 0, rotated.stderr);
+        const newKid = /new kid (\S+)/.exec(rotated.stdout)?.[1];
+        const sets = await Promise.all(Array.from({ length: 20 }, () => getJson(`${s.url}/.well-known/jwks.json`).then((r) => r.body.keys.map((k: { kid: string }) => k.kid))));
+        for (const kids of sets) {
+          assert.equal(kids.length, 2);
+          assert.equal(kids[0], newKid);
+        }
       } finally {
         assert.equal(await s.stop(), 0);
       }

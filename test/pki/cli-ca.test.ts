@@ -1,4 +1,4 @@
-// `cardauth ca init|issue` driven in-process through the CLI dispatcher.
+// `cardauth ca init|issue|renew-ocsp|rotate-result-key` driven in-process through the CLI dispatcher.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -88,5 +88,34 @@ describe('cli: cardauth ca', () => {
     assert.equal(await main(['ca', 'issue', '--profile', 'card-auth'], missing), 2);
     const unknown = io(env());
     assert.equal(await main(['ca', 'issue', '--frobnicate'], unknown), 2);
+  });
+
+  it('ca rotate-result-key prints the new kid; the previous key stays published for --overlap-days', async () => {
+    const r = io(env());
+    assert.equal(await main(['ca', 'rotate-result-key', '--overlap-days', '14'], r), 0, r.err());
+    const m = /new kid ([A-Za-z0-9_-]{43}) \(key result-signing-2\)/.exec(r.out());
+    assert.ok(m, r.out());
+    const state = JSON.parse(readFileSync(join(dir, 'data', 'pki', 'result-keys.json'), 'utf8'));
+    assert.equal(state.current.kid, m[1]);
+    assert.equal(state.retired[0].name, 'result-signing');
+    const days = (Date.parse(state.retired[0].publishUntil) - Date.parse(state.retired[0].retiredAt)) / 86_400_000;
+    assert.equal(days, 14);
+    assert.match(r.out(), new RegExp(`previous kid ${state.retired[0].jwk.kid} .* until ${state.retired[0].publishUntil}`));
+  });
+
+  it('ca rotate-result-key refuses a bad --overlap-days (result_key_overlap_invalid, exit 2) and changes nothing', async () => {
+    const file = join(dir, 'data', 'pki', 'result-keys.json');
+    const before = readFileSync(file, 'utf8');
+    for (const bad of ['0', '366', '1e1', '-3', 'thirty', '']) {
+      const r = io(env());
+      assert.equal(await main(['ca', 'rotate-result-key', `--overlap-days=${bad}`], r), 2, bad);
+      assert.match(r.err(), /\[result_key_overlap_invalid\]/, bad);
+    }
+    assert.equal(readFileSync(file, 'utf8'), before);
+    assert.equal(existsSync(join(dir, 'data', 'keys', 'result-signing-3.key.pem')), false);
+    const wrong = io({ ...env(), CARDAUTH_KEY_PASSPHRASE: 'not the passphrase' });
+    assert.equal(await main(['ca', 'rotate-result-key'], wrong), 1);
+    assert.match(wrong.err(), /\[key_store_locked\]/);
+    assert.equal(readFileSync(file, 'utf8'), before);
   });
 });

@@ -3,6 +3,9 @@
 //   ca issue --public-key <pem file> --profile card-auth|card-sign --subject-json <file>
 //            [--not-after <ISO date>] [--dir <data-dir>]
 //   ca renew-ocsp [--dir <data-dir>]   re-certify the OCSP responder key (1-year certificate)
+//   ca rotate-result-key [--overlap-days N] [--dir <data-dir>]
+//            a new result-signing key signs from now on (running services follow
+//            within a second); the previous one stays in the JWKS for N days (30)
 // Data directory: --dir, else CARDAUTH_DATA_DIR, else <cwd>/.data. Keys: the
 // key store chosen by CARDAUTH_KEY_STORE (file with CARDAUTH_KEY_PASSPHRASE(_FILE),
 // or pkcs11 with CARDAUTH_PKCS11_*). `ca init` also creates the relying-party
@@ -11,7 +14,20 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { initCa, isPkiError, openCa, openKeyStore, pemToDer, renewOcspResponder, type CardSubject, type KeyStore, type ProfileName } from '../../../pki/index.js';
+import {
+  DEFAULT_RESULT_KEY_OVERLAP_DAYS,
+  initCa,
+  isPkiError,
+  openCa,
+  openKeyStore,
+  pemToDer,
+  renewOcspResponder,
+  rotateResultKey,
+  type CardSubject,
+  type KeyStore,
+  type PkiErrorCode,
+  type ProfileName,
+} from '../../../pki/index.js';
 import { createPeppers, pepperPath } from '../../rp/pepper.js';
 import { CliError, type CliIo } from '../io.js';
 
@@ -19,6 +35,7 @@ const USAGE = `usage:
   cardauth ca init  [--dir <data-dir>] [--country CC] [--organization NAME] [--base-url URL] [--issuing-curve P-256|P-384]
   cardauth ca issue --public-key <pem-file> --profile card-auth|card-sign --subject-json <file> [--not-after <ISO-date>] [--dir <data-dir>]
   cardauth ca renew-ocsp [--dir <data-dir>]
+  cardauth ca rotate-result-key [--overlap-days N] [--dir <data-dir>]
 `;
 
 function dataDir(dir: string | undefined, io: CliIo): string {
@@ -121,14 +138,31 @@ async function renewOcsp(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+async function rotateResult(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { dir: { type: 'string' }, 'overlap-days': { type: 'string' } }, strict: true });
+  const text = values['overlap-days'] ?? String(DEFAULT_RESULT_KEY_OVERLAP_DAYS);
+  // Digits only: Number() would take "1e1", " 7" or "0x1e"; the range is the library's.
+  if (!/^\d{1,4}$/.test(text)) throw new CliError('--overlap-days must be a whole number of days', 'result_key_overlap_invalid', 2);
+  const dir = dataDir(values.dir, io);
+  const r = await withKeyStore(dir, io, (keyStore) => rotateResultKey({ dataDir: dir, keyStore, overlapDays: Number(text) }));
+  io.stdout.write(
+    `result-signing key rotated: new kid ${r.kid} (key ${r.name})\n` +
+      `previous kid ${r.previous.kid} (key ${r.previous.name}) stays in /.well-known/jwks.json until ${r.previous.publishUntil.toISOString()}\n`,
+  );
+  return 0;
+}
+
+const exitCodes: Partial<Record<PkiErrorCode, number>> = { ca_already_initialised: 3, ca_busy: 3, result_key_overlap_invalid: 2 };
+
 export async function run(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   try {
     if (sub === 'init') return await init(rest, io);
     if (sub === 'issue') return await issue(rest, io);
     if (sub === 'renew-ocsp') return await renewOcsp(rest, io);
+    if (sub === 'rotate-result-key') return await rotateResult(rest, io);
   } catch (err) {
-    if (isPkiError(err)) throw new CliError(err.message, err.code, err.code === 'ca_already_initialised' ? 3 : 1);
+    if (isPkiError(err)) throw new CliError(err.message, err.code, exitCodes[err.code] ?? 1);
     if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       throw new CliError(`${err.message}\n${USAGE}`, 'usage', 2);
     }

@@ -19,8 +19,7 @@ import { authError } from '../../auth/codes.js';
 import type { CertificateAuthority } from '../../../pki/index.js';
 import { pkiCardVerifier } from '../../auth/adapters/pki-verifier.js';
 import { registryCardStatus } from '../../auth/adapters/registry-status.js';
-import { resultKeys, signerFromKeyStore } from '../../auth/adapters/result-keys.js';
-import type { ResultPublicJwk } from '../../auth/ports.js';
+import { resultKeys, signerFromKeyStore, type LiveResultKeys } from '../../auth/adapters/result-keys.js';
 import type { Sql } from '../../registry/sql.js';
 import { createRpAuthenticator, type RpAuthenticator } from '../../rp/authenticate.js';
 import { loadPeppers, pepperPath } from '../../rp/pepper.js';
@@ -244,12 +243,16 @@ export async function createAuthRouteSet(opts: {
   readonly challengeTtlSeconds: number;
   readonly log: Logger;
   readonly clock?: Clock;
-  /** Public keys of previous result-signing keys still to be published. */
-  readonly previousResultKeys?: readonly ResultPublicJwk[];
+  /**
+   * The result-signing keys following rotations (watchResultKeys over
+   * `ca.resultKeySet()`; the caller stops it). Without it: the CA's current
+   * key as of now, for good.
+   */
+  readonly resultKeys?: Pick<LiveResultKeys, 'keys' | 'refresh'>;
 }): Promise<{ routes: AnyRoute[]; deps: AuthDeps; authenticator: RpAuthenticator }> {
   const clock = opts.clock ?? systemClock;
   const peppers = loadPeppers(pepperPath(opts.dataDir));
-  const keys = resultKeys(signerFromKeyStore(await opts.ca.resultSigner()), opts.previousResultKeys ?? []);
+  const keys = opts.resultKeys?.keys ?? resultKeys(signerFromKeyStore(await opts.ca.resultSigner()));
   const deps: AuthDeps = {
     store: opts.store,
     verifier: pkiCardVerifier({ root: opts.ca.root, issuing: opts.ca.issuing }),
@@ -263,5 +266,5 @@ export async function createAuthRouteSet(opts: {
   };
   const authenticator = createRpAuthenticator({ sql: opts.sql, apiPepper: peppers.apiSecret, clock, log: opts.log });
   const routeDeps = { auth: deps, authenticator, store: opts.store };
-  return { routes: [...authRoutes(routeDeps), ...rpRoutes(routeDeps), ...jwksRoutes({ keys })], deps, authenticator };
+  return { routes: [...authRoutes(routeDeps), ...rpRoutes(routeDeps), ...jwksRoutes({ keys, refresh: opts.resultKeys?.refresh })], deps, authenticator };
 }

@@ -1,9 +1,14 @@
 // GET /.well-known/jwks.json (DESIGN.md public URLs; RFC 7517 §5): the public
 // keys that sign authentication results — the current one and the previous
 // ones still published after a rotation — so relying parties verify results
-// offline with any JOSE library.
+// offline with any JOSE library. After `cardauth ca rotate-result-key` the
+// set changes without a restart: with `refresh` (LiveResultKeys) the route
+// looks at the key-set file before answering (one stat, shared by concurrent
+// requests), so a kid any process signs with is in every process's answer.
+// max-age is short so a cache in front of the service follows a rotation
+// soon; RPs should still refetch on an unknown kid.
 import { z } from 'zod';
-import type { ResultKeys } from '../../auth/ports.js';
+import type { ResultKeys, ResultPublicJwk } from '../../auth/ports.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 
 const jwkSchema = z.object({
@@ -16,8 +21,12 @@ const jwkSchema = z.object({
   use: z.literal('sig'),
 });
 
-export function jwksRoutes(deps: { readonly keys: ResultKeys }): AnyRoute[] {
-  const body = { keys: deps.keys.published.map((k) => ({ ...k })) };
+export const JWKS_MAX_AGE_SECONDS = 60;
+
+export function jwksRoutes(deps: { readonly keys: ResultKeys; readonly refresh?: () => Promise<void> }): AnyRoute[] {
+  let bodyFor: readonly ResultPublicJwk[] | undefined;
+  let body: { keys: ResultPublicJwk[] } = { keys: [] };
+  const headers = { 'Cache-Control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` };
   return [
     defineRoute({
       method: 'get',
@@ -27,7 +36,13 @@ export function jwksRoutes(deps: { readonly keys: ResultKeys }): AnyRoute[] {
       tags: ['authentication'],
       responses: { 200: { description: 'JWK Set (RFC 7517)', schema: z.object({ keys: z.array(jwkSchema) }), contentType: 'application/jwk-set+json' } },
       async handle() {
-        return { body, contentType: 'application/jwk-set+json', headers: { 'Cache-Control': 'public, max-age=300' } };
+        if (deps.refresh) await deps.refresh();
+        const published = deps.keys.published;
+        if (published !== bodyFor) {
+          body = { keys: published.map((k) => ({ ...k })) };
+          bodyFor = published;
+        }
+        return { body, contentType: 'application/jwk-set+json', headers };
       },
     }),
   ];
