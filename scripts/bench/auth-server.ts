@@ -6,8 +6,9 @@
 // WORKERS processes (node:cluster) sharing one port. Reports 'ready' over IPC.
 import cluster from 'node:cluster';
 import { createHash, verify, X509Certificate, type KeyObject } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { openSync, writeSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Writable } from 'node:stream';
 import { createClient } from 'redis';
 import { FileKeyStore, openCa } from '../../pki/index.js';
 import { signerFromKeyStore } from '../../src/auth/adapters/result-keys.js';
@@ -35,7 +36,12 @@ async function openKeys() {
 
 async function cardauth(): Promise<void> {
   const { ca } = await openKeys();
-  const log = createLogger({ sink: createWriteStream('/dev/null'), level: 'info', buffered: true });
+  // The service logs to stderr, which node writes synchronously to a file or
+  // pipe; a sink that writes /dev/null the same way (an fs.WriteStream would
+  // hand every write to the thread pool, which the service does not do).
+  const devNull = openSync('/dev/null', 'w');
+  const sink = new Writable({ write: (chunk: Buffer, _enc, done) => done(void writeSync(devNull, chunk)) });
+  const log = createLogger({ sink, level: 'info', buffered: true });
   const db = new PostgresDatabase(env['DATABASE_URL']!, { max: 8 });
   const store = await openRedisStore({ url: env['REDIS_URL']! });
   const { routes } = await createAuthRouteSet({
