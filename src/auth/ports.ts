@@ -4,6 +4,7 @@
 // adapters in ./adapters (pki, SQL registry, key store); unit tests use fakes.
 import type { KeyObject } from 'node:crypto';
 import type { EkycAttribute } from './types.js';
+import type { PublicJwk } from '../../pki/index.js';
 
 /** A card certificate whose chain, purpose, policy and validity were checked. */
 export interface VerifiedCard {
@@ -61,16 +62,8 @@ export interface CardStatusLookup {
   byCertificateSerial(certSerialHex: string): Promise<CardStatusRecord | undefined>;
 }
 
-/** An ES256 public key as published at /.well-known/jwks.json (RFC 7517/7518). */
-export interface ResultPublicJwk {
-  readonly kty: 'EC';
-  readonly crv: 'P-256';
-  readonly x: string;
-  readonly y: string;
-  readonly kid: string;
-  readonly alg: 'ES256';
-  readonly use: 'sig';
-}
+/** An ES256 public key as published at /.well-known/jwks.json (RFC 7517/7518): the CA's one definition. */
+export type ResultPublicJwk = PublicJwk;
 
 /** The key that signs authentication results (JWS ES256). */
 export interface ResultSigner {

@@ -14,8 +14,7 @@ import { parseChallenge } from '../../src/terminal/parse-challenge.js';
 import type { PinPad, TerminalChallenge, TerminalDisplay, TerminalOutcome, TransactionView } from '../../src/terminal/types.js';
 import { openCardSession, waitForCard } from '../../src/terminal/wait-for-card.js';
 import { createLogger } from '../../src/util/log.js';
-import { makeCa, type TestCa } from '../auth/support/fixture.js';
-import { CITIZEN_PIN, cardFactory, fakeServer, type CardFactory, type CitizenCard, type FakeServer } from './support.js';
+import { CITIZEN_PIN, useCardFactory, fakeServer, type CardFactory, type CitizenCard, type FakeServer } from './support.js';
 
 const READER = 'Terminal reader 0';
 const TERMINAL = 'atm-7' as TerminalId;
@@ -69,19 +68,11 @@ class Sink extends Writable {
 
 describe('terminal client (in-process card, in-memory server)', function () {
   this.timeout(60_000);
-  let ca: TestCa;
   let cards: CardFactory;
   let server: FakeServer;
   let readers: InProcessReaders;
 
-  before(async () => {
-    ca = await makeCa();
-    cards = cardFactory(ca.ca);
-  });
-  after(async () => {
-    cards.cleanup();
-    await ca.cleanup();
-  });
+  useCardFactory((c) => (cards = c));
   beforeEach(() => {
     server = fakeServer();
     readers = new InProcessReaders([READER]);

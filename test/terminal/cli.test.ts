@@ -13,8 +13,7 @@ import { InProcessReaders } from '../../src/card/in-process.js';
 import { runWith } from '../../src/cli/commands/terminal.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import { makeCa, type TestCa } from '../auth/support/fixture.js';
-import { CITIZEN_PIN, cardFactory, fakeServer, type CardFactory, type FakeServer } from './support.js';
+import { CITIZEN_PIN, useCardFactory, fakeServer, type CardFactory, type FakeServer } from './support.js';
 
 class Sink extends Writable {
   text = '';
@@ -36,20 +35,12 @@ function io(stdinText: string, env: NodeJS.ProcessEnv = {}): CliIo & { out: Sink
 
 describe('cardauth terminal (in-process)', function () {
   this.timeout(60_000);
-  let ca: TestCa;
   let cards: CardFactory;
   let server: FakeServer;
   let readers: InProcessReaders;
   let card: VirtualCard;
 
-  before(async () => {
-    ca = await makeCa();
-    cards = cardFactory(ca.ca);
-  });
-  after(async () => {
-    cards.cleanup();
-    await ca.cleanup();
-  });
+  useCardFactory((c) => (cards = c));
   beforeEach(async () => {
     server = fakeServer();
     card = (await cards.citizenCard()).card;

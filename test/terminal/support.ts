@@ -20,6 +20,7 @@ import { PivClient } from '../../src/card/piv/client.js';
 import { factoryDefaults, pivKeySlots } from '../../src/card/piv/constants.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { systemClock } from '../../src/util/clock.js';
+import { makeCa, type TestCa } from '../auth/support/fixture.js';
 
 export const CITIZEN_PIN = '482915';
 
@@ -43,6 +44,24 @@ export interface CardFactory {
   /** A blank card straight from the simulated factory (no 9A key, no certificate). */
   blankCard(): Promise<VirtualCard>;
   cleanup(): void;
+}
+
+/**
+ * In the enclosing mocha `describe`: a test CA and a card factory over it,
+ * made once before its tests and removed after them; `set` receives the factory.
+ */
+export function useCardFactory(set: (cards: CardFactory) => void): void {
+  let ca: TestCa | undefined;
+  let cards: CardFactory | undefined;
+  before(async () => {
+    ca = await makeCa();
+    cards = cardFactory(ca.ca);
+    set(cards);
+  });
+  after(async () => {
+    cards?.cleanup();
+    await ca?.cleanup();
+  });
 }
 
 export function cardFactory(ca: CertificateAuthority): CardFactory {

@@ -26,8 +26,7 @@ import { parseChallenge } from '../../src/terminal/parse-challenge.js';
 import { callServer } from '../../src/terminal/server/http.js';
 import type { PinPad, TerminalDisplay, TerminalOutcome, TransactionView } from '../../src/terminal/types.js';
 import { waitForCard } from '../../src/terminal/wait-for-card.js';
-import { makeCa, type TestCa } from '../auth/support/fixture.js';
-import { CITIZEN_PIN, cardFactory, fakeServer, type CardFactory, type FakeServer } from './support.js';
+import { CITIZEN_PIN, useCardFactory, fakeServer, type CardFactory, type FakeServer } from './support.js';
 
 const READER = 'Terminal reader 0';
 const TERMINAL = 'atm-7' as TerminalId;
@@ -97,19 +96,11 @@ function forge(ch: IssuedChallenge, fields: Fields): unknown {
 
 describe('terminal: text from a malicious server is refused, never shown or signed', function () {
   this.timeout(60_000);
-  let ca: TestCa;
   let cards: CardFactory;
   let server: FakeServer;
   let readers: InProcessReaders;
 
-  before(async () => {
-    ca = await makeCa();
-    cards = cardFactory(ca.ca);
-  });
-  after(async () => {
-    cards.cleanup();
-    await ca.cleanup();
-  });
+  useCardFactory((c) => (cards = c));
   beforeEach(async () => {
     server = fakeServer();
     readers = new InProcessReaders([READER]);
