@@ -21,6 +21,10 @@ export const cardCodes = defineCodes({
   card_unexpected_status: { status: 502, title: 'The card answered with an unexpected status' },
   card_argument_invalid: { status: 400, title: 'Invalid argument for a card operation' },
   pin_format_invalid: { status: 400, title: 'The PIN or PUK does not have the required format' },
+  // A simulated card opened from its file in this process (the embedded default).
+  card_file_unreadable: { status: 400, title: 'The simulated card file does not exist, or cannot be read or written' },
+  card_file_invalid: { status: 422, title: 'The file is not a valid simulated card (firmware-sim/card@1)' },
+  card_file_in_use: { status: 409, title: 'The simulated card file is in use by another process' },
 });
 
 export type CardErrorCode = keyof typeof cardCodes;

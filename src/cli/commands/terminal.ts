@@ -1,9 +1,15 @@
 // `cardauth terminal`: complete one challenge at a PC/SC reader (issue 5 "The
-// terminal", scriptable form):
+// terminal", scriptable form), or with a simulated card in this process
+// ("the same client drives the in-process card for the embedded default"):
 //   cardauth terminal --reader <name> --server <url> --challenge <id>
 //                     [--terminal-id <id>] [--rp-key-file <path>]
 //                     [--card-timeout <seconds>] [--pin-attempts <n>]
 //   cardauth terminal --reader <name> --server <url> --challenge-file <path> …
+//   cardauth terminal --sim-card <card file> --server <url> …
+// --sim-card opens a firmware-sim card file (`firmware-sim manufacture`, then
+// `cardauth issue`) in an in-process reader instead of PC/SC, so the embedded
+// default needs no pcscd; the card's PIN counter changes are written to the
+// file as they are behind vpcd. Exactly one of --reader / --sim-card.
 // The RP credential comes from the environment variable CARDAUTH_RP_KEY or
 // from --rp-key-file (never from an argument: arguments are visible to every
 // user of the machine). --challenge reads the pending challenge from the
@@ -26,12 +32,18 @@ import type { ServerConfig } from '../../terminal/server/http.js';
 import type { TerminalChallenge, TerminalOutcome } from '../../terminal/types.js';
 import { waitForCard } from '../../terminal/wait-for-card.js';
 import { isAppError } from '../../errors/app-error.js';
+import { openCardFileReaders } from '../../card/in-process-card-file.js';
 import { CliError, type CliIo } from '../io.js';
 
 const USAGE = `usage: cardauth terminal --reader <name> --server <url> (--challenge <id> | --challenge-file <path>)
                          [--terminal-id <id>] [--rp-key-file <path>] [--card-timeout <seconds>] [--pin-attempts <n>]
+       cardauth terminal --sim-card <card file> --server <url> (--challenge <id> | --challenge-file <path>) […]
+--reader takes the card in a PC/SC reader; --sim-card a simulated card file (firmware-sim) in this process, no pcscd.
 The relying party's API key comes from CARDAUTH_RP_KEY or --rp-key-file.
 `;
+
+/** The in-process reader a --sim-card card is put in (a fixed name: there is only this one). */
+export const SIM_CARD_READER = 'cardauth simulated card';
 
 /** How the command reaches card readers and the server; tests pass in-process readers and a fetch. */
 export interface TerminalCommandDeps {
@@ -77,6 +89,7 @@ export async function runWith(args: string[], io: CliIo, deps: TerminalCommandDe
       args,
       options: {
         reader: { type: 'string' },
+        'sim-card': { type: 'string' },
         server: { type: 'string' },
         challenge: { type: 'string' },
         'challenge-file': { type: 'string' },
@@ -96,10 +109,16 @@ export async function runWith(args: string[], io: CliIo, deps: TerminalCommandDe
     io.stdout.write(USAGE);
     return 0;
   }
-  const { reader, server } = values;
-  if (reader === undefined || server === undefined || (values.challenge === undefined) === (values['challenge-file'] === undefined)) {
-    throw new CliError(`--reader, --server and one of --challenge / --challenge-file are required\n${USAGE}`, 'usage', 2);
+  const { server } = values;
+  const simCard = values['sim-card'];
+  if ((values.reader === undefined) === (simCard === undefined)) {
+    throw new CliError(`exactly one of --reader / --sim-card is required\n${USAGE}`, 'usage', 2);
   }
+  if (simCard === '') throw new CliError(`--sim-card needs a card file\n${USAGE}`, 'usage', 2);
+  if (server === undefined || (values.challenge === undefined) === (values['challenge-file'] === undefined)) {
+    throw new CliError(`--server and one of --challenge / --challenge-file are required\n${USAGE}`, 'usage', 2);
+  }
+  const reader = values.reader ?? SIM_CARD_READER;
   try {
     new URL(server);
   } catch {
@@ -140,7 +159,13 @@ export async function runWith(args: string[], io: CliIo, deps: TerminalCommandDe
 
   let readers: CardReaders;
   try {
-    readers = await deps.openReaders();
+    readers =
+      simCard === undefined
+        ? await deps.openReaders()
+        : await openCardFileReaders(simCard, SIM_CARD_READER, {
+            // The card answered 6F00 and kept its NVM: say where, never what (no card data on the screen).
+            onFault: (_e, ins) => io.stderr.write(`cardauth terminal: the simulated card had an internal fault on INS ${ins?.toString(16).padStart(2, '0') ?? '??'}\n`),
+          });
   } catch (e) {
     if (isAppError(e)) return fail(e.code, e.message);
     throw e;
