@@ -73,6 +73,7 @@ export interface ResultClaims {
   readonly txn_hash: string | null;
   readonly txn: Transaction | null;
   readonly pinVerified: 'on-card';
+  /** As the terminal reported it (informative; the signature, not this, proves the PIN). */
   readonly tries_left?: number;
   readonly attributes?: Partial<Record<EkycAttribute, string>>;
 }

@@ -109,7 +109,7 @@ const claimsSchema = z.object({
   txn_hash: z.string().nullable(),
   txn: transaction.nullable(),
   pinVerified: z.literal('on-card'),
-  tries_left: z.number().int().optional(),
+  tries_left: z.number().int().optional().describe('PIN tries left as the terminal reported them after VERIFY: informative, not verified by the service'),
   attributes: z.record(z.string(), z.string()).optional(),
 });
 const resultSchema = z.object({ result: z.string().describe('compact JWS, ES256, kid in the header'), claims: claimsSchema });
