@@ -4,8 +4,7 @@ import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { CliIo } from '../../src/cli/io.js';
+import { cliIo } from '../support/cli-io.js';
 
 // Loaded with import(): under mocha+tsx a static import would give this file a
 // second copy of src/cli/io.ts (CliError) next to the one the dynamically
@@ -13,15 +12,6 @@ import type { CliIo } from '../../src/cli/io.js';
 const { main } = await import('../../src/cli/main.js');
 import { PASSPHRASE } from './helpers.js';
 
-function io(env: NodeJS.ProcessEnv): CliIo & { out(): string; err(): string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { stdin: new PassThrough(), stdout, stderr, env, out: () => out, err: () => err };
-}
 
 describe('cli: cardauth ca', () => {
   let dir: string;
@@ -32,7 +22,7 @@ describe('cli: cardauth ca', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('ca init writes the hierarchy to $CARDAUTH_DATA_DIR/pki and keys 0600', async () => {
-    const a = io(env());
+    const a = cliIo(env());
     assert.equal(await main(['ca', 'init', '--country', 'LU', '--base-url', 'https://id.example.lu/'], a), 0, a.err());
     for (const f of ['root.crt', 'issuing.crt', 'ocsp.crt']) assert.ok(existsSync(join(dir, 'data', 'pki', f)), f);
     assert.equal(statSync(join(dir, 'data', 'keys', 'ca-root.key.pem')).mode & 0o777, 0o600);
@@ -41,7 +31,7 @@ describe('cli: cardauth ca', () => {
 
   it('a second ca init refuses with ca_already_initialised and exit code 3', async () => {
     const before = readFileSync(join(dir, 'data', 'pki', 'root.crt'));
-    const b = io(env());
+    const b = cliIo(env());
     assert.equal(await main(['ca', 'init'], b), 3);
     assert.match(b.err(), /\[ca_already_initialised\]/);
     assert.ok(readFileSync(join(dir, 'data', 'pki', 'root.crt')).equals(before));
@@ -52,7 +42,7 @@ describe('cli: cardauth ca', () => {
     writeFileSync(pub, generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' }));
     const subj = join(dir, 'subject.json');
     writeFileSync(subj, JSON.stringify({ country: 'LU', surname: 'Doe', givenName: 'Jane', nationalId: '4711' }));
-    const c = io(env());
+    const c = cliIo(env());
     const code = await main(['ca', 'issue', '--public-key', pub, '--profile', 'card-auth', '--subject-json', subj, '--not-after', '2028-06-30T00:00:00Z'], c);
     assert.equal(code, 0, c.err());
     const x = new X509Certificate(c.out());
@@ -64,7 +54,7 @@ describe('cli: cardauth ca', () => {
   it('ca renew-ocsp re-certifies the same responder key', async () => {
     const file = join(dir, 'data', 'pki', 'ocsp.crt');
     const before = new X509Certificate(readFileSync(file));
-    const r = io(env());
+    const r = cliIo(env());
     assert.equal(await main(['ca', 'renew-ocsp'], r), 0, r.err());
     const after = new X509Certificate(readFileSync(file));
     assert.notEqual(after.serialNumber, before.serialNumber);
@@ -76,22 +66,22 @@ describe('cli: cardauth ca', () => {
   it('refuses bad input with codes: wrong passphrase, bad subject, missing options', async () => {
     const pub = join(dir, 'pub.pem');
     const subj = join(dir, 'subject.json');
-    const wrong = io({ ...env(), CARDAUTH_KEY_PASSPHRASE: 'not the passphrase' });
+    const wrong = cliIo({ ...env(), CARDAUTH_KEY_PASSPHRASE: 'not the passphrase' });
     assert.equal(await main(['ca', 'issue', '--public-key', pub, '--profile', 'card-auth', '--subject-json', subj], wrong), 1);
     assert.match(wrong.err(), /\[key_store_locked\]/);
     assert.doesNotMatch(wrong.err(), /not the passphrase/);
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ country: 'LU', surname: 'Doe, John', givenName: 'J', nationalId: '1' }));
-    const bad = io(env());
+    const bad = cliIo(env());
     assert.equal(await main(['ca', 'issue', '--public-key', pub, '--profile', 'card-auth', '--subject-json', join(dir, 'bad.json')], bad), 1);
     assert.match(bad.err(), /\[profile_subject_invalid\]/);
-    const missing = io(env());
+    const missing = cliIo(env());
     assert.equal(await main(['ca', 'issue', '--profile', 'card-auth'], missing), 2);
-    const unknown = io(env());
+    const unknown = cliIo(env());
     assert.equal(await main(['ca', 'issue', '--frobnicate'], unknown), 2);
   });
 
   it('ca rotate-result-key prints the new kid; the previous key stays published for --overlap-days', async () => {
-    const r = io(env());
+    const r = cliIo(env());
     assert.equal(await main(['ca', 'rotate-result-key', '--overlap-days', '14'], r), 0, r.err());
     const m = /new kid ([A-Za-z0-9_-]{43}) \(key result-signing-2\)/.exec(r.out());
     assert.ok(m, r.out());
@@ -107,13 +97,13 @@ describe('cli: cardauth ca', () => {
     const file = join(dir, 'data', 'pki', 'result-keys.json');
     const before = readFileSync(file, 'utf8');
     for (const bad of ['0', '366', '1e1', '-3', 'thirty', '']) {
-      const r = io(env());
+      const r = cliIo(env());
       assert.equal(await main(['ca', 'rotate-result-key', `--overlap-days=${bad}`], r), 2, bad);
       assert.match(r.err(), /\[result_key_overlap_invalid\]/, bad);
     }
     assert.equal(readFileSync(file, 'utf8'), before);
     assert.equal(existsSync(join(dir, 'data', 'keys', 'result-signing-3.key.pem')), false);
-    const wrong = io({ ...env(), CARDAUTH_KEY_PASSPHRASE: 'not the passphrase' });
+    const wrong = cliIo({ ...env(), CARDAUTH_KEY_PASSPHRASE: 'not the passphrase' });
     assert.equal(await main(['ca', 'rotate-result-key'], wrong), 1);
     assert.match(wrong.err(), /\[key_store_locked\]/);
     assert.equal(readFileSync(file, 'utf8'), before);

@@ -11,8 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { CliIo } from '../../src/cli/io.js';
+import { cliIo } from '../support/cli-io.js';
 import { errorRegistry } from '../../src/errors/registry.js';
 import { createPeppers, derivePeppers, loadPeppers, pepperPath } from '../../src/rp/pepper.js';
 
@@ -21,15 +20,6 @@ const { main } = await import('../../src/cli/main.js');
 
 const PEPPER_TS = resolve(import.meta.dirname, '../../src/rp/pepper.ts');
 
-function io(env: NodeJS.ProcessEnv): CliIo & { out(): string; err(): string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { stdin: new PassThrough(), stdout, stderr, env, out: () => out, err: () => err };
-}
 
 /** Every file and directory under `dir`, relative. */
 function tree(dir: string): string[] {
@@ -138,7 +128,7 @@ describe('rp pepper: created where the data directory is initialised, loaded eve
   it('cli: rp add with an empty data directory exits non-zero with pepper_not_initialised and writes nothing', async () => {
     const data = join(dir, 'empty');
     mkdirSync(data);
-    const a = io({ CARDAUTH_DATA_DIR: data });
+    const a = cliIo({ CARDAUTH_DATA_DIR: data });
     const code = await main(['rp', 'add', '--name', 'Wrong Dir Bank', '--terminal', 'atm-1'], a);
     assert.equal(code, 1);
     assert.match(a.err(), /\[pepper_not_initialised\]/);
@@ -147,7 +137,7 @@ describe('rp pepper: created where the data directory is initialised, loaded eve
     assert.deepEqual(tree(data), [], 'no registry, no pepper, no passphrase');
     // Nor a data directory that does not exist yet.
     const missing = join(dir, 'never');
-    const b = io({ CARDAUTH_DATA_DIR: missing });
+    const b = cliIo({ CARDAUTH_DATA_DIR: missing });
     assert.equal(await main(['rp', 'list'], b), 1);
     assert.match(b.err(), /\[pepper_not_initialised\]/);
     assert.equal(existsSync(missing), false);
@@ -155,20 +145,20 @@ describe('rp pepper: created where the data directory is initialised, loaded eve
 
   it('cli: ca init creates the pepper; a refused second ca init leaves it alone', async () => {
     const env = { CARDAUTH_DATA_DIR: join(dir, 'data'), CARDAUTH_KEY_PASSPHRASE: 'pepper test key store passphrase' };
-    const a = io(env);
+    const a = cliIo(env);
     assert.equal(await main(['ca', 'init'], a), 0, a.err());
     const path = pepperPath(join(dir, 'data'));
     assert.equal(statSync(path).mode & 0o777, 0o600);
     assert.match(a.out(), /relying-party pepper created/);
     const master = readFileSync(path, 'utf8');
-    const b = io(env);
+    const b = cliIo(env);
     assert.equal(await main(['ca', 'init'], b), 3);
     assert.match(b.err(), /\[ca_already_initialised\]/);
     assert.equal(readFileSync(path, 'utf8'), master);
     // A refused init of a data directory that has a CA but no pepper (copied
     // without it) does not make one up either.
     rmSync(path);
-    const c = io(env);
+    const c = cliIo(env);
     assert.equal(await main(['ca', 'init'], c), 3);
     assert.equal(existsSync(path), false);
   });
