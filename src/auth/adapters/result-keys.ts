@@ -15,24 +15,20 @@ import { publicJwk, type ResultKeySet, type Signer } from '../../../pki/index.js
 import type { Clock } from '../../util/clock.js';
 import type { ResultKeys, ResultPublicJwk, ResultSigner } from '../ports.js';
 
-export function publicJwkOf(publicKey: KeyObject): ResultPublicJwk {
-  return publicJwk(publicKey);
-}
-
 /** From the key store's Signer (B's pki key store): the private key stays in the store. */
 export function signerFromKeyStore(signer: Signer): ResultSigner {
   if (signer.curve !== 'P-256') throw new Error('the result-signing key must be P-256 (ES256)');
-  const publicJwk = publicJwkOf(signer.publicKey);
-  return { kid: publicJwk.kid, alg: 'ES256', publicJwk, sign: (data) => signer.sign(data, 'ieee-p1363') };
+  const jwk = publicJwk(signer.publicKey);
+  return { kid: jwk.kid, alg: 'ES256', publicJwk: jwk, sign: (data) => signer.sign(data, 'ieee-p1363') };
 }
 
 /** From a private KeyObject held in process (tests, the reference benchmark). */
 export function signerFromPrivateKey(privateKey: KeyObject, publicKey: KeyObject): ResultSigner {
-  const publicJwk = publicJwkOf(publicKey);
+  const jwk = publicJwk(publicKey);
   return {
-    kid: publicJwk.kid,
+    kid: jwk.kid,
     alg: 'ES256',
-    publicJwk,
+    publicJwk: jwk,
     sign: async (data) => cryptoSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' }),
   };
 }
