@@ -12,6 +12,7 @@
 // timeout, so a dead or hung Redis becomes an error the API answers with 503
 // `unavailable` — never a hanging request, never "authenticated".
 import { createClient } from 'redis';
+import { Deadlines } from './deadlines.js';
 import type { CounterSpec, EphemeralStore, HitResult } from './ephemeral.js';
 
 export interface RedisStoreOptions {
@@ -71,14 +72,14 @@ export class RedisStore implements EphemeralStore {
   readonly shared = true;
   private readonly client;
   private readonly cmd;
-  private readonly timeoutMs: number;
+  private readonly deadlines: Deadlines;
   /** SHA1 of each Lua script as loaded into the server (reloaded after a restart). */
   private readonly scriptShas = new Map<string, string>();
   private everConnected = false;
 
   constructor(opts: RedisStoreOptions) {
     const timeout = opts.commandTimeoutMs ?? 1000;
-    this.timeoutMs = timeout;
+    this.deadlines = new Deadlines(timeout);
     this.client = createClient({
       url: opts.url,
       disableOfflineQueue: true,
@@ -108,22 +109,16 @@ export class RedisStore implements EphemeralStore {
     }
   }
 
-  private async run<T>(f: () => Promise<T>): Promise<T> {
-    // Our own deadline: a server that accepted the
-    // socket but stopped answering (SIGSTOP, swap storm) must not hold a
-    // request. A command that times out may still run on the server later;
-    // for take() that only ever loses a challenge (fail closed).
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
-    try {
-      return await Promise.race([f(), deadline]);
-    } catch (err) {
-      throw new StoreUnavailableError('Redis did not answer', { cause: err });
-    } finally {
-      clearTimeout(timer);
-    }
+  /**
+   * Our own deadline: a server that accepted the socket but stopped answering
+   * (SIGSTOP, swap storm) must not hold a request. A command that times out
+   * may still run on the server later; for take() that only ever loses a
+   * challenge (fail closed). Every command has the same timeout, so the
+   * commands under way are in deadline order: one timer looks at the oldest
+   * (./deadlines.ts) instead of a timer and a Promise.race per command.
+   */
+  private run<T>(f: () => Promise<T>): Promise<T> {
+    return this.deadlines.run(f, (err) => new StoreUnavailableError('Redis did not answer', { cause: err }));
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
@@ -186,6 +181,7 @@ export class RedisStore implements EphemeralStore {
   }
 
   async close(): Promise<void> {
+    this.deadlines.stop();
     if (this.client.isOpen) await this.client.close();
     else this.client.destroy();
   }
