@@ -60,8 +60,12 @@ export function signingInputPreimage(p: SigningInputParts): Buffer {
 /** The four part hashes of a preimage (its last 128 bytes), in signing order. */
 export function preimageParts(preimage: Buffer): { rpId: Buffer; nonce: Buffer; terminalId: Buffer; transaction: Buffer } {
   const at = preimage.length - 128;
-  const part = (i: number) => preimage.subarray(at + 32 * i, at + 32 * (i + 1));
-  return { rpId: part(0), nonce: part(1), terminalId: part(2), transaction: part(3) };
+  return {
+    rpId: preimage.subarray(at, at + 32),
+    nonce: preimage.subarray(at + 32, at + 64),
+    terminalId: preimage.subarray(at + 64, at + 96),
+    transaction: preimage.subarray(at + 96, at + 128),
+  };
 }
 
 /**

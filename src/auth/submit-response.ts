@@ -12,12 +12,14 @@ import { need, type ResponseCaller, type ResponseContext, type UnverifiedRespons
 import { outcomeKey, type StoredOutcome } from './lib/store-keys.js';
 import { storeCall } from './lib/store-call.js';
 import { buildClaims } from './result/build-claims.js';
-import { signJws } from './result/sign-jws.js';
+import { signJwsJson } from './result/sign-jws.js';
 import type { ChallengeId, ResultClaims, RpId } from './types.js';
 
 export interface AuthResult {
   readonly result: string;
   readonly claims: ResultClaims;
+  /** `{"result": …, "claims": …}` as the API answers it: the claims serialised once, for the JWS and the answer. */
+  readonly json: string;
 }
 
 async function remember(deps: AuthDeps, rpId: RpId, id: ChallengeId, outcome: StoredOutcome): Promise<void> {
@@ -35,7 +37,8 @@ export async function submitResponse(
   try {
     for (const check of responseChecks) {
       step = check.name;
-      await check.run(ctx);
+      const pending = check.run(ctx);
+      if (pending !== undefined) await pending; // a synchronous check costs no microtask turn
     }
     step = 'sign-result';
     const claims = buildClaims({
@@ -49,7 +52,8 @@ export async function submitResponse(
       triesLeft: unverified.triesLeft,
       now: ctx.now,
     });
-    const result = await signJws(deps.keys.current, claims);
+    const claimsJson = JSON.stringify(claims);
+    const result = await signJwsJson(deps.keys.current, claimsJson);
     await remember(deps, caller.rpId, challengeId, { status: 'completed', result });
     deps.log.info('card authentication succeeded', {
       challenge: challengeId,
@@ -58,7 +62,7 @@ export async function submitResponse(
       cardSerial: claims.card_serial,
       certSerial: claims.cert_serial,
     });
-    return { result, claims };
+    return { result, claims, json: `{"result":${JSON.stringify(result)},"claims":${claimsJson}}` };
   } catch (err) {
     const code = isAppError(err) ? err.code : 'internal_error';
     deps.log.warn('card authentication refused', {

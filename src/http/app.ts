@@ -199,7 +199,9 @@ function routeServer(
 
 function send(res: ServerResponse, r: RouteResult): void {
   if (r.headers) for (const [k, v] of Object.entries(r.headers)) res.setHeader(k, v);
-  if (r.body === undefined) {
+  if (r.json !== undefined) {
+    writeBody(res, r.status ?? 200, r.contentType ?? 'application/json', r.json);
+  } else if (r.body === undefined) {
     res.statusCode = r.status ?? 200;
     res.end();
   } else if (r.contentType && !r.contentType.includes('json')) {

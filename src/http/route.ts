@@ -65,6 +65,8 @@ export interface RouteResult {
   readonly status?: number;
   /** Sent as JSON unless `contentType` says otherwise (then a Buffer or string). */
   readonly body?: unknown;
+  /** A JSON body already serialised, sent as is (instead of `body`). */
+  readonly json?: string;
   readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
 }

@@ -17,6 +17,20 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
+/** Field names seen so far and whether they name a secret (a service logs the same few names on every line). */
+const secretFieldMemo = new Map<string, boolean>();
+
+function isSecretField(k: string): boolean {
+  let secret = secretFieldMemo.get(k);
+  if (secret === undefined) {
+    // Counters such as "pinTriesLeft" are not secrets; values are.
+    secret = SECRET_FIELD.test(k) && !/tries|retries|policy|verified|count|id$/i.test(k);
+    // Bounded: names mostly come from code, but a caller may log a record's own keys.
+    if (secretFieldMemo.size < 1024) secretFieldMemo.set(k, secret);
+  }
+  return secret;
+}
+
 function redact(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) return { name: value.name, message: value.message, code: (value as { code?: unknown }).code };
@@ -24,8 +38,7 @@ function redact(value: unknown, depth = 0): unknown {
   if (value instanceof Uint8Array) return `<${value.length} bytes>`;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    // Counters such as "pinTriesLeft" are not secrets; values are.
-    out[k] = SECRET_FIELD.test(k) && !/tries|retries|policy|verified|count|id$/i.test(k) ? '[redacted]' : redact(v, depth + 1);
+    out[k] = isSecretField(k) ? '[redacted]' : redact(v, depth + 1);
   }
   return out;
 }

@@ -15,6 +15,7 @@ import type { AuthDeps } from '../../src/auth/deps.js';
 import { getChallengeState } from '../../src/auth/get-challenge-state.js';
 import type { CardStatusLookup, CardStatusRecord, ResultKeys, VerifiedCard } from '../../src/auth/ports.js';
 import { signingInputPreimage } from '../../src/auth/signing-input.js';
+import { pairwiseSubject } from '../../src/auth/result/pairwise-subject.js';
 import { submitResponse } from '../../src/auth/submit-response.js';
 import type { ChallengeId, ChallengeRecord, RpId, TerminalId } from '../../src/auth/types.js';
 import { challengeKey } from '../../src/auth/lib/store-keys.js';
@@ -163,6 +164,21 @@ describe('auth checks (fakes)', () => {
     assert.notEqual(rotated.published[0]!.kid, rotated.published[1]!.kid);
     const withoutOld = createLocalJWKSet({ keys: [{ ...rotated.published[0]! }] });
     await assert.rejects(jwtVerify(before.result, withoutOld, { currentDate: new Date('2026-11-23T10:00:00Z') }));
+  });
+
+  it('answers one JSON text whose claims are the JWS payload byte for byte, with the same sub for a returning citizen', async () => {
+    const s = setup();
+    const a = await newChallenge(s.deps);
+    const r = await submitResponse(s.deps, { rpId, ekycAttributes: [] }, a.id, respond(s.card.privateKey, a));
+    const parsed = JSON.parse(r.json) as { result: string; claims: unknown };
+    assert.equal(parsed.result, r.result);
+    assert.deepEqual(parsed.claims, r.claims);
+    const payloadText = Buffer.from(r.result.split('.')[1]!, 'base64url').toString('utf8');
+    assert.ok(r.json.endsWith(`"claims":${payloadText}}`), 'the answer carries the signed payload text itself');
+    const b = await newChallenge(s.deps);
+    const again = await submitResponse(s.deps, { rpId, ekycAttributes: [] }, b.id, respond(s.card.privateKey, b));
+    assert.equal(again.claims.sub, r.claims.sub);
+    assert.equal(r.claims.sub, pairwiseSubject(s.deps.peppers.subject, rpId, '123456789'), 'the remembered sub is the computed one');
   });
 
   it('attributes need the consent text: none released when the challenge carried none', async () => {

@@ -37,6 +37,18 @@ const ping = defineRoute({
   },
 });
 
+const preserialised = defineRoute({
+  method: 'get',
+  path: '/v1/raw',
+  operationId: 'raw',
+  summary: 'A body serialised by the handler',
+  tags: ['test'],
+  responses: { 200: { description: 'as written' } },
+  async handle() {
+    return { json: '{"b":2,"a":"\u00e9"}' };
+  },
+});
+
 describe('http app', () => {
   const log = capture();
   const app = createApp({ routes: [echo], logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry });
@@ -63,6 +75,15 @@ describe('http app', () => {
     assert.deepEqual((await request(got).get('/v1/ping/abc').expect(200)).body, { name: 'abc' });
     const bad = await request(got).get('/v1/ping/%E0%A4%A').expect(400);
     assert.equal(JSON.parse(bad.text).code, 'invalid_request');
+  });
+
+  it('sends a body the handler serialised itself as it is, with its JSON headers', async () => {
+    const raw = createApp({ routes: [preserialised], logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry });
+    const r = await request(raw).get('/v1/raw').expect(200);
+    assert.equal(r.headers['content-type'], 'application/json; charset=utf-8');
+    assert.equal(r.text, '{"b":2,"a":"\u00e9"}');
+    assert.equal(Number(r.headers['content-length']), Buffer.byteLength(r.text));
+    assert.deepEqual(r.body, { b: 2, a: 'é' });
   });
 
   it('validates path parameters', async () => {

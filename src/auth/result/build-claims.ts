@@ -6,7 +6,7 @@
 import type { CardStatusRecord, VerifiedCard } from '../ports.js';
 import { preimageParts } from '../signing-input.js';
 import type { ChallengeRecord, EkycAttribute, ResultClaims } from '../types.js';
-import { pairwiseSubject } from './pairwise-subject.js';
+import { rememberedPairwiseSubject } from './pairwise-subject.js';
 
 export function buildClaims(input: {
   readonly issuer: string;
@@ -38,7 +38,7 @@ export function buildClaims(input: {
   return {
     iss: input.issuer,
     aud: ch.rpId,
-    sub: pairwiseSubject(input.subjectPepper, ch.rpId, c.nationalId),
+    sub: rememberedPairwiseSubject(input.subjectPepper, ch.rpId, c.nationalId),
     iat: t,
     auth_time: t,
     jti: ch.id,

@@ -16,7 +16,12 @@ function encodedHeader(signer: ResultSigner): string {
 }
 
 export async function signJws(signer: ResultSigner, payload: object): Promise<string> {
-  const signingInput = `${encodedHeader(signer)}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  return signJwsJson(signer, JSON.stringify(payload));
+}
+
+/** signJws over a payload already serialised as JSON (sent beside the JWS as is, without a second serialisation). */
+export async function signJwsJson(signer: ResultSigner, payloadJson: string): Promise<string> {
+  const signingInput = `${encodedHeader(signer)}.${Buffer.from(payloadJson).toString('base64url')}`;
   const sig = await signer.sign(Buffer.from(signingInput, 'ascii'));
   if (sig.length !== 64) throw new Error('ES256 signature must be 64 bytes (IEEE P1363)');
   return `${signingInput}.${sig.toString('base64url')}`;

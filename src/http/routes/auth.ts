@@ -181,19 +181,18 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
       async handle({ body, params, principal, res }) {
         const terminal = body.terminalId as TerminalId;
         requireTerminalRegistered(principal, terminal);
-        return {
-          body: await submitResponse(
-            deps.auth,
-            {
-              rpId: principal.rp.id,
-              ekycAttributes: principal.rp.scopes.includes('ekyc') ? principal.rp.ekycAttributes : [],
-              // The rate limits count in the same store step that consumes the challenge.
-              admission: terminalAdmission(res, principal, terminal),
-            },
-            params.id as ChallengeId,
-            { certificate: body.certificate, signature: body.signature, terminalId: body.terminalId as TerminalId, triesLeft: body.triesLeft },
-          ),
-        };
+        const authenticated = await submitResponse(
+          deps.auth,
+          {
+            rpId: principal.rp.id,
+            ekycAttributes: principal.rp.scopes.includes('ekyc') ? principal.rp.ekycAttributes : [],
+            // The rate limits count in the same store step that consumes the challenge.
+            admission: terminalAdmission(res, principal, terminal),
+          },
+          params.id as ChallengeId,
+          { certificate: body.certificate, signature: body.signature, terminalId: body.terminalId as TerminalId, triesLeft: body.triesLeft },
+        );
+        return { json: authenticated.json };
       },
     }),
     defineRoute({
