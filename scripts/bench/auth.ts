@@ -34,7 +34,7 @@ import { startRedis } from '../../test/support/redis.js';
 const N = Number(process.env['BENCH_N'] ?? 6000);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 const HALF_SECONDS = Number(process.env['BENCH_HALF_SECONDS'] ?? 5);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const CARDS = 16;
 const PASSPHRASE = 'bench passphrase, long enough';
 const TXN = { amount: '25000.00', currency: 'KHR', payee: 'ACLEDA Bank Plc.', reference: 'BENCH' } as const;
@@ -74,8 +74,10 @@ interface Measured {
   p50: number;
   p99: number;
   ok: number;
-  /** CPU time (user + system) per completed authentication, µs: the server's processes, PostgreSQL's, Redis's. */
-  cpuUs?: { server: number; postgres: number; redis: number };
+  /** CPU time (user + system) per completed authentication, µs: the server's processes, PostgreSQL's, Redis's, the load generator's (this process). */
+  cpuUs?: { server: number; postgres: number; redis: number; load: number };
+  /** Share of the machine's CPU time left idle during the run, %. */
+  idlePct?: number;
 }
 
 /** CPU time in ms, user + system, of a process and its descendants (Linux /proc, 10 ms ticks). */
@@ -96,13 +98,28 @@ interface CpuOwners {
   redis: number;
 }
 
+/** This process's own CPU time (the load generator), ms. */
+function ownCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** The machine's CPU time, idle and in all, in /proc/stat ticks (every core). */
+function machineTicks(): { idle: number; total: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.split(/\s+/).slice(1).map(Number);
+  return { idle: cpu[3]! + cpu[4]!, total: cpu.reduce((a, b) => a + b, 0) };
+}
+
 async function withCpu(owners: CpuOwners, f: () => Promise<Measured>): Promise<Measured> {
-  const read = () => ({ server: treeCpuMs(owners.server), postgres: treeCpuMs(owners.postgres), redis: treeCpuMs(owners.redis) });
+  const read = () => ({ server: treeCpuMs(owners.server), postgres: treeCpuMs(owners.postgres), redis: treeCpuMs(owners.redis), load: ownCpuMs() });
   const before = read();
+  const ticks = machineTicks();
   const m = await f();
+  const ticksAfter = machineTicks();
   const after = read();
-  const per = (k: keyof CpuOwners) => ((after[k] - before[k]) * 1000) / m.ok;
-  return { ...m, cpuUs: { server: per('server'), postgres: per('postgres'), redis: per('redis') } };
+  const per = (k: keyof typeof before) => ((after[k] - before[k]) * 1000) / m.ok;
+  const idlePct = (100 * (ticksAfter.idle - ticks.idle)) / Math.max(1, ticksAfter.total - ticks.total);
+  return { ...m, cpuUs: { server: per('server'), postgres: per('postgres'), redis: per('redis'), load: per('load') }, idlePct };
 }
 
 /** PostgreSQL's postmaster: the parent of any backend (its backends are its children). */
@@ -254,7 +271,7 @@ async function main(): Promise<void> {
     type Result = Measured;
     const median = (rs: Result[]): Result => [...rs].sort((a, b) => a.rps - b.rps)[Math.floor(rs.length / 2)]!;
     const row = (mode: string, workers: number, load: string, r: Result) =>
-      `| ${mode} | ${workers} | ${load} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuUs ? `${r.cpuUs.server.toFixed(0)} / ${r.cpuUs.postgres.toFixed(0)} / ${r.cpuUs.redis.toFixed(0)}` : ''} |`;
+      `| ${mode} | ${workers} | ${load} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuUs ? `${r.cpuUs.server.toFixed(0)} / ${r.cpuUs.postgres.toFixed(0)} / ${r.cpuUs.redis.toFixed(0)} / ${r.cpuUs.load.toFixed(0)}` : ''} | ${r.idlePct?.toFixed(0) ?? ''} |`;
     for (const workers of (process.env['BENCH_WORKERS'] ?? '1,2').split(',').map(Number)) {
       // Both servers up at once (the idle one costs nothing); their closed-loop
       // runs alternate ROUNDS times and the median round counts, so a slow
@@ -300,14 +317,14 @@ async function main(): Promise<void> {
           const label = `${mode === 'cardauth' ? 'half of own peak' : "cardauth's half-peak rate"} (${halfRate.toFixed(0)}/s; p99 of the ${ROUNDS} rounds: ${halves[mode].map((r) => r.p99.toFixed(0)).join(', ')} ms)`;
           rows.push(row(mode, workers, label, medianP99(halves[mode])));
         }
-        rows.push(`| **cardauth / reference** | ${workers} | | **${((peak.cardauth.rps / peak.reference.rps) * 100).toFixed(0)}%** (rounds: ${rounds.cardauth.map((r, i) => ((r.rps / rounds.reference[i]!.rps) * 100).toFixed(0)).join(', ')}%) | | | |`);
+        rows.push(`| **cardauth / reference** | ${workers} | | **${((peak.cardauth.rps / peak.reference.rps) * 100).toFixed(0)}%** (rounds: ${rounds.cardauth.map((r, i) => ((r.rps / rounds.reference[i]!.rps) * 100).toFixed(0)).join(', ')}%) | | | | |`);
       } finally {
         for (const { child } of servers.values()) await stopServer(child);
       }
     }
     console.log(`\nbench:auth — POST /v1/auth/challenges/{id}/response, ${N} distinct valid responses per process, loopback, ${new Date().toISOString()}\n`);
-    console.log('| server | processes | load | completed auths/s | p50 ms | p99 ms | CPU µs/auth: server / PostgreSQL / Redis |');
-    console.log('|---|---|---|---|---|---|---|');
+    console.log('| server | processes | load | completed auths/s | p50 ms | p99 ms | CPU µs/auth: server / PostgreSQL / Redis / load generator | machine idle % |');
+    console.log('|---|---|---|---|---|---|---|---|');
     for (const r of rows) console.log(r);
   } finally {
     await redisClient.close();
