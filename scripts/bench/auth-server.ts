@@ -96,7 +96,7 @@ async function reference(): Promise<void> {
 }
 
 // BENCH_PROF=<dir>: the bench asks over IPC ('prof-start' / 'prof-stop') for
-// a CPU profile of the measured run only (not of the challenge set-up), and
+// a CPU profile of every server process (one file each) of the measured run only (not of the challenge set-up), and
 // with BENCH_PROF_HEAP=1 an allocation sampling profile beside it.
 function profileOnRequest(dir: string): void {
   let session: import('node:inspector').Session | undefined;
@@ -131,8 +131,18 @@ if (env['BENCH_GC_LOG']) logGc(env['BENCH_GC_LOG'], mode);
 if (cluster.isPrimary && workers > 1) {
   let up = 0;
   for (let i = 0; i < workers; i++) cluster.fork();
+  // BENCH_PROF with several workers: the primary passes 'prof-start' /
+  // 'prof-stop' to every worker and answers once all of them have.
+  let profReplies = 0;
   cluster.on('message', (_w, msg) => {
     if (msg === 'listening' && ++up === workers) process.send?.('ready');
+    if ((msg === 'prof-started' || msg === 'prof-stopped') && ++profReplies === workers) {
+      profReplies = 0;
+      process.send?.(msg);
+    }
+  });
+  process.on('message', (m) => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.send(m as string);
   });
   process.on('SIGTERM', () => {
     for (const w of Object.values(cluster.workers ?? {})) w?.kill();
@@ -140,7 +150,7 @@ if (cluster.isPrimary && workers > 1) {
   });
 } else {
   process.on('SIGTERM', () => process.exit(0));
-  if (env['BENCH_PROF'] && cluster.isPrimary) profileOnRequest(env['BENCH_PROF']);
+  if (env['BENCH_PROF']) profileOnRequest(env['BENCH_PROF']);
   (mode === 'cardauth' ? cardauth() : reference()).then(
     () => (cluster.isWorker ? process.send?.('listening') : process.send?.('ready')),
     (err: unknown) => {

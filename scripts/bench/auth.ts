@@ -172,9 +172,15 @@ function startServer(mode: 'cardauth' | 'reference', workers: number, port: numb
 /** BENCH_PROF_LOAD=half: profile the open loop at half load instead of the first full-load round. */
 const profileHalf = process.env['BENCH_PROF_LOAD'] === 'half';
 
-/** With BENCH_PROF=<dir> (one process): a CPU profile of the server during `f` only. */
-async function profiled<T>(server: ChildProcess, workers: number, f: () => Promise<T>): Promise<T> {
-  if (!process.env['BENCH_PROF'] || workers !== 1) return f();
+/**
+ * With BENCH_PROF=<dir>: a CPU profile of each server process during `f`
+ * only. The profiler samples wall-clock time: with two processes on two
+ * busy cores, time a process spent preempted shows up in whatever it was
+ * doing (mostly the writev that woke another process), so compare the
+ * JavaScript items between profiles and take CPU time from the table.
+ */
+async function profiled<T>(server: ChildProcess, f: () => Promise<T>): Promise<T> {
+  if (!process.env['BENCH_PROF']) return f();
   const ask = (m: string, reply: string) =>
     new Promise<void>((resolve) => {
       const on = (x: unknown) => {
@@ -295,7 +301,7 @@ async function main(): Promise<void> {
           for (const mode of modes) {
             const { port: p, child } = servers.get(mode)!;
             const work = await prep(mode, N * workers);
-            const full = await withCpu({ ...cpuOthers, server: child.pid! }, () => (round === 0 && !profileHalf ? profiled(child, workers, () => closedLoop(p, work, auth)) : closedLoop(p, work, auth)));
+            const full = await withCpu({ ...cpuOthers, server: child.pid! }, () => (round === 0 && !profileHalf ? profiled(child, () => closedLoop(p, work, auth)) : closedLoop(p, work, auth)));
             if (full.ok !== N * workers) throw new Error(`${mode}: only ${full.ok} of ${N * workers} authenticated`);
             rounds[mode].push(full);
           }
@@ -311,7 +317,7 @@ async function main(): Promise<void> {
             const { port: hp, child: hc } = servers.get(mode)!;
             const halfWork = await prep(mode, Math.round(halfRate * HALF_SECONDS));
             const run = () => openLoop(hp, halfWork, auth, halfRate);
-            halves[mode].push(await withCpu({ ...cpuOthers, server: hc.pid! }, () => (round === 0 && profileHalf ? profiled(hc, workers, run) : run())));
+            halves[mode].push(await withCpu({ ...cpuOthers, server: hc.pid! }, () => (round === 0 && profileHalf ? profiled(hc, run) : run())));
           }
         }
         // The half-load run whose p99 is the median of the rounds represents them.
