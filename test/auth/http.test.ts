@@ -11,7 +11,8 @@ import { registryCardStatus } from '../../src/auth/adapters/registry-status.js';
 import type { Transaction } from '../../src/auth/types.js';
 import { setCertificatesStatus } from '../../src/registry/index.js';
 import { PostgresDatabase } from '../../src/registry/postgres.js';
-import { disableRp } from '../../src/rp/repo/disable-rp.js';
+import { disableRp, setRpStatus } from '../../src/rp/repo/set-rp-status.js';
+import { updateRp } from '../../src/rp/repo/update-rp.js';
 import { rotateCredential } from '../../src/rp/repo/rotate-credential.js';
 import { terminalRateKey } from '../../src/auth/lib/store-keys.js';
 import { MemoryStore } from '../../src/store/memory.js';
@@ -310,6 +311,25 @@ describe('auth HTTP API (real CA, PostgreSQL, memory store)', function () {
     const disabled = await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1' });
     assert.equal(disabled.status, 403);
     assert.equal(disabled.body.code, 'rp_disabled');
+  });
+
+  it('rp update: an added terminal is served, a removed one is refused — its pending challenge too; enable lets a disabled RP in again', async () => {
+    const pending = await challenge({ terminalId: 'atm-2', transaction: txn });
+    await updateRp(reg.db, rp.rp.id, { addTerminals: ['atm-3'], removeTerminals: ['atm-2'] }, 'staff:test', new Date());
+    const added = await challenge({ terminalId: 'atm-3', transaction: txn });
+    assert.equal((await respond(added.id, answer(added))).status, 200);
+    const removed = await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-2' });
+    assert.equal(removed.status, 403);
+    assert.equal(removed.body.code, 'terminal_unknown');
+    const late = await respond(pending.id, answer(pending));
+    assert.equal(late.status, 403);
+    assert.equal(late.body.code, 'terminal_unknown');
+    await disableRp(reg.db, rp.rp.id, 'paused', 'staff:test', new Date());
+    assert.equal((await request(t.app).get('/v1/rp/me').set('Authorization', rp.bearer)).body.code, 'rp_disabled');
+    await setRpStatus(reg.db, rp.rp.id, 'active', 'resumed', 'staff:test', new Date());
+    const me = await request(t.app).get('/v1/rp/me').set('Authorization', rp.bearer);
+    assert.equal(me.status, 200);
+    assert.deepEqual(me.body.terminals, ['atm-1', 'atm-3']);
   });
 
   it('rotates a credential: the old one works during the overlap, not after', async () => {

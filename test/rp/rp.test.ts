@@ -1,7 +1,8 @@
 // Relying parties on a real PostgreSQL registry: registration with its audit
 // entry in the same transaction, nothing half-written on bad input, secrets
 // stored only as keyed hashes, rotation overlap, disable, and the CLI
-// (`cardauth rp add|rotate|disable|list`) printing the secret exactly once.
+// (`cardauth rp add|rotate|update|disable|enable|list`) printing the secret
+// exactly once; updates checked whole, audited field by field.
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { runWith, type RpAdmin } from '../../src/cli/commands/rp.js';
@@ -11,6 +12,8 @@ import { createRpAuthenticator } from '../../src/rp/authenticate.js';
 import { hashSecret, parseBearer, secretMatches } from '../../src/rp/credentials.js';
 import { findCredential } from '../../src/rp/repo/find-credential.js';
 import { registerRp } from '../../src/rp/repo/register-rp.js';
+import { setRpStatus } from '../../src/rp/repo/set-rp-status.js';
+import { updateRp } from '../../src/rp/repo/update-rp.js';
 import { FixedClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/log.js';
 import { openRegistry, peppers, type Registry } from '../auth/support/fixture.js';
@@ -86,6 +89,70 @@ describe('relying parties (PostgreSQL)', function () {
     await assert.rejects(a.authenticate(`Bearer ${credential.token}`), (e: { code?: string }) => e.code === 'rp_disabled');
   });
 
+  it('updates terminals, scopes, attributes and limits in one audited transaction; a change of nothing writes nothing', async () => {
+    const { rp } = await registerRp(reg.db, { name: 'Prasac Bank', scopes: ['auth'], terminals: ['atm-1', 'atm-2'], rateLimitPerMinute: 600 }, peppers.apiSecret, 'staff:1', new Date());
+    const { rp: after, changed } = await updateRp(
+      reg.db,
+      rp.id,
+      { addTerminals: ['atm-3', 'atm-1'], removeTerminals: ['atm-2'], scopes: ['auth', 'ekyc'], ekycAttributes: ['surname', 'givenName'], terminalRatePerMinute: 30 },
+      'staff:2',
+      new Date(),
+    );
+    assert.deepEqual(after.terminals, ['atm-1', 'atm-3']);
+    assert.deepEqual([...after.scopes].sort(), ['auth', 'ekyc']);
+    assert.deepEqual([...after.ekycAttributes].sort(), ['givenName', 'surname']);
+    assert.equal(after.rateLimitPerMinute, 600, 'a limit not named stays');
+    assert.equal(after.terminalRatePerMinute, 30);
+    assert.deepEqual(changed.terminalsAdded, ['atm-3'], 'atm-1 was registered already');
+    assert.deepEqual(changed.terminalsRemoved, ['atm-2']);
+    assert.equal(changed.rateLimitPerMinute, undefined);
+    const entries = await auditOf(`rp:${rp.id}`);
+    assert.deepEqual(entries.map((e) => e.action), ['rp.register', 'rp.update']);
+    const data = JSON.parse(JSON.stringify(entries[1]!.data)) as Record<string, unknown>;
+    assert.deepEqual(data['terminalsAdded'], ['atm-3']);
+    assert.deepEqual(data['terminalRatePerMinute'], { from: 60, to: 30 });
+    assert.equal(entries[1]!.actor, 'staff:2');
+    const same = await updateRp(reg.db, rp.id, { addTerminals: ['atm-3'], rateLimitPerMinute: 600 }, 'staff:2', new Date());
+    assert.deepEqual(same.changed, {});
+    assert.equal((await auditOf(`rp:${rp.id}`)).length, 2, 'no entry for a change of nothing');
+    assert.equal((await verifyAuditChain(reg.db)).ok, true);
+  });
+
+  it('refuses an update whose result would not be a valid registration, and writes nothing', async () => {
+    const { rp } = await registerRp(reg.db, { name: 'Sathapana Bank', scopes: ['auth', 'ekyc'], ekycAttributes: ['givenName'], terminals: ['pos-1'] }, peppers.apiSecret, 'staff:1', new Date());
+    await registerRp(reg.db, { name: 'Hattha Bank', scopes: ['auth'], terminals: ['t1'] }, peppers.apiSecret, 'staff:1', new Date());
+    const snapshot = async () =>
+      JSON.stringify([await reg.db.query('SELECT * FROM relying_parties WHERE id = $1', [rp.id]), await reg.db.query('SELECT * FROM terminals WHERE rp_id = $1 ORDER BY terminal_id', [rp.id]), await auditOf(`rp:${rp.id}`)]);
+    const before = await snapshot();
+    for (const [changes, why] of [
+      [{ removeTerminals: ['pos-1'] }, /at least one terminal/],
+      [{ removeTerminals: ['pos-9'] }, /not registered/],
+      [{ addTerminals: ['pos-2'], removeTerminals: ['pos-2'] }, /both added and removed/],
+      [{ addTerminals: ['bad terminal'] }, /terminal id/],
+      [{ scopes: ['auth'] }, /need the ekyc scope/],
+      [{ scopes: [] }, /scopes must be/],
+      [{ rateLimitPerMinute: 0 }, /rate limit/],
+      [{ name: 'HATTHA BANK' }, /another relying party is named/],
+      [{ name: '  ' }, /name/],
+    ] as const) {
+      await assert.rejects(updateRp(reg.db, rp.id, changes, 'staff:2', new Date()), (e: { code?: string; message?: string }) => e.code === 'rp_invalid' && why.test(e.message ?? ''), JSON.stringify(changes));
+    }
+    await assert.rejects(updateRp(reg.db, 'rp_nosuchrp', { rateLimitPerMinute: 5 }, 'staff:2', new Date()), (e: { code?: string }) => e.code === 'rp_not_found');
+    assert.equal(await snapshot(), before, 'nothing written by a refused update');
+    // Clearing the attributes with the scope is one valid change.
+    const { rp: plain } = await updateRp(reg.db, rp.id, { scopes: ['auth'], ekycAttributes: [] }, 'staff:2', new Date());
+    assert.deepEqual(plain.ekycAttributes, []);
+  });
+
+  it('disables and enables again, each audited once; repeating the status writes nothing', async () => {
+    const { rp } = await registerRp(reg.db, { name: 'AMK Bank', scopes: ['auth'], terminals: ['t1'] }, peppers.apiSecret, 'staff:1', new Date());
+    assert.equal((await setRpStatus(reg.db, rp.id, 'disabled', 'audit finding', 'staff:1', new Date())).changed, true);
+    assert.equal((await setRpStatus(reg.db, rp.id, 'disabled', 'again', 'staff:1', new Date())).changed, false);
+    const enabled = await setRpStatus(reg.db, rp.id, 'active', 'finding closed', 'staff:1', new Date());
+    assert.equal(enabled.rp.status, 'active');
+    assert.deepEqual((await auditOf(`rp:${rp.id}`)).map((e) => e.action), ['rp.register', 'rp.disable', 'rp.enable']);
+  });
+
   it('CLI: add prints the secret once; list never shows it; rotate and disable are audited', async () => {
     const add = io();
     assert.equal(await runWith(['add', '--name', 'Wing Bank', '--terminal', 'pos-1', '--terminal', 'pos-2', '--scope', 'auth', '--scope', 'ekyc', '--attribute', 'surname', '--rate', '600'], add, async () => admin()), 0);
@@ -102,8 +169,27 @@ describe('relying parties (PostgreSQL)', function () {
     assert.match(rot.out(), /previous credentials stay valid until/);
     const dis = io();
     assert.equal(await runWith(['disable', rpId, '--reason', 'contract ended'], dis, async () => admin()), 0);
+    const upd = io();
+    assert.equal(await runWith(['update', rpId, '--add-terminal', 'pos-3', '--remove-terminal', 'pos-1', '--no-attributes', '--scope', 'auth', '--rate', '1200'], upd, async () => admin()), 0);
+    assert.match(upd.out(), /updated\n/);
+    assert.match(upd.out(), /terminals added: pos-3\n/);
+    assert.match(upd.out(), /terminals removed: pos-1\n/);
+    assert.match(upd.out(), /attributes: surname -> -\n/);
+    assert.match(upd.out(), /rate: 600\/min -> 1200\/min\n/);
+    const again = io();
+    assert.equal(await runWith(['update', rpId, '--add-terminal', 'pos-3'], again, async () => admin()), 0);
+    assert.match(again.out(), /unchanged/);
+    const en = io();
+    assert.equal(await runWith(['enable', rpId, '--reason', 'renewed'], en, async () => admin()), 0);
+    assert.match(en.out(), /enabled/);
     const actions = (await auditOf(`rp:${rpId}`)).map((e) => e.action);
-    assert.deepEqual(actions, ['rp.register', 'rp.credential.rotate', 'rp.disable']);
+    assert.deepEqual(actions, ['rp.register', 'rp.credential.rotate', 'rp.disable', 'rp.update', 'rp.enable']);
+    let opened = false;
+    const opener = async () => ((opened = true), admin());
+    await assert.rejects(runWith(['update', rpId], io(), opener), (e: { code?: string }) => e.code === 'usage');
+    await assert.rejects(runWith(['update', rpId, '--attribute', 'surname', '--no-attributes'], io(), opener), (e: { code?: string }) => e.code === 'usage');
+    assert.equal(opened, false, 'a usage error opens no registry');
+    await assert.rejects(runWith(['update', rpId, '--remove-terminal', 'pos-2', '--remove-terminal', 'pos-3'], io(), async () => admin()), (e: { code?: string }) => e.code === 'rp_invalid');
     await assert.rejects(runWith(['disable', 'rp_nosuchrp'], io(), async () => admin()), (e: { code?: string }) => e.code === 'rp_not_found');
     await assert.rejects(runWith(['add', '--name', 'No Terminal'], io(), async () => admin()), (e: { code?: string }) => e.code === 'rp_invalid');
   });

@@ -3,7 +3,11 @@
 //                   [--attribute givenName|surname|birthDate|nationalId|country]…
 //                   [--rate <per minute>] [--terminal-rate <per minute>]
 //   cardauth rp rotate <rp id> [--overlap <seconds>]   (default 86400)
+//   cardauth rp update <rp id> [--name <name>] [--add-terminal <id>]… [--remove-terminal <id>]…
+//                      [--scope auth|ekyc]… [--attribute <name>]… [--no-attributes]
+//                      [--rate <per minute>] [--terminal-rate <per minute>]
 //   cardauth rp disable <rp id> [--reason <text>]
+//   cardauth rp enable <rp id> [--reason <text>]
 //   cardauth rp list
 // The API secret is printed once, on standard output, by add and rotate; the
 // registry keeps only its keyed hash. Runs on the service host: the registry
@@ -19,7 +23,8 @@ import { migrate } from '../../registry/migrate.js';
 import { openDatabase } from '../../registry/open-database.js';
 import type { Sql } from '../../registry/sql.js';
 import { loadPeppers, pepperPath } from '../../rp/pepper.js';
-import { disableRp } from '../../rp/repo/disable-rp.js';
+import { setRpStatus } from '../../rp/repo/set-rp-status.js';
+import { updateRp, type RpChangeRecord } from '../../rp/repo/update-rp.js';
 import { listRps } from '../../rp/repo/list-rps.js';
 import { registerRp } from '../../rp/repo/register-rp.js';
 import { rotateCredential } from '../../rp/repo/rotate-credential.js';
@@ -30,9 +35,27 @@ const USAGE = `usage:
   cardauth rp add --name <name> --terminal <id> [--terminal <id>…] [--scope auth|ekyc]… [--attribute <name>]…
                   [--rate <per minute>] [--terminal-rate <per minute>]
   cardauth rp rotate <rp id> [--overlap <seconds>]
+  cardauth rp update <rp id> [--name <name>] [--add-terminal <id>]… [--remove-terminal <id>]…
+                     [--scope auth|ekyc]… [--attribute <name>]… [--no-attributes]
+                     [--rate <per minute>] [--terminal-rate <per minute>]
   cardauth rp disable <rp id> [--reason <text>]
+  cardauth rp enable <rp id> [--reason <text>]
   cardauth rp list
 `;
+
+/** One line per changed field of an update, as the operator reads it. */
+function describeChanges(c: RpChangeRecord): string[] {
+  const list = (xs: readonly string[]) => xs.join(',') || '-';
+  const lines: string[] = [];
+  if (c.name) lines.push(`name: "${c.name.from}" -> "${c.name.to}"`);
+  if (c.scopes) lines.push(`scopes: ${list(c.scopes.from)} -> ${list(c.scopes.to)}`);
+  if (c.ekycAttributes) lines.push(`attributes: ${list(c.ekycAttributes.from)} -> ${list(c.ekycAttributes.to)}`);
+  if (c.terminalsAdded) lines.push(`terminals added: ${list(c.terminalsAdded)}`);
+  if (c.terminalsRemoved) lines.push(`terminals removed: ${list(c.terminalsRemoved)}`);
+  if (c.rateLimitPerMinute) lines.push(`rate: ${c.rateLimitPerMinute.from}/min -> ${c.rateLimitPerMinute.to}/min`);
+  if (c.terminalRatePerMinute) lines.push(`terminal rate: ${c.terminalRatePerMinute.from}/min -> ${c.terminalRatePerMinute.to}/min`);
+  return lines;
+}
 
 export interface RpAdmin {
   readonly sql: Sql;
@@ -78,6 +101,9 @@ export async function runWith(args: string[], io: CliIo, open: OpenRpAdmin): Pro
       options: {
         name: { type: 'string' },
         terminal: { type: 'string', multiple: true },
+        'add-terminal': { type: 'string', multiple: true },
+        'remove-terminal': { type: 'string', multiple: true },
+        'no-attributes': { type: 'boolean' },
         scope: { type: 'string', multiple: true },
         attribute: { type: 'string', multiple: true },
         rate: { type: 'string' },
@@ -90,7 +116,13 @@ export async function runWith(args: string[], io: CliIo, open: OpenRpAdmin): Pro
     throw new CliError(`${(e as Error).message}\n${USAGE}`, 'usage', 2);
   }
   const { values, positionals } = parsed;
-  if (!['add', 'rotate', 'disable', 'list'].includes(action ?? '')) throw new CliError(USAGE.trimEnd(), 'usage', 2);
+  if (!['add', 'rotate', 'update', 'disable', 'enable', 'list'].includes(action ?? '')) throw new CliError(USAGE.trimEnd(), 'usage', 2);
+  if (action === 'update') {
+    // Checked before the registry is opened: a call that names no change is a usage error.
+    const given = ['name', 'add-terminal', 'remove-terminal', 'scope', 'attribute', 'no-attributes', 'rate', 'terminal-rate'] as const;
+    if (!given.some((k) => values[k] !== undefined)) throw new CliError(`rp update: name at least one change\n${USAGE}`, 'usage', 2);
+    if (values['no-attributes'] && values.attribute) throw new CliError('rp update: --attribute and --no-attributes exclude each other', 'usage', 2);
+  }
   const rpIdArg = (): string => {
     if (positionals[0] === undefined) throw new CliError(`an RP id is required\n${USAGE}`, 'usage', 2);
     return positionals[0];
@@ -131,9 +163,33 @@ export async function runWith(args: string[], io: CliIo, open: OpenRpAdmin): Pro
         io.stderr.write('The secret is shown once and is not stored.\n');
         return 0;
       }
-      case 'disable': {
-        const rp = await disableRp(admin.sql, rpIdArg(), values.reason ?? '', admin.actor, admin.now());
-        io.stdout.write(`rp ${rp.id} "${rp.name}" disabled\n`);
+      case 'update': {
+        const rate = positiveInt(values.rate, '--rate');
+        const terminalRate = positiveInt(values['terminal-rate'], '--terminal-rate');
+        const { rp, changed } = await updateRp(
+          admin.sql,
+          rpIdArg(),
+          {
+            ...(values.name === undefined ? {} : { name: values.name }),
+            ...(values.scope === undefined ? {} : { scopes: values.scope as RpScope[] }),
+            ...(values['no-attributes'] ? { ekycAttributes: [] } : values.attribute === undefined ? {} : { ekycAttributes: values.attribute as EkycAttribute[] }),
+            addTerminals: values['add-terminal'] ?? [],
+            removeTerminals: values['remove-terminal'] ?? [],
+            ...(rate === undefined ? {} : { rateLimitPerMinute: rate }),
+            ...(terminalRate === undefined ? {} : { terminalRatePerMinute: terminalRate }),
+          },
+          admin.actor,
+          admin.now(),
+        );
+        const lines = describeChanges(changed);
+        io.stdout.write(lines.length === 0 ? `rp ${rp.id} "${rp.name}" unchanged\n` : `rp ${rp.id} "${rp.name}" updated\n${lines.map((l) => `  ${l}\n`).join('')}`);
+        return 0;
+      }
+      case 'disable':
+      case 'enable': {
+        const status = action === 'disable' ? 'disabled' : 'active';
+        const { rp, changed } = await setRpStatus(admin.sql, rpIdArg(), status, values.reason ?? '', admin.actor, admin.now());
+        io.stdout.write(`rp ${rp.id} "${rp.name}" ${changed ? (status === 'active' ? 'enabled' : 'disabled') : `already ${status}`}\n`);
         return 0;
       }
       default: {
