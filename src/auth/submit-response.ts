@@ -1,19 +1,25 @@
 // POST /v1/auth/challenges/{id}/response: runs the checks of ./checks/index.ts
 // in order, then signs the result. Once the challenge is consumed every
 // outcome — success or the public failure code — is stored for
-// GET /v1/auth/challenges/{id}. The log keeps the internal reason of a
-// folded failure; it never sees the certificate bytes, the signature, or any
-// secret.
+// GET /v1/auth/challenges/{id}, with one exception: a response whose every
+// check passed but whose card status the registry could not answer (503
+// `unavailable`, fail closed) puts the challenge back as it was, for the rest
+// of its lifetime, so the terminal can send the same signed response again
+// once the registry answers, instead of the citizen starting over with a new
+// challenge and the PIN. Single use still holds: the challenge is back only
+// because this call did not use it, and the next taker consumes it again. The
+// log keeps the internal reason of a folded failure; it never sees the
+// certificate bytes, the signature, or any secret.
 import { isAppError } from '../errors/app-error.js';
 import { AuthFailure } from './codes.js';
 import type { AuthDeps } from './deps.js';
 import { responseChecks } from './checks/index.js';
 import { need, type ResponseCaller, type ResponseContext, type UnverifiedResponse } from './checks/context.js';
-import { outcomeKey, type StoredOutcome } from './lib/store-keys.js';
+import { challengeKey, outcomeKey, type StoredOutcome } from './lib/store-keys.js';
 import { storeCall } from './lib/store-call.js';
 import { buildClaims } from './result/build-claims.js';
 import { signJwsJson } from './result/sign-jws.js';
-import type { ChallengeId, ResultClaims, RpId } from './types.js';
+import type { ChallengeId, ChallengeRecord, ResultClaims, RpId } from './types.js';
 
 export interface AuthResult {
   readonly result: string;
@@ -24,6 +30,17 @@ export interface AuthResult {
 
 async function remember(deps: AuthDeps, rpId: RpId, id: ChallengeId, outcome: StoredOutcome): Promise<void> {
   await storeCall('store outcome', () => deps.store.set(outcomeKey(rpId, id), JSON.stringify(outcome), (deps.outcomeTtlSeconds ?? 900) * 1000));
+}
+
+/**
+ * Put a challenge this call consumed back under its key for the rest of its
+ * lifetime (SET NX: never over a challenge of the same id). False when it has
+ * expired or the store refused; the caller then records the failure.
+ */
+async function putBack(deps: AuthDeps, rpId: RpId, id: ChallengeId, ch: ChallengeRecord, now: Date): Promise<boolean> {
+  const left = ch.expiresAt - now.getTime();
+  if (left <= 0) return false;
+  return deps.store.setIfAbsent(challengeKey(rpId, id), JSON.stringify(ch), left).catch(() => false);
 }
 
 export async function submitResponse(
@@ -79,7 +96,14 @@ export async function submitResponse(
     // This call can only have consumed one of its own RP's challenges (the
     // keys name the RP), so the outcome lands on the caller's own key.
     if (ctx.challenge !== undefined) {
-      await remember(deps, caller.rpId, challengeId, { status: 'failed', code }).catch(() => undefined);
+      // The registry could not be asked: every check before it passed, so
+      // nothing was decided against this response; the challenge goes back.
+      const retryable = code === 'unavailable' && step === 'card-status';
+      if (retryable && (await putBack(deps, caller.rpId, challengeId, ctx.challenge, deps.clock.now()))) {
+        deps.log.info('challenge put back after the registry could not answer', { challenge: challengeId, rp: caller.rpId });
+      } else {
+        await remember(deps, caller.rpId, challengeId, { status: 'failed', code }).catch(() => undefined);
+      }
     }
     throw err;
   }

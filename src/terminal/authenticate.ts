@@ -8,7 +8,8 @@
 //   3. show amount, payee, reference, requested attributes and consent text;
 //   4. PIN pad → VERIFY → GENERAL AUTHENTICATE 9A (PIN policy ALWAYS), again
 //      on a wrong PIN while the card has tries and the pad gives another PIN;
-//   5. submit certificate + signature, show the outcome.
+//   5. submit certificate + signature (again, without the PIN, while the
+//      service cannot decide: server/deliver-response.ts), show the outcome.
 // Every way this can end is a TerminalOutcome; nothing throws to the caller
 // but programming errors. The PIN lives only in the pad's buffer, is zeroed
 // after the VERIFY, and is never logged or shown.
@@ -20,7 +21,7 @@ import { checkSigningInput } from './check-signing-input.js';
 import { describeOutcome } from './describe-outcome.js';
 import { readCardCertificate } from './read-card-certificate.js';
 import type { ServerConfig } from './server/http.js';
-import { submitResponse } from './server/submit-response.js';
+import { deliverResponse, type DeliveryOptions } from './server/deliver-response.js';
 import { showTransaction } from './show-transaction.js';
 import { signWithPin } from './sign-with-pin.js';
 import type { CardSession } from './wait-for-card.js';
@@ -37,6 +38,8 @@ export interface AuthenticateOptions {
   readonly server: ServerConfig;
   /** PIN attempts in this run (default 3; the card's counter decides when it is blocked). */
   readonly maxPinAttempts?: number;
+  /** Pauses before resending the response while the service is unavailable (server/deliver-response.ts). */
+  readonly retryDelaysMs?: DeliveryOptions['retryDelaysMs'];
   readonly log?: Logger;
 }
 
@@ -120,13 +123,14 @@ async function run(opts: AuthenticateOptions, keep: (s: CardSession) => void): P
   if (signature === undefined) return lastWrong ?? { kind: 'pin-entry-cancelled' };
 
   display.status('Contacting the service…');
-  const sent = await submitResponse(opts.server, {
-    challengeId: challenge.id,
-    terminalId: opts.terminalId,
-    certificate: cert.der,
-    signature,
-    triesLeft,
-  });
+  const sent = await deliverResponse(
+    opts.server,
+    { challengeId: challenge.id, terminalId: opts.terminalId, certificate: cert.der, signature, triesLeft },
+    {
+      ...(opts.retryDelaysMs === undefined ? {} : { retryDelaysMs: opts.retryDelaysMs }),
+      onRetry: () => display.status('The service did not answer; trying again (no new PIN needed)…'),
+    },
+  );
   if (sent.ok) return { kind: 'completed', result: sent.result, claims: sent.claims };
   if (sent.kind === 'refused') return { kind: 'server-refused', code: sent.code, status: sent.status, title: sent.title };
   return { kind: 'server-unavailable', detail: sent.detail };

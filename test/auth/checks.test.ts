@@ -129,11 +129,42 @@ describe('auth checks (fakes)', () => {
     assert.equal(r.claims.jti, ch.id);
   });
 
-  it('registry unavailable → 503 unavailable; unknown / not active / unattested → authentication_failed', async () => {
-    const down = setup({ status: { byCertificateSerial: async () => Promise.reject(new Error('ECONNREFUSED')) } });
+  it('registry unavailable → 503 unavailable and the challenge back as it was: the same response completes it once the registry answers, once', async () => {
+    let registryUp = false;
+    const flaky = setup({ status: { byCertificateSerial: async () => (registryUp ? good : Promise.reject(new Error('ECONNREFUSED'))) } });
+    const ch = await newChallenge(flaky.deps);
+    const stored = await flaky.deps.store.get(challengeKey(rpId, ch.id));
+    const response = respond(flaky.card.privateKey, ch);
+    await assert.rejects(submitResponse(flaky.deps, { rpId, ekycAttributes: [] }, ch.id, response), (e: unknown) => codeOf(e) === 'unavailable' && (e as { status: number }).status === 503);
+    assert.equal(await flaky.deps.store.get(challengeKey(rpId, ch.id)), stored, 'the record is back, byte for byte');
+    assert.equal((await getChallengeState(flaky.deps, rpId, ch.id)).status, 'pending');
+    flaky.clock.advance(30_000);
+    registryUp = true;
+    const r = await submitResponse(flaky.deps, { rpId, ekycAttributes: [] }, ch.id, response);
+    assert.equal(r.claims.jti, ch.id);
+    await assert.rejects(submitResponse(flaky.deps, { rpId, ekycAttributes: [] }, ch.id, response), (e: unknown) => codeOf(e) === 'challenge_used');
+    assert.equal((await getChallengeState(flaky.deps, rpId, ch.id)).status, 'completed');
+  });
+
+  it('registry unavailable after the challenge expired in the meantime: failed `unavailable`, nothing put back', async () => {
+    // The registry fails only after the challenge's lifetime has passed.
+    let expiresAt = 0;
+    const down: ReturnType<typeof setup> = setup({
+      status: {
+        byCertificateSerial: async () => {
+          down.clock.advance(expiresAt - down.clock.now().getTime() + 1);
+          throw new Error('ETIMEDOUT');
+        },
+      },
+    });
     const ch = await newChallenge(down.deps);
-    await assert.rejects(submitResponse(down.deps, { rpId, ekycAttributes: [] }, ch.id, respond(down.card.privateKey, ch)), (e: unknown) => codeOf(e) === 'unavailable' && (e as { status: number }).status === 503);
+    expiresAt = new Date(ch.expiresAt).getTime();
+    await assert.rejects(submitResponse(down.deps, { rpId, ekycAttributes: [] }, ch.id, respond(down.card.privateKey, ch)), (e: unknown) => codeOf(e) === 'unavailable');
+    assert.equal(await down.deps.store.get(challengeKey(rpId, ch.id)), null);
     assert.deepEqual(await getChallengeState(down.deps, rpId, ch.id), { status: 'failed', code: 'unavailable' });
+  });
+
+  it('unknown / not active / unattested → authentication_failed', async () => {
     for (const [answer, reason] of [
       [undefined, 'certificate_unknown'],
       [{ ...good, cardStatus: 'superseded' }, 'card_not_active'],

@@ -253,15 +253,24 @@ describe('auth HTTP API (real CA, PostgreSQL, memory store)', function () {
     assert.equal(ok.status, 200, 'the oversized body did not burn the challenge');
   });
 
-  it('answers 503 unavailable, never authenticated, when the registry is down', async () => {
+  it('answers 503 unavailable, never authenticated, when the registry is down; the same response completes the challenge once it is back', async () => {
     const dead = new PostgresDatabase(reg.pg.url);
     await dead.close();
-    const down = await buildApp({ ca: ca.ca, db: reg.db, store: new MemoryStore(clock), clock, status: registryCardStatus(dead) });
+    const store = new MemoryStore(clock);
+    const down = await buildApp({ ca: ca.ca, db: reg.db, store, clock, status: registryCardStatus(dead) });
     const ch = (await request(down.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1' })).body;
-    const r = await request(down.app).post(`/v1/auth/challenges/${ch.id}/response`).set('Authorization', rp.bearer).send(answer(ch));
+    const response = answer(ch);
+    const r = await request(down.app).post(`/v1/auth/challenges/${ch.id}/response`).set('Authorization', rp.bearer).send(response);
     assert.equal(r.status, 503);
     assert.equal(r.body.code, 'unavailable');
     assert.equal(r.body.result, undefined);
+    assert.equal((await request(down.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer)).body.status, 'pending');
+    // Another service process, whose registry answers, shares the store.
+    const up = await buildApp({ ca: ca.ca, db: reg.db, store, clock });
+    const again = await request(up.app).post(`/v1/auth/challenges/${ch.id}/response`).set('Authorization', rp.bearer).send(response);
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(again.body.claims.jti, ch.id);
+    assert.equal((await request(up.app).post(`/v1/auth/challenges/${ch.id}/response`).set('Authorization', rp.bearer).send(response)).body.code, 'challenge_used');
   });
 
   it('of 100 concurrent submissions of one valid response exactly one succeeds (memory store)', async () => {

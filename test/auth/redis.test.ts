@@ -2,11 +2,14 @@
 // submissions of one valid response → exactly one result; a challenge made
 // through one app instance is consumed once across two instances (two
 // service processes share Redis); Redis down → 503 `unavailable`, never a
-// result; rate limits counted in Redis; another RP can neither consume nor
-// see a challenge by its id.
+// result; the registry down → 503 and the challenge back in Redis for the
+// same response to complete later; rate limits counted in Redis; another RP
+// can neither consume nor see a challenge by its id.
 import assert from 'node:assert/strict';
 import request from 'supertest';
+import { registryCardStatus } from '../../src/auth/adapters/registry-status.js';
 import { challengeKey } from '../../src/auth/lib/store-keys.js';
+import { PostgresDatabase } from '../../src/registry/postgres.js';
 import { openRedisStore, type RedisStore } from '../../src/store/redis.js';
 import { systemClock } from '../../src/util/clock.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
@@ -109,6 +112,32 @@ describe('auth HTTP API on real Redis', function () {
     assert.ok(Number(r.headers['retry-after']) >= 1);
     assert.equal((await post(a)).status, 429, 'a valid response is refused too, consuming nothing');
     assert.notEqual(await stores.at(-1)!.get(challengeKey(rp.rp.id, ch.id)), null, 'the challenge is still in Redis');
+  });
+
+  it('the registry down: 503, the challenge back in Redis with its lifetime, and the same response completes it through another instance', async () => {
+    const store = await openRedisStore({ url: redis.url, commandTimeoutMs: 500 });
+    stores.push(store);
+    const dead = new PostgresDatabase(reg.pg.url);
+    await dead.close();
+    const down = await buildApp({ ca: ca.ca, db: reg.db, store, clock: systemClock, status: registryCardStatus(dead) });
+    const rp = await addRp(reg.db);
+    const ch = (await request(down.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1' })).body;
+    const stored = await store.get(challengeKey(rp.rp.id, ch.id));
+    const body = answer(ch);
+    const r = await request(down.app).post(`/v1/auth/challenges/${ch.id}/response`).set('Authorization', rp.bearer).send(body);
+    assert.equal(r.status, 503);
+    assert.equal(r.body.code, 'unavailable');
+    assert.equal(await store.get(challengeKey(rp.rp.id, ch.id)), stored);
+    const { createClient } = await import('redis');
+    const raw = createClient({ url: redis.url });
+    await raw.connect();
+    const ttl = await raw.pTTL(challengeKey(rp.rp.id, ch.id));
+    await raw.close();
+    assert.ok(ttl > 0 && ttl <= new Date(ch.expiresAt).getTime() - Date.now() + 1000, `the record keeps its own expiry (${ttl} ms left)`);
+    const up = await app();
+    const ok = await request(up.app).post(`/v1/auth/challenges/${ch.id}/response`).set('Authorization', rp.bearer).send(body);
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.equal((await request(down.app).post(`/v1/auth/challenges/${ch.id}/response`).set('Authorization', rp.bearer).send(body)).body.code, 'challenge_used');
   });
 
   it('answers 503 unavailable, never a result, when Redis is down', async () => {

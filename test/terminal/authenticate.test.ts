@@ -95,6 +95,7 @@ describe('terminal client (in-process card, in-memory server)', function () {
       display,
       pinPad: pad,
       server: { url: server.url, credential: server.credential, fetch: server.fetch },
+      retryDelaysMs: [0, 0],
       ...over,
     };
   }
@@ -297,6 +298,53 @@ describe('terminal client (in-process card, in-memory server)', function () {
       assert.equal(o.kind, mode.kind === 'refuse' ? 'server-refused' : 'server-unavailable');
       assert.equal(display.lines.at(-1), describeOutcome(o));
     }
+  });
+
+  it('the service unavailable for a moment: the same signed response is sent again, no second PIN, and the payment completes', async () => {
+    await insertCitizen();
+    const ch = parseChallenge(await server.create(PAYMENT));
+    let posts = 0;
+    const flaky = (async (resource: string | URL | Request, init?: RequestInit) => {
+      if (init?.method === 'POST' && ++posts === 1) {
+        return new Response(JSON.stringify({ status: 503, code: 'unavailable', title: 'unavailable' }), { status: 503, headers: { 'content-type': 'application/problem+json' } });
+      }
+      return server.fetch(resource, init);
+    }) as typeof fetch;
+    const pad = scriptedPad([CITIZEN_PIN]);
+    const display = new RecordingDisplay();
+    const o = await authenticate(options(ch, pad, display, { server: { url: server.url, credential: server.credential, fetch: flaky } }));
+    assert.equal(o.kind, 'completed', JSON.stringify(o));
+    assert.equal(pad.asked.length, 1, 'one PIN entry');
+    const sent = server.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/response'));
+    assert.equal(sent.length, 1, 'the fake saw the second send (the first was answered 503 before it)');
+    assert.equal(posts, 2);
+    assert.ok(display.lines.some((l) => /trying again/.test(l)));
+  });
+
+  it('an answer lost after the service accepted: the resend is challenge_used and the terminal shows the completed result from the challenge state', async () => {
+    await insertCitizen();
+    const ch = parseChallenge(await server.create(PAYMENT));
+    let posts = 0;
+    const lossy = (async (resource: string | URL | Request, init?: RequestInit) => {
+      const answer = await server.fetch(resource, init);
+      if (init?.method === 'POST' && ++posts === 1) throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+      return answer;
+    }) as typeof fetch;
+    const o = await authenticate(options(ch, scriptedPad([CITIZEN_PIN]), new RecordingDisplay(), { server: { url: server.url, credential: server.credential, fetch: lossy } }));
+    assert.equal(o.kind, 'completed', JSON.stringify(o));
+    assert.equal(server.accepted.size, 1);
+    assert.deepEqual(
+      server.requests.map((r) => `${r.method} ${r.url.endsWith('/response') ? 'response' : 'state'}`),
+      ['POST response', 'POST response', 'GET state'],
+    );
+  });
+
+  it('a refusal is final: not sent again', async () => {
+    await insertCitizen();
+    server.mode = { kind: 'refuse', status: 401, code: 'card_revoked' };
+    const o = await authenticate(options(parseChallenge(await server.create(PAYMENT)), scriptedPad([CITIZEN_PIN]), new RecordingDisplay()));
+    assert.equal(outcomeCode(o), 'card_revoked');
+    assert.equal(server.requests.filter((r) => r.method === 'POST').length, 1);
   });
 
   it('the PIN appears in no display line, log line or request to the server, in any encoding', async () => {
