@@ -1,19 +1,20 @@
 // DELETE /v1/auth/challenges/{id}: the RP withdraws a pending challenge. It is
 // consumed like a response would consume it, so a response arriving later is
 // refused as used, and its state reads failed with `challenge_cancelled`.
-// The keys name the caller's RP, so another RP's id is not found and untouched.
+// The keys name the caller's RP, so another RP's id is not found and untouched;
+// so is another terminal's for a terminal-bound credential.
 import { authError } from './codes.js';
 import type { AuthDeps } from './deps.js';
-import { challengeKey, challengeMetaKey, outcomeKey, type ChallengeMeta, type StoredOutcome } from './lib/store-keys.js';
+import { challengeKey, challengeMetaKey, outcomeKey, visibleTo, type ChallengeMeta, type StoredOutcome } from './lib/store-keys.js';
 import { storeCall } from './lib/store-call.js';
 import type { ChallengeId, RpId } from './types.js';
 
 export const CANCELLED = 'challenge_cancelled';
 
-export async function cancelChallenge(deps: AuthDeps, rpId: RpId, id: ChallengeId): Promise<void> {
+export async function cancelChallenge(deps: AuthDeps, rpId: RpId, id: ChallengeId, terminal?: string): Promise<void> {
   const metaRaw = await storeCall('read challenge marker', () => deps.store.get(challengeMetaKey(rpId, id)));
   const meta = metaRaw === null ? undefined : (JSON.parse(metaRaw) as ChallengeMeta);
-  if (!meta || meta.rpId !== rpId) throw authError('challenge_not_found', 'No such challenge.');
+  if (!visibleTo(meta, rpId, terminal)) throw authError('challenge_not_found', 'No such challenge.');
   const raw = await storeCall('take challenge', () => deps.store.take(challengeKey(rpId, id)));
   if (raw === null) {
     if (deps.clock.now().getTime() >= meta.expiresAt) throw authError('challenge_expired', 'The challenge has already expired.');

@@ -105,7 +105,7 @@ export async function createChallenge(deps: AuthDeps, caller: ChallengeCaller, r
     expiresAt: now + ttl * 1000,
     preimage: signingInputPreimage({ rpId: caller.rpId, nonce, terminalId: req.terminalId, transaction }).toString('base64'),
   };
-  const meta: ChallengeMeta = { rpId: caller.rpId, expiresAt: record.expiresAt };
+  const meta: ChallengeMeta = { rpId: caller.rpId, terminalId: req.terminalId, expiresAt: record.expiresAt };
   const outcomeTtl = deps.outcomeTtlSeconds ?? 900;
   await storeCall('create challenge', async () => {
     // Both in one round trip. On one Redis connection commands run in the

@@ -2,20 +2,21 @@
 // failed (with the public code) or expired; while pending also the challenge
 // itself, so a terminal given only the id can show and sign it — for an RP back end whose
 // terminal talks to cardauth directly. Another RP's challenge is not found:
-// every key read names the caller's RP (lib/store-keys.ts).
+// every key read names the caller's RP (lib/store-keys.ts); for a
+// terminal-bound credential, so is another terminal's.
 import { authError } from './codes.js';
 import type { AuthDeps } from './deps.js';
 import { presentChallenge } from './create-challenge.js';
-import { challengeKey, challengeMetaKey, outcomeKey, type ChallengeMeta, type StoredOutcome } from './lib/store-keys.js';
+import { challengeKey, challengeMetaKey, outcomeKey, visibleTo, type ChallengeMeta, type StoredOutcome } from './lib/store-keys.js';
 import { storeCall } from './lib/store-call.js';
 import type { ChallengeId, ChallengeRecord, ChallengeState, ResultClaims, RpId } from './types.js';
 
-export async function getChallengeState(deps: AuthDeps, rpId: RpId, id: ChallengeId): Promise<ChallengeState> {
+export async function getChallengeState(deps: AuthDeps, rpId: RpId, id: ChallengeId, terminal?: string): Promise<ChallengeState> {
   const [metaRaw, outcomeRaw, recordRaw] = await storeCall('read challenge state', () =>
     Promise.all([deps.store.get(challengeMetaKey(rpId, id)), deps.store.get(outcomeKey(rpId, id)), deps.store.get(challengeKey(rpId, id))]),
   );
   const meta = metaRaw === null ? undefined : (JSON.parse(metaRaw) as ChallengeMeta);
-  if (!meta || meta.rpId !== rpId) throw authError('challenge_not_found', 'No such challenge.');
+  if (!visibleTo(meta, rpId, terminal)) throw authError('challenge_not_found', 'No such challenge.');
   if (outcomeRaw !== null) {
     const o = JSON.parse(outcomeRaw) as StoredOutcome;
     if (o.status === 'failed') return { status: 'failed', code: o.code };

@@ -62,7 +62,7 @@ export function createRpAuthenticator(deps: RpAuthenticatorDeps): RpAuthenticato
       if (!secretMatches(deps.apiPepper, presented.secret, record.secretHash)) throw unauthorized('wrong secret');
       if (record.validUntil !== undefined && now.getTime() >= record.validUntil.getTime()) throw unauthorized('credential past its overlap period');
       if (record.rp.status !== 'active') throw authError('rp_disabled', 'This relying party is disabled.');
-      return { rp: record.rp, keyId: record.keyId };
+      return { rp: record.rp, keyId: record.keyId, ...(record.terminal === undefined ? {} : { terminal: record.terminal }) };
     },
     invalidate() {
       cache.clear();

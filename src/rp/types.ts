@@ -21,6 +21,8 @@ export interface RelyingParty {
 
 export interface RpCredentialInfo {
   readonly keyId: string;
+  /** The terminal the credential speaks for; undefined: RP-wide (the back end's). */
+  readonly terminal: TerminalId | undefined;
   readonly createdAt: Date;
   /** undefined: valid until rotated */
   readonly validUntil: Date | undefined;
@@ -38,4 +40,9 @@ export interface IssuedCredential {
 export interface RpPrincipal {
   readonly rp: RelyingParty;
   readonly keyId: string;
+  /**
+   * Set for a terminal-bound credential: the caller may act for this one
+   * terminal only (create, read, cancel and answer its challenges).
+   */
+  readonly terminal?: TerminalId | undefined;
 }

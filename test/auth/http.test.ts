@@ -13,6 +13,7 @@ import { setCertificatesStatus } from '../../src/registry/index.js';
 import { PostgresDatabase } from '../../src/registry/postgres.js';
 import { disableRp, setRpStatus } from '../../src/rp/repo/set-rp-status.js';
 import { updateRp } from '../../src/rp/repo/update-rp.js';
+import { issueTerminalCredential } from '../../src/rp/repo/issue-terminal-credential.js';
 import { rotateCredential } from '../../src/rp/repo/rotate-credential.js';
 import { terminalRateKey } from '../../src/auth/lib/store-keys.js';
 import { MemoryStore } from '../../src/store/memory.js';
@@ -339,6 +340,36 @@ describe('auth HTTP API (real CA, PostgreSQL, memory store)', function () {
     const me = await request(t.app).get('/v1/rp/me').set('Authorization', rp.bearer);
     assert.equal(me.status, 200);
     assert.deepEqual(me.body.terminals, ['atm-1', 'atm-3']);
+  });
+
+  it("a terminal-bound key speaks for its terminal only: another terminal's challenges are not found to it and stay usable", async () => {
+    const { credential } = await issueTerminalCredential(reg.db, rp.rp.id, 'atm-1', peppers.apiSecret, 'staff:test', new Date());
+    const atm1 = `Bearer ${credential.token}`;
+    const me = await request(t.app).get('/v1/rp/me').set('Authorization', atm1);
+    assert.equal(me.body.terminal, 'atm-1');
+    // Its own terminal: the whole flow.
+    const own = await challenge({ terminalId: 'atm-1', transaction: txn }, atm1);
+    assert.equal((await request(t.app).get(`/v1/auth/challenges/${own.id}`).set('Authorization', atm1)).body.status, 'pending');
+    const done = await respond(own.id, answer(own), atm1);
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    // Another terminal: refused before anything is stored.
+    const other = await request(t.app).post('/v1/auth/challenges').set('Authorization', atm1).send({ terminalId: 'atm-2', transaction: txn });
+    assert.equal(other.status, 403);
+    assert.equal(other.body.code, 'terminal_not_allowed');
+    // The back end's challenge for atm-2: not found to the atm-1 key, whatever it claims, and not burnt.
+    const theirs = await challenge({ terminalId: 'atm-2', transaction: txn });
+    for (const r of [
+      await request(t.app).get(`/v1/auth/challenges/${theirs.id}`).set('Authorization', atm1),
+      await request(t.app).delete(`/v1/auth/challenges/${theirs.id}`).set('Authorization', atm1),
+      await respond(theirs.id, { ...answer(theirs), terminalId: 'atm-1' }, atm1),
+    ]) {
+      assert.equal(r.status, 404, JSON.stringify(r.body));
+      assert.equal(r.body.code, 'challenge_not_found');
+    }
+    const claimed = await respond(theirs.id, answer(theirs), atm1);
+    assert.equal(claimed.body.code, 'terminal_not_allowed');
+    assert.equal((await request(t.app).get(`/v1/auth/challenges/${theirs.id}`).set('Authorization', rp.bearer)).body.status, 'pending');
+    assert.equal((await respond(theirs.id, answer(theirs))).status, 200, 'the RP-wide key completes it');
   });
 
   it('rotates a credential: the old one works during the overlap, not after', async () => {

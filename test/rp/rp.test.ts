@@ -11,7 +11,10 @@ import { readAuditLog, verifyAuditChain } from '../../src/registry/index.js';
 import { createRpAuthenticator } from '../../src/rp/authenticate.js';
 import { hashSecret, parseBearer, secretMatches } from '../../src/rp/credentials.js';
 import { findCredential } from '../../src/rp/repo/find-credential.js';
+import { issueTerminalCredential } from '../../src/rp/repo/issue-terminal-credential.js';
 import { registerRp } from '../../src/rp/repo/register-rp.js';
+import { revokeCredential } from '../../src/rp/repo/revoke-credential.js';
+import { rotateCredential } from '../../src/rp/repo/rotate-credential.js';
 import { setRpStatus } from '../../src/rp/repo/set-rp-status.js';
 import { updateRp } from '../../src/rp/repo/update-rp.js';
 import { FixedClock } from '../../src/util/clock.js';
@@ -153,6 +156,36 @@ describe('relying parties (PostgreSQL)', function () {
     assert.deepEqual((await auditOf(`rp:${rp.id}`)).map((e) => e.action), ['rp.register', 'rp.disable', 'rp.enable']);
   });
 
+  it('terminal keys: bound to a registered terminal, untouched by an RP rotation, revocable one by one, removed with their terminal', async () => {
+    const clock = new FixedClock(new Date());
+    const { rp, credential: rpKey } = await registerRp(reg.db, { name: 'Canadia Bank', scopes: ['auth'], terminals: ['atm-1', 'atm-2'] }, peppers.apiSecret, 'staff:1', clock.now());
+    const a = createRpAuthenticator({ sql: reg.db, apiPepper: peppers.apiSecret, clock, log: silentLogger, cacheTtlMs: 0 });
+    await assert.rejects(issueTerminalCredential(reg.db, rp.id, 'atm-9', peppers.apiSecret, 'staff:1', clock.now()), (e: { code?: string }) => e.code === 'rp_invalid');
+    await assert.rejects(issueTerminalCredential(reg.db, 'rp_nosuchrp', 'atm-1', peppers.apiSecret, 'staff:1', clock.now()), (e: { code?: string }) => e.code === 'rp_not_found');
+    const one = await issueTerminalCredential(reg.db, rp.id, 'atm-1', peppers.apiSecret, 'staff:1', clock.now());
+    const two = await issueTerminalCredential(reg.db, rp.id, 'atm-2', peppers.apiSecret, 'staff:1', clock.now());
+    assert.equal((await a.authenticate(`Bearer ${one.credential.token}`)).terminal, 'atm-1');
+    assert.equal((await a.authenticate(`Bearer ${rpKey.token}`)).terminal, undefined, 'the RP-wide key speaks for no one terminal');
+    // An RP rotation closes the RP-wide keys only.
+    await rotateCredential(reg.db, rp.id, 0, peppers.apiSecret, 'staff:1', clock.now());
+    clock.advance(1000);
+    await assert.rejects(a.authenticate(`Bearer ${rpKey.token}`), (e: { code?: string }) => e.code === 'unauthorized');
+    assert.equal((await a.authenticate(`Bearer ${two.credential.token}`)).terminal, 'atm-2');
+    // One key revoked; the other terminal's stays.
+    assert.equal((await revokeCredential(reg.db, two.credential.keyId, 'terminal stolen', 'staff:1', clock.now())).changed, true);
+    assert.equal((await revokeCredential(reg.db, two.credential.keyId, 'again', 'staff:1', clock.now())).changed, false);
+    await assert.rejects(a.authenticate(`Bearer ${two.credential.token}`), (e: { code?: string }) => e.code === 'unauthorized');
+    assert.equal((await a.authenticate(`Bearer ${one.credential.token}`)).terminal, 'atm-1');
+    // Removing the terminal removes its key, and the audit entry names it.
+    const { changed } = await updateRp(reg.db, rp.id, { removeTerminals: ['atm-1'] }, 'staff:1', clock.now());
+    assert.deepEqual(changed.terminalKeysRemoved, [one.credential.keyId]);
+    await assert.rejects(a.authenticate(`Bearer ${one.credential.token}`), (e: { code?: string }) => e.code === 'unauthorized');
+    assert.deepEqual((await auditOf(`rp:${rp.id}`)).map((e) => e.action), ['rp.register', 'rp.credential.terminal', 'rp.credential.terminal', 'rp.credential.rotate', 'rp.credential.revoke', 'rp.update']);
+    const dump = JSON.stringify(await reg.db.query('SELECT * FROM rp_credentials')) + JSON.stringify(await readAuditLog(reg.db, { limit: 1000 }));
+    assert.ok(!dump.includes(one.credential.secret) && !dump.includes(two.credential.secret), 'no terminal secret in the registry');
+    await assert.rejects(revokeCredential(reg.db, 'rpk_nosuchkeynosuchkeynos', '', 'staff:1', clock.now()), (e: { code?: string }) => e.code === 'rp_not_found');
+  });
+
   it('CLI: add prints the secret once; list never shows it; rotate and disable are audited', async () => {
     const add = io();
     assert.equal(await runWith(['add', '--name', 'Wing Bank', '--terminal', 'pos-1', '--terminal', 'pos-2', '--scope', 'auth', '--scope', 'ekyc', '--attribute', 'surname', '--rate', '600'], add, async () => admin()), 0);
@@ -179,11 +212,24 @@ describe('relying parties (PostgreSQL)', function () {
     const again = io();
     assert.equal(await runWith(['update', rpId, '--add-terminal', 'pos-3'], again, async () => admin()), 0);
     assert.match(again.out(), /unchanged/);
+    const tk = io();
+    assert.equal(await runWith(['terminal-key', rpId, '--terminal', 'pos-3'], tk, async () => admin()), 0);
+    const tkSecret = /secret:\s+(\S+)/.exec(tk.out())![1]!;
+    const tkId = /key id: (\S+)/.exec(tk.out())![1]!;
+    assert.equal(tk.out().split(tkSecret).length - 1, 2, 'the terminal secret appears in the secret line and the header example only');
+    await assert.rejects(runWith(['terminal-key', rpId], io(), async () => admin()), (e: { code?: string }) => e.code === 'usage');
+    const listed = io();
+    assert.equal(await runWith(['list'], listed, async () => admin()), 0);
+    assert.match(listed.out(), new RegExp(`key ${tkId}\tterminal pos-3\t`));
+    assert.ok(!listed.out().includes(tkSecret));
+    const rk = io();
+    assert.equal(await runWith(['revoke-key', tkId, '--reason', 'terminal replaced'], rk, async () => admin()), 0);
+    assert.match(rk.out(), /revoked/);
     const en = io();
     assert.equal(await runWith(['enable', rpId, '--reason', 'renewed'], en, async () => admin()), 0);
     assert.match(en.out(), /enabled/);
     const actions = (await auditOf(`rp:${rpId}`)).map((e) => e.action);
-    assert.deepEqual(actions, ['rp.register', 'rp.credential.rotate', 'rp.disable', 'rp.update', 'rp.enable']);
+    assert.deepEqual(actions, ['rp.register', 'rp.credential.rotate', 'rp.disable', 'rp.update', 'rp.credential.terminal', 'rp.credential.revoke', 'rp.enable']);
     let opened = false;
     const opener = async () => ((opened = true), admin());
     await assert.rejects(runWith(['update', rpId], io(), opener), (e: { code?: string }) => e.code === 'usage');

@@ -8,7 +8,7 @@
 // caller's rate limits (ResponseCaller.admission) the counting and the GETDEL
 // are one atomic store step, and a refused request consumes nothing.
 import { authError } from '../codes.js';
-import { challengeKey, challengeMetaKey, outcomeKey, type ChallengeMeta } from '../lib/store-keys.js';
+import { challengeKey, challengeMetaKey, outcomeKey, visibleTo, type ChallengeMeta } from '../lib/store-keys.js';
 import { storeCall } from '../lib/store-call.js';
 import type { ChallengeRecord } from '../types.js';
 import type { ResponseCheck } from './context.js';
@@ -20,6 +20,15 @@ export const consumeChallenge: ResponseCheck = {
     const admission = ctx.caller.admission;
     const rpId = ctx.caller.rpId;
     const key = challengeKey(rpId, ctx.challengeId);
+    // A terminal-bound credential may not consume (burn) another terminal's
+    // challenge by its id: its marker is read first, and another terminal's
+    // challenge is not found, untouched. One more round trip, for such
+    // credentials only.
+    if (ctx.caller.terminal !== undefined) {
+      const metaRaw = await storeCall('read challenge marker', () => store.get(challengeMetaKey(rpId, ctx.challengeId)));
+      const meta = metaRaw === null ? undefined : (JSON.parse(metaRaw) as ChallengeMeta);
+      if (meta !== undefined && !visibleTo(meta, rpId, ctx.caller.terminal)) throw authError('challenge_not_found', 'No such challenge.');
+    }
     let raw: string | null;
     if (admission === undefined) {
       raw = await storeCall('take challenge', () => store.take(key));
@@ -38,7 +47,7 @@ export const consumeChallenge: ResponseCheck = {
     );
     const meta = metaRaw === null ? undefined : (JSON.parse(metaRaw) as ChallengeMeta);
     // The rpId comparison is a second line: the key already named this RP.
-    if (!meta || meta.rpId !== rpId) throw authError('challenge_not_found', 'No such challenge.');
+    if (!visibleTo(meta, rpId, ctx.caller.terminal)) throw authError('challenge_not_found', 'No such challenge.');
     if (outcome === null && ctx.now.getTime() >= meta.expiresAt) throw authError('challenge_expired', 'The challenge has expired; ask for a new one.');
     throw authError('challenge_used', 'The challenge was already used; ask for a new one.');
   },

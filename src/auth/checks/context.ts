@@ -20,6 +20,8 @@ export interface UnverifiedResponse {
 export interface ResponseCaller {
   readonly rpId: RpId;
   readonly ekycAttributes: readonly EkycAttribute[];
+  /** The one terminal a terminal-bound credential speaks for (other terminals' challenges are not found to it). */
+  readonly terminal?: TerminalId | undefined;
   /** The caller's rate limits, counted in the step that consumes the challenge. */
   readonly admission?: Admission | undefined;
 }

@@ -19,7 +19,19 @@ export const terminalRateKey = (rpId: string, terminalId: string) => `rl:t:${rpI
 /** The marker kept beside a challenge. */
 export interface ChallengeMeta {
   readonly rpId: string;
+  /** The challenge's terminal (markers written before terminal-bound credentials have none). */
+  readonly terminalId?: string;
   readonly expiresAt: number;
+}
+
+/**
+ * Whether a caller may see a challenge by its marker: its own RP's (the key
+ * already names the RP; this is the second line), and for a terminal-bound
+ * credential only its own terminal's. Otherwise the challenge is "not found",
+ * as an id never issued.
+ */
+export function visibleTo(meta: ChallengeMeta | undefined, rpId: string, terminal: string | undefined): meta is ChallengeMeta {
+  return meta !== undefined && meta.rpId === rpId && (terminal === undefined || meta.terminalId === terminal);
 }
 
 /** The stored outcome of a consumed challenge. */

@@ -3,6 +3,8 @@
 //                   [--attribute givenName|surname|birthDate|nationalId|country]…
 //                   [--rate <per minute>] [--terminal-rate <per minute>]
 //   cardauth rp rotate <rp id> [--overlap <seconds>]   (default 86400)
+//   cardauth rp terminal-key <rp id> --terminal <id>   a credential that speaks for that terminal only
+//   cardauth rp revoke-key <key id> [--reason <text>]
 //   cardauth rp update <rp id> [--name <name>] [--add-terminal <id>]… [--remove-terminal <id>]…
 //                      [--scope auth|ekyc]… [--attribute <name>]… [--no-attributes]
 //                      [--rate <per minute>] [--terminal-rate <per minute>]
@@ -27,6 +29,8 @@ import { setRpStatus } from '../../rp/repo/set-rp-status.js';
 import { updateRp, type RpChangeRecord } from '../../rp/repo/update-rp.js';
 import { listRps } from '../../rp/repo/list-rps.js';
 import { registerRp } from '../../rp/repo/register-rp.js';
+import { issueTerminalCredential } from '../../rp/repo/issue-terminal-credential.js';
+import { revokeCredential } from '../../rp/repo/revoke-credential.js';
 import { rotateCredential } from '../../rp/repo/rotate-credential.js';
 import type { RpScope } from '../../rp/types.js';
 import { CliError, type CliIo } from '../io.js';
@@ -35,6 +39,8 @@ const USAGE = `usage:
   cardauth rp add --name <name> --terminal <id> [--terminal <id>…] [--scope auth|ekyc]… [--attribute <name>]…
                   [--rate <per minute>] [--terminal-rate <per minute>]
   cardauth rp rotate <rp id> [--overlap <seconds>]
+  cardauth rp terminal-key <rp id> --terminal <id>
+  cardauth rp revoke-key <key id> [--reason <text>]
   cardauth rp update <rp id> [--name <name>] [--add-terminal <id>]… [--remove-terminal <id>]…
                      [--scope auth|ekyc]… [--attribute <name>]… [--no-attributes]
                      [--rate <per minute>] [--terminal-rate <per minute>]
@@ -52,6 +58,7 @@ function describeChanges(c: RpChangeRecord): string[] {
   if (c.ekycAttributes) lines.push(`attributes: ${list(c.ekycAttributes.from)} -> ${list(c.ekycAttributes.to)}`);
   if (c.terminalsAdded) lines.push(`terminals added: ${list(c.terminalsAdded)}`);
   if (c.terminalsRemoved) lines.push(`terminals removed: ${list(c.terminalsRemoved)}`);
+  if (c.terminalKeysRemoved) lines.push(`their keys removed: ${list(c.terminalKeysRemoved)}`);
   if (c.rateLimitPerMinute) lines.push(`rate: ${c.rateLimitPerMinute.from}/min -> ${c.rateLimitPerMinute.to}/min`);
   if (c.terminalRatePerMinute) lines.push(`terminal rate: ${c.terminalRatePerMinute.from}/min -> ${c.terminalRatePerMinute.to}/min`);
   return lines;
@@ -116,15 +123,16 @@ export async function runWith(args: string[], io: CliIo, open: OpenRpAdmin): Pro
     throw new CliError(`${(e as Error).message}\n${USAGE}`, 'usage', 2);
   }
   const { values, positionals } = parsed;
-  if (!['add', 'rotate', 'update', 'disable', 'enable', 'list'].includes(action ?? '')) throw new CliError(USAGE.trimEnd(), 'usage', 2);
+  if (!['add', 'rotate', 'terminal-key', 'revoke-key', 'update', 'disable', 'enable', 'list'].includes(action ?? '')) throw new CliError(USAGE.trimEnd(), 'usage', 2);
+  if (action === 'terminal-key' && values.terminal?.length !== 1) throw new CliError(`rp terminal-key: name one --terminal\n${USAGE}`, 'usage', 2);
   if (action === 'update') {
     // Checked before the registry is opened: a call that names no change is a usage error.
     const given = ['name', 'add-terminal', 'remove-terminal', 'scope', 'attribute', 'no-attributes', 'rate', 'terminal-rate'] as const;
     if (!given.some((k) => values[k] !== undefined)) throw new CliError(`rp update: name at least one change\n${USAGE}`, 'usage', 2);
     if (values['no-attributes'] && values.attribute) throw new CliError('rp update: --attribute and --no-attributes exclude each other', 'usage', 2);
   }
-  const rpIdArg = (): string => {
-    if (positionals[0] === undefined) throw new CliError(`an RP id is required\n${USAGE}`, 'usage', 2);
+  const rpIdArg = (what = 'an RP id'): string => {
+    if (positionals[0] === undefined) throw new CliError(`${what} is required\n${USAGE}`, 'usage', 2);
     return positionals[0];
   };
   const admin = await open(io);
@@ -163,6 +171,19 @@ export async function runWith(args: string[], io: CliIo, open: OpenRpAdmin): Pro
         io.stderr.write('The secret is shown once and is not stored.\n');
         return 0;
       }
+      case 'terminal-key': {
+        const { credential, terminal } = await issueTerminalCredential(admin.sql, rpIdArg(), values.terminal![0]!, admin.apiPepper, admin.actor, admin.now());
+        io.stdout.write(`terminal ${terminal} key id: ${credential.keyId}\nsecret:  ${credential.secret}\n`);
+        io.stdout.write(`send:    Authorization: Bearer ${credential.token}\n`);
+        io.stderr.write('The secret is shown once and is not stored; put it in that terminal\'s secret store now. It is refused for any other terminal.\n');
+        return 0;
+      }
+      case 'revoke-key': {
+        const keyId = rpIdArg('a key id');
+        const { rpId, changed } = await revokeCredential(admin.sql, keyId, values.reason ?? '', admin.actor, admin.now());
+        io.stdout.write(`key ${keyId} of ${rpId} ${changed ? 'revoked' : 'already past its validity'}\n`);
+        return 0;
+      }
       case 'update': {
         const rate = positiveInt(values.rate, '--rate');
         const terminalRate = positiveInt(values['terminal-rate'], '--terminal-rate');
@@ -199,7 +220,8 @@ export async function runWith(args: string[], io: CliIo, open: OpenRpAdmin): Pro
               `terminals=${rp.terminals.join(',')}\trate=${rp.rateLimitPerMinute}/min\tterminal-rate=${rp.terminalRatePerMinute}/min\n`,
           );
           for (const c of rp.credentials) {
-            io.stdout.write(`  key ${c.keyId}\tcreated ${c.createdAt.toISOString()}\t${c.validUntil ? `valid until ${c.validUntil.toISOString()}` : 'current'}\n`);
+            const scope = c.terminal === undefined ? 'rp-wide' : `terminal ${c.terminal}`;
+            io.stdout.write(`  key ${c.keyId}\t${scope}\tcreated ${c.createdAt.toISOString()}\t${c.validUntil ? `valid until ${c.validUntil.toISOString()}` : 'current'}\n`);
           }
         }
         return 0;

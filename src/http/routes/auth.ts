@@ -186,6 +186,7 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
           {
             rpId: principal.rp.id,
             ekycAttributes: principal.rp.scopes.includes('ekyc') ? principal.rp.ekycAttributes : [],
+            terminal: principal.terminal,
             // The rate limits count in the same store step that consumes the challenge.
             admission: terminalAdmission(res, principal, terminal),
           },
@@ -205,7 +206,7 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
       params: idParams,
       responses: { 200: { description: 'The state', schema: stateSchema }, 404: problemResponse, ...refusals },
       async handle({ params, principal }) {
-        const s = await getChallengeState(deps.auth, principal.rp.id, params.id as ChallengeId);
+        const s = await getChallengeState(deps.auth, principal.rp.id, params.id as ChallengeId, principal.terminal);
         return { body: s.status === 'pending' ? { status: 'pending', expiresAt: s.expiresAt.toISOString(), ...(s.challenge ? { challenge: s.challenge } : {}) } : s };
       },
     }),
@@ -219,7 +220,7 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
       params: idParams,
       responses: { 204: { description: 'Cancelled' }, 404: problemResponse, 409: problemResponse, 410: problemResponse, ...refusals },
       async handle({ params, principal }) {
-        await cancelChallenge(deps.auth, principal.rp.id, params.id as ChallengeId);
+        await cancelChallenge(deps.auth, principal.rp.id, params.id as ChallengeId, principal.terminal);
         return { status: 204 };
       },
     }),

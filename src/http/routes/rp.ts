@@ -110,10 +110,16 @@ async function countBoth(store: EphemeralStore, principal: RpPrincipal, terminal
   ]);
 }
 
-/** A terminal must be registered to the calling RP (in memory, before any store I/O). */
+/**
+ * A terminal must be registered to the calling RP, and a terminal-bound
+ * credential may name its own terminal only (in memory, before any store I/O).
+ */
 export function requireTerminalRegistered(principal: RpPrincipal, terminalId: TerminalId): void {
   if (!principal.rp.terminals.includes(terminalId)) {
     throw authError('terminal_unknown', 'This terminal id is not registered for the relying party.', { detail: { terminalId } });
+  }
+  if (principal.terminal !== undefined && principal.terminal !== terminalId) {
+    throw authError('terminal_not_allowed', 'This credential is bound to another terminal.', { detail: { terminalId } });
   }
 }
 
@@ -170,6 +176,7 @@ const meSchema = z.object({
   scopes: z.array(z.enum(['auth', 'ekyc'])),
   ekycAttributes: z.array(z.string()),
   terminals: z.array(z.string()),
+  terminal: z.string().optional().describe('Present when the credential is bound to one terminal: the calls it may make name this terminal only'),
   rateLimitPerMinute: z.number().int(),
   terminalRatePerMinute: z.number().int(),
 });
@@ -193,6 +200,7 @@ export function rpRoutes(deps: RpAuthDeps): AnyRoute[] {
             scopes: [...rp.scopes],
             ekycAttributes: [...rp.ekycAttributes],
             terminals: [...rp.terminals],
+            ...(principal.terminal === undefined ? {} : { terminal: principal.terminal }),
             rateLimitPerMinute: rp.rateLimitPerMinute,
             terminalRatePerMinute: rp.terminalRatePerMinute,
           },

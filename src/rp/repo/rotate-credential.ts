@@ -1,6 +1,7 @@
 // Rotate an RP's API credential with an overlap period: a new credential is
-// issued now; every credential still open-ended stays valid until now +
-// overlap, so the RP can roll its back ends over without an outage.
+// issued now; every RP-wide credential still open-ended stays valid until now
+// + overlap, so the RP can roll its back ends over without an outage. Its
+// terminals' own credentials (issue-terminal-credential.ts) are not touched.
 import { appendAudit } from '../../registry/audit/append.js';
 import type { Sql } from '../../registry/sql.js';
 import { authError } from '../../auth/codes.js';
@@ -29,7 +30,7 @@ export async function rotateCredential(
     // Shorten (never lengthen) the validity of the credentials in use.
     const closed = await tx.query<{ key_id: string }>(
       `UPDATE rp_credentials SET valid_until = $2
-       WHERE rp_id = $1 AND (valid_until IS NULL OR valid_until > $2) RETURNING key_id`,
+       WHERE rp_id = $1 AND terminal_id IS NULL AND (valid_until IS NULL OR valid_until > $2) RETURNING key_id`,
       [rpId, oldValidUntil],
     );
     await tx.query('INSERT INTO rp_credentials (key_id, rp_id, secret_hash, created_at, valid_until) VALUES ($1, $2, $3, $4, NULL)', [

@@ -34,6 +34,8 @@ export interface RpChangeRecord {
   ekycAttributes?: { from: string[]; to: string[] };
   terminalsAdded?: string[];
   terminalsRemoved?: string[];
+  /** Credentials bound to a removed terminal, removed with it. */
+  terminalKeysRemoved?: string[];
   rateLimitPerMinute?: { from: number; to: number };
   terminalRatePerMinute?: { from: number; to: number };
 }
@@ -87,7 +89,12 @@ export async function updateRp(sql: Sql, rpId: string, changes: RpChanges, actor
        WHERE id = $1`,
       [rpId, next.name, next.scopes, next.ekycAttributes, next.rateLimitPerMinute, next.terminalRatePerMinute, now],
     );
-    if (remove.length > 0) await tx.query('DELETE FROM terminals WHERE rp_id = $1 AND terminal_id = ANY ($2::text[])', [rpId, remove]);
+    if (remove.length > 0) {
+      const keys = await tx.query<{ key_id: string }>('SELECT key_id FROM rp_credentials WHERE rp_id = $1 AND terminal_id = ANY ($2::text[]) ORDER BY key_id', [rpId, remove]);
+      if (keys.length > 0) changed.terminalKeysRemoved = keys.map((k) => k.key_id);
+      // The terminals' credentials go with them (ON DELETE CASCADE, migration 025).
+      await tx.query('DELETE FROM terminals WHERE rp_id = $1 AND terminal_id = ANY ($2::text[])', [rpId, remove]);
+    }
     for (const t of added) await tx.query('INSERT INTO terminals (rp_id, terminal_id, created_at) VALUES ($1, $2, $3)', [rpId, t, now]);
     await appendAudit(tx, { actor, action: 'rp.update', subject: `rp:${rpId}`, data: { ...changed }, at: now });
     return { rp: (await rpById(tx, rpId))!, changed };
