@@ -11,7 +11,7 @@
 // answers from a state that a simulator behind vpcd is changing.
 import { stat } from 'node:fs/promises';
 import { CardFileError, CardInUseError, VirtualCard, lockCardFile } from '../../firmware-sim/index.js';
-import type { CardReaders } from './channel.js';
+import type { CardChannel, CardReaders } from './channel.js';
 import { cardError, isCardError } from './codes.js';
 import { InProcessReaders } from './in-process.js';
 
@@ -95,6 +95,41 @@ export async function openCardFileReaders(cardFile: string, readerName: string, 
         }
       })();
       return closing;
+    },
+  };
+}
+
+/**
+ * A channel to the card of `cardFile` (openCardFileReaders with one reader of
+ * its own): closing the channel also closes the reader set, so the card's
+ * last answers are on disk and the lock is released when close() resolves.
+ */
+export async function openCardFileChannel(cardFile: string, options: OpenCardFileOptions = {}): Promise<CardChannel> {
+  const readerName = 'firmware-sim card file';
+  const readers = await openCardFileReaders(cardFile, readerName, options);
+  let channel: CardChannel;
+  try {
+    channel = await readers.connect(readerName);
+  } catch (e) {
+    await readers.close();
+    throw e;
+  }
+  return {
+    readerName,
+    get atr() {
+      return channel.atr;
+    },
+    get isOpen() {
+      return channel.isOpen;
+    },
+    transmit: (apdu) => channel.transmit(apdu),
+    reset: () => channel.reset(),
+    async close(opts) {
+      try {
+        await channel.close(opts);
+      } finally {
+        await readers.close();
+      }
     },
   };
 }

@@ -16,6 +16,7 @@ const commands = {
   staff: () => import('./commands/staff.js'),
   audit: () => import('./commands/audit.js'),
   terminal: () => import('./commands/terminal.js'),
+  stock: () => import('./commands/stock.js'),
 } as const satisfies Record<string, Loader>;
 
 function usage(): string {

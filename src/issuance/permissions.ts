@@ -7,6 +7,7 @@ import type { Actor } from './ports/registry.js';
 export const issuancePermissions = {
   'citizen.enrol': ['officer', 'supervisor'],
   'citizen.read': ['officer', 'supervisor', 'auditor'],
+  'stock.receive': ['officer', 'supervisor'],
   'card.personalise': ['officer'],
   'card.activate': ['officer', 'supervisor'],
   'card.read': ['officer', 'supervisor', 'auditor'],

@@ -1,7 +1,7 @@
 // The issuance commands driven like a script: arguments, PIN on standard
 // input (not a terminal), progress on stderr, PUK once on stdout, exit codes.
 // The station is in-process (memory registry, in-process reader with a
-// firmware-sim card).
+// firmware-sim card); --sim-card runs a card file in the command's own process.
 import assert from 'node:assert/strict';
 import { PassThrough, Readable } from 'node:stream';
 import { VirtualCard } from '../../firmware-sim/index.js';
@@ -10,6 +10,7 @@ import { CliError, type CliIo } from '../../src/cli/io.js';
 import { runWith as card } from '../../src/cli/commands/card.js';
 import { runWith as enrol } from '../../src/cli/commands/enrol.js';
 import { runWith as issue } from '../../src/cli/commands/issue.js';
+import { runWith as stock } from '../../src/cli/commands/stock.js';
 import type { IssuanceStation } from '../../src/cli/commands/issuance-station.js';
 import type { Actor } from '../../src/issuance/ports/registry.js';
 import { MemoryIssuanceRegistry } from '../../src/issuance/store/memory-registry.js';
@@ -99,6 +100,43 @@ describe('CLI: enrol, issue, card', function () {
     const rev = io();
     assert.equal(await card(['revoke', String(serial), '--reason', 'privilegeWithdrawn'], rev, station(supervisor)), 0);
     assert.match(rev.out(), /revoked \(privilegeWithdrawn\)/);
+  });
+
+  it('--sim-card, no reader at all: stock receive reads serial and F9 certificate from the card, issue personalises it, card activate/unblock-pin work on it', async () => {
+    const c = await blankCard(f);
+    const auditor: Actor = { staffId: 'auditor-1', role: 'auditor' };
+    await assert.rejects(stock(['receive', '--sim-card', c.file], io(), station(auditor)), (e: unknown) => e instanceof CliError && e.code === 'issuance_forbidden');
+    await assert.rejects(stock(['receive'], io(), station(officer)), (e: unknown) => e instanceof CliError && e.exitCode === 2);
+    await assert.rejects(stock(['receive', '--sim-card', c.file, '--reader', 'Desk reader 0'], io(), station(officer)), (e: unknown) => e instanceof CliError && e.exitCode === 2);
+    const r = io();
+    assert.equal(await stock(['receive', '--sim-card', c.file], r, station(officer)), 0);
+    assert.match(r.out(), new RegExp(`card ${c.serial} received into stock \\(manufacturer .+; F9 attestation certificate recorded\\)`));
+    const received = await registry.getStock(c.serial);
+    assert.equal(received?.status, 'available');
+    assert.ok(received?.attestationCertDer && received.attestationCertDer.length > 100);
+    assert.ok(registry.audit.some((e) => e.action === 'stock.receive' && e.subject === `card:${c.serial}` && e.actor === 'officer-1'));
+    await assert.rejects(stock(['receive', '--sim-card', c.file], io(), station(officer)), (e: unknown) => e instanceof CliError && e.code === 'card_stock_exists');
+    await assert.rejects(stock(['receive', '--sim-card', `${c.file}.missing`], io(), station(officer)), (e: unknown) => e instanceof CliError && e.code === 'card_file_unreadable');
+
+    await enrol(['--national-id', 'CLI000004', '--surname', 'Kieffer', '--given-name', 'Anne', '--birth-date', '1979-07-07'], io(), station(officer));
+    const a = io('250871\n');
+    assert.equal(await issue(['--sim-card', c.file, '--national-id', 'CLI000004', '--on-hold'], a, station(officer)), 0);
+    assert.match(a.out(), new RegExp(`card ${c.serial} issued on hold`));
+    const puk = a.out().match(/: (\d{8})/)![1]!;
+    // The card file holds the personalised card: the hand-over, then a blocked PIN unblocked, all in-process.
+    const act = io('250871\n');
+    assert.equal(await card(['activate', '--sim-card', c.file], act, station(officer)), 0);
+    assert.match(act.out(), new RegExp(`card ${c.serial} active`));
+    const { card: simCard, channel } = await openCard(c.file);
+    const { PivClient } = await import('../../src/card/piv/index.js');
+    const piv = new PivClient(channel);
+    await piv.select();
+    for (let i = 0; i < 3; i++) await piv.verifyPin('000000');
+    await channel.close();
+    await simCard.idle();
+    const u = io(`${puk}\n314159\n`);
+    assert.equal(await card(['unblock-pin', '--sim-card', c.file], u, station(officer)), 0);
+    assert.match(u.out(), /unblocked/);
   });
 
   it('card unblock-pin reads PUK and new PIN from standard input', async () => {

@@ -8,6 +8,8 @@
 //   cardauth card activate --reader <reader>          (hand-over: the citizen proves the PIN)
 //   cardauth card unblock-pin --reader <reader>       (PUK and new PIN typed by the citizen)
 //   cardauth card reset-pin --reader <reader> --approval <id>   (staff-assisted, four eyes)
+// --sim-card <card file> in place of --reader: a firmware-sim card in this
+// process, no pcscd (./card-source.ts).
 // PINs and PUKs are read without echo on a terminal, or one per line from
 // standard input when it is not a terminal; never from arguments.
 import { parseArgs } from 'node:util';
@@ -22,6 +24,7 @@ import { requirePermission } from '../../issuance/permissions.js';
 import { issuanceError } from '../../issuance/codes.js';
 import type { CardSerial } from '../../issuance/types.js';
 import { CliError, type CliIo } from '../io.js';
+import { cardSourceOf, cardSourceOptions, connectCard } from './card-source.js';
 import { asCliErrors } from './issuance-errors.js';
 import { openIssuanceStation, pinPadFor, type IssuanceStation, type OpenStation } from './issuance-station.js';
 
@@ -31,6 +34,7 @@ const USAGE = `usage:
   cardauth card replace <old serial> --reader <reader name> [--signature-key] [--on-hold]
   cardauth card activate|unblock-pin --reader <reader name>
   cardauth card reset-pin --reader <reader name> --approval <id>
+  (--sim-card <firmware-sim card file> in place of --reader: the card in this process, no pcscd)
 reasons: unspecified keyCompromise affiliationChanged cessationOfOperation privilegeWithdrawn
 `;
 
@@ -65,7 +69,7 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
         note: { type: 'string' },
         reason: { type: 'string' },
         approval: { type: 'string' },
-        reader: { type: 'string' },
+        ...cardSourceOptions,
         'signature-key': { type: 'boolean' },
         'on-hold': { type: 'boolean' },
       },
@@ -75,10 +79,6 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
     throw new CliError(`${(e as Error).message}\n${USAGE}`, 'usage', 2);
   }
   const { values, positionals } = parsed;
-  const needsReader = (): string => {
-    if (values.reader === undefined) throw new CliError(`--reader is required\n${USAGE}`, 'usage', 2);
-    return values.reader;
-  };
   if (action === undefined || action === '--help' || action === 'help') {
     io.stdout.write(USAGE);
     return action === undefined ? 2 : 0;
@@ -88,7 +88,7 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
   if (action === 'revoke' && values.reason === undefined) throw new CliError(`--reason is required\n${USAGE}`, 'usage', 2);
   if (action === 'reset-pin' && values.approval === undefined) throw new CliError(`--approval is required\n${USAGE}`, 'usage', 2);
   const serial = ['show', 'suspend', 'resume', 'revoke', 'replace'].includes(action) ? serialArg(positionals[0]) : undefined;
-  const reader = ['replace', 'activate', 'unblock-pin', 'reset-pin'].includes(action) ? needsReader() : undefined;
+  const source = ['replace', 'activate', 'unblock-pin', 'reset-pin'].includes(action) ? cardSourceOf(values, USAGE, true) : undefined;
 
   const station = await open(io);
   const lifecycle = { registry: station.registry, clock: station.engineDeps.clock, approvals: station.approvals, managementKeys: station.engineDeps.managementKeys, ...(station.engineDeps.publication === undefined ? {} : { publication: station.engineDeps.publication }) };
@@ -111,7 +111,7 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
           });
           return show(station, serial!, io);
       }
-      const channel = await station.connect(reader!);
+      const channel = await connectCard(station, source!, io);
       try {
         switch (action) {
           case 'replace': {

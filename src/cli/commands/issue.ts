@@ -8,6 +8,8 @@
 //   cardauth issue --cancel --job <id> [--reader <reader name>] [--take-over]
 //     (the citizen left: the card in the reader is wiped and goes back to the
 //     stock; without a reader the card is set aside as 'rejected')
+// --sim-card <card file> instead of --reader: a firmware-sim card in this
+// process, no pcscd (./card-source.ts).
 // The citizen types the PIN at this station: on the terminal without echo,
 // or one line on standard input when it is not a terminal. Never in argv.
 // The PUK is printed once, on standard output, for the citizen's letter.
@@ -17,6 +19,7 @@ import type { JobOptions } from '../../issuance/engine/job.js';
 import type { ProgressEvent } from '../../issuance/ports/station.js';
 import { isJobId, type JobId } from '../../issuance/types.js';
 import { CliError, type CliIo } from '../io.js';
+import { cardSourceOf, cardSourceOptions, connectCard } from './card-source.js';
 import { asCliErrors } from './issuance-errors.js';
 import { openIssuanceStation, pinPadFor, type OpenStation } from './issuance-station.js';
 
@@ -25,6 +28,7 @@ const USAGE = `usage:
                  [--management-key aes256|3des] [--pin-retries N] [--puk-retries N]
   cardauth issue --reader <reader name> --resume [--job <id>] [--take-over]
   cardauth issue --cancel --job <id> [--reader <reader name with the card>] [--take-over]
+  (--sim-card <firmware-sim card file> in place of --reader: the card in this process, no pcscd)
 `;
 
 function progressPrinter(io: CliIo): (e: ProgressEvent) => void {
@@ -64,7 +68,7 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
     ({ values } = parseArgs({
       args,
       options: {
-        reader: { type: 'string' },
+        ...cardSourceOptions,
         'national-id': { type: 'string' },
         resume: { type: 'boolean' },
         cancel: { type: 'boolean' },
@@ -89,9 +93,10 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
   }
   if (values.cancel) {
     if (values.job === undefined || !isJobId(values.job)) throw new CliError(`--cancel needs --job <id>\n${USAGE}`, 'usage', 2);
+    const source = cardSourceOf(values, USAGE, false);
     const station = await open(io);
     try {
-      const channel = values.reader === undefined ? undefined : await asCliErrors(() => station.connect(values.reader!));
+      const channel = source === undefined ? undefined : await asCliErrors(() => connectCard(station, source, io));
       try {
         const r = await asCliErrors(() =>
           createIssuanceEngine(station.engineDeps).cancel({
@@ -110,7 +115,7 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
       await station.close();
     }
   }
-  if (values.reader === undefined) throw new CliError(`--reader is required\n${USAGE}`, 'usage', 2);
+  const source = cardSourceOf(values, USAGE, true)!;
   if ((values['national-id'] === undefined) === (values.resume !== true)) {
     throw new CliError(`give either --national-id (new card) or --resume\n${USAGE}`, 'usage', 2);
   }
@@ -129,7 +134,7 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
 
   const station = await open(io);
   try {
-    const channel = await asCliErrors(() => station.connect(values.reader!));
+    const channel = await asCliErrors(() => connectCard(station, source, io));
     try {
       const engine = createIssuanceEngine(station.engineDeps);
       const result = await asCliErrors(() =>

@@ -117,6 +117,12 @@ export interface IssuanceRegistry {
 
   // Stock
   getStock(serial: CardSerial): Promise<StockCard | undefined>;
+  /**
+   * A blank card from the manufacturer into the stock, audited: its serial,
+   * manufacturer and F9 attestation certificate as read from the card.
+   * Throws card_stock_exists for a serial already received.
+   */
+  receiveStock(card: { readonly serial: CardSerial; readonly manufacturer: string; readonly attestationCertDer: Uint8Array | undefined }, actor: Actor, now: Date): Promise<StockCard>;
 
   // Jobs
   /**

@@ -3,6 +3,7 @@
 // unit tests of the engine and lifecycle; the SQL adapter is tested against
 // PGlite and PostgreSQL with the same behaviour tests.
 import { randomUUID } from 'node:crypto';
+import { registryError } from '../../registry/codes.js';
 import { issuanceError } from '../codes.js';
 import type {
   Actor,
@@ -44,6 +45,15 @@ export class MemoryIssuanceRegistry implements IssuanceRegistry {
 
   addStock(serial: CardSerial, attestationCertDer?: Uint8Array): void {
     this.stock.set(serial, { serial, status: 'available', attestationCertDer });
+  }
+
+  async receiveStock(card: Parameters<IssuanceRegistry['receiveStock']>[0], actor: Actor, now: Date): Promise<StockCard> {
+    this.#fault('receiveStock');
+    if (this.stock.has(card.serial)) throw registryError('card_stock_exists', 'A card with this serial is already in the stock');
+    const row: StockCard = { serial: card.serial, status: 'available', attestationCertDer: card.attestationCertDer };
+    this.stock.set(card.serial, row);
+    this.audit.push({ action: 'stock.receive', actor: actor.staffId, subject: `card:${card.serial}`, detail: { manufacturer: card.manufacturer }, at: now });
+    return row;
   }
 
   async createCitizen(c: Parameters<IssuanceRegistry['createCitizen']>[0], actor: Actor, now: Date): Promise<Citizen> {

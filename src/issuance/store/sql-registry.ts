@@ -6,7 +6,7 @@
 import type { Database, Sql } from '../../registry/sql.js';
 import { appendAudit } from '../../registry/audit/append.js';
 import type { AuditData } from '../../registry/audit/canonical.js';
-import { setStockStatus, stockBySerial } from '../../registry/repos/card-stock.js';
+import { receiveStock, setStockStatus, stockBySerial } from '../../registry/repos/card-stock.js';
 import { cardBySerial, cardsExpiredBy, insertCard, liveCardOf, setCardStatus, type CardRow } from '../../registry/repos/cards.js';
 import {
   certificateBySerial,
@@ -101,6 +101,10 @@ export function sqlIssuanceRegistry(db: Database | Sql): IssuanceRegistry {
     async getStock(serial): Promise<StockCard | undefined> {
       const r = await stockBySerial(db, serial);
       return r && { serial: r.serial as CardSerial, status: r.status, attestationCertDer: r.attestationCertDer };
+    },
+    async receiveStock(card, actor, now): Promise<StockCard> {
+      const r = await receiveStock(db, card, actor.staffId, now);
+      return { serial: r.serial as CardSerial, status: r.status, attestationCertDer: r.attestationCertDer };
     },
     async openJob(input) {
       return db.transaction(async (tx) => {
