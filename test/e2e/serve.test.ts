@@ -42,7 +42,7 @@ async function serve(env: Record<string, string>): Promise<Running> {
     url,
     stderr: () => err,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       return code as number | null;
@@ -173,6 +173,11 @@ describe('cardauth serve (real process)', function () {
       assert.equal(await s.stop(), 0);
     }
     assert.doesNotMatch(s.stderr(), /"level":"(error|warn)".*result-key/);
+  });
+
+  it('a stop sent the moment it says it is listening is graceful (exit 0), not the default action of SIGTERM', async () => {
+    const s = await serve({ CARDAUTH_DATA_DIR: dir });
+    assert.equal(await s.stop(), 0, s.stderr());
   });
 
   it('refuses several workers without Redis', async () => {

@@ -32,8 +32,14 @@ function configFrom(args: string[], io: CliIo): Config {
   return loadConfig(env);
 }
 
+/** SIGTERM or SIGINT, listened for from now on: before the service says it is ready, so a stop sent on that line is graceful. */
+function stopSignal(): Promise<unknown> {
+  return Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
+}
+
 async function runWorker(config: Config, io: CliIo, log: Logger, initCaIfMissing: boolean): Promise<number> {
   const service = await buildService({ config, env: io.env, logger: log, initCaIfMissing });
+  const stop = stopSignal();
   const server: Server = service.app.listen(config.port, config.host);
   server.keepAliveTimeout = 65_000;
   await once(server, 'listening');
@@ -41,7 +47,7 @@ async function runWorker(config: Config, io: CliIo, log: Logger, initCaIfMissing
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   log.info('listening', { url: `http://${config.host}:${port}`, pid: process.pid });
   if (!cluster.isWorker) io.stdout.write(`cardauth listening on http://${config.host}:${port}\n`);
-  const signal = await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
+  const signal = await stop;
   log.info('stopping', { signal: String(signal) });
   server.closeIdleConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -55,6 +61,7 @@ async function runPrimary(config: Config, io: CliIo, log: Logger): Promise<numbe
   // Prepare once, so workers never race to migrate or to create the CA.
   const prepared = await buildService({ config, env: io.env, logger: log, initCaIfMissing: true });
   await prepared.close();
+  const stop = stopSignal();
   const workers = Array.from({ length: config.workers }, () => cluster.fork(io.env));
   await Promise.all(workers.map((w) => once(w, 'listening')));
   io.stdout.write(`cardauth listening on http://${config.host}:${config.port} (${config.workers} processes)\n`);
@@ -64,7 +71,7 @@ async function runPrimary(config: Config, io: CliIo, log: Logger): Promise<numbe
     log.error('worker exited; starting another', { pid: w.process.pid, code });
     cluster.fork(io.env);
   });
-  await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
+  await stop;
   stopping = true;
   const live = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined && !w.isDead());
   const exited = Promise.all(live.map((w) => once(w!, 'exit')));

@@ -1,0 +1,163 @@
+// The embedded default from end to end with no card reader at all, as the
+// README's walkthrough gives it: the real `cardauth` and `firmware-sim`
+// binaries in child processes, the registry in PGlite in the data directory,
+// the in-process store, the key passphrase file the first start creates, and
+// a firmware-sim card file driven in each command's own process
+// (--sim-card). PGlite serves one process at a time, so the station commands
+// run while the service is stopped, as the README says.
+//   serve (initialises) → staff add/login → staff add officer → firmware-sim
+//   manufacture → stock receive → enrol → issue (PIN on stdin) → rp add →
+//   serve → POST challenge (25,000.00 KHR) → terminal --sim-card (PIN on
+//   stdin) → the result verified with jose from the JWKS.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { REPO_ROOT } from '../support/pcsc.js';
+
+const CARDAUTH = join(REPO_ROOT, 'src/cli/bin.js');
+const FIRMWARE_SIM = join(REPO_ROOT, 'firmware-sim/bin.js');
+const ADMIN_PASSWORD = 'walkthrough first pass phrase 1';
+const OFFICER_PASSWORD = 'walkthrough officer pass phrase 2';
+const CITIZEN_PIN = '480913';
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(merged)) if (v === '') delete merged[k];
+  return merged;
+}
+
+function run(bin: string, args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: childEnv(env), cwd: REPO_ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+async function serve(env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<number | null> }> {
+  const child: ChildProcess = spawn(process.execPath, [CARDAUTH, 'serve'], { env: childEnv(env), cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+  return {
+    url,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      return code as number | null;
+    },
+  };
+}
+
+describe('e2e embedded default without a reader: stock, issue and terminal on a firmware-sim card file', function () {
+  this.timeout(300_000);
+  let dir: string;
+  let service: { url: string; stop(): Promise<number | null> } | undefined;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cardauth-walkthrough-'));
+  });
+  after(async () => {
+    await service?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a citizen card made and used with no pcscd: the RP verifies the result offline', async () => {
+    const env: NodeJS.ProcessEnv = {
+      CARDAUTH_DATA_DIR: join(dir, 'data'),
+      CARDAUTH_HOST: '127.0.0.1',
+      CARDAUTH_PORT: '0',
+      CARDAUTH_LOG_LEVEL: 'warn',
+      // The embedded default: no PostgreSQL, no Redis, the passphrase file of the data directory.
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      CARDAUTH_WORKERS: '',
+      CARDAUTH_KEY_PASSPHRASE: '',
+      CARDAUTH_KEY_PASSPHRASE_FILE: '',
+      CARDAUTH_STAFF_TOKEN: '',
+      CARDAUTH_STAFF_USER: '',
+      CARDAUTH_STAFF_PASSWORD_FILE: '',
+      CARDAUTH_RP_KEY: '',
+    };
+    const ok = (what: string, r: Ran) => assert.equal(r.code, 0, `${what}: ${r.stdout}${r.stderr}`);
+
+    // The first start initialises the data directory (registry, CA, pepper, passphrase file).
+    service = await serve(env);
+    assert.equal(await service.stop(), 0);
+    service = undefined;
+
+    ok('staff add admin', await run(CARDAUTH, ['staff', 'add', '--username', 'admin', '--role', 'admin', '--display-name', 'First Admin'], env, `${ADMIN_PASSWORD}\n`));
+    const login = await run(CARDAUTH, ['staff', 'login', '--username', 'admin'], env, `${ADMIN_PASSWORD}\n`);
+    ok('staff login', login);
+    const adminToken = login.stdout.trim();
+    ok('staff add officer', await run(CARDAUTH, ['staff', 'add', '--username', 'olivia', '--role', 'officer', '--display-name', 'Olivia Officer'], { ...env, CARDAUTH_STAFF_TOKEN: adminToken }, `${OFFICER_PASSWORD}\n`));
+
+    // A blank card from the (simulated) manufacturer, and its attestation root for the station.
+    const cardFile = join(dir, 'card.json');
+    const factoryDir = join(dir, 'factory');
+    const serial = 62_000_000 + Math.floor(Math.random() * 1_000_000);
+    ok('firmware-sim manufacture', await run(FIRMWARE_SIM, ['manufacture', '--serial', String(serial), '--out', cardFile, '--factory-dir', factoryDir], env));
+    const root = await run(FIRMWARE_SIM, ['factory-root', '--factory-dir', factoryDir], env);
+    ok('firmware-sim factory-root', root);
+    writeFileSync(join(dir, 'factory-root.pem'), root.stdout);
+    writeFileSync(join(dir, 'olivia.pw'), `${OFFICER_PASSWORD}\n`, { mode: 0o600 });
+    const officer = { ...env, CARDAUTH_STAFF_USER: 'olivia', CARDAUTH_STAFF_PASSWORD_FILE: join(dir, 'olivia.pw'), CARDAUTH_MANUFACTURER_ROOTS: join(dir, 'factory-root.pem') };
+
+    const stocked = await run(CARDAUTH, ['stock', 'receive', '--sim-card', cardFile], officer);
+    ok('stock receive', stocked);
+    assert.match(stocked.stdout, new RegExp(`card ${serial} received into stock .*F9 attestation certificate recorded`));
+    ok('enrol', await run(CARDAUTH, ['enrol', '--national-id', 'WALK00001', '--surname', 'Chan', '--given-name', 'Sreymom', '--birth-date', '1993-06-15'], officer));
+    const issued = await run(CARDAUTH, ['issue', '--sim-card', cardFile, '--national-id', 'WALK00001'], officer, `${CITIZEN_PIN}\n`);
+    ok('issue', issued);
+    assert.match(issued.stdout, new RegExp(`card ${serial} active`));
+    assert.doesNotMatch(issued.stdout + issued.stderr, new RegExp(CITIZEN_PIN));
+
+    const rp = await run(CARDAUTH, ['rp', 'add', '--name', 'Walkthrough Bank', '--terminal', 'kiosk-1'], env);
+    ok('rp add', rp);
+    const rpToken = /Authorization: Bearer (\S+)$/m.exec(rp.stdout)![1]!;
+
+    // The service again; the RP asks for a challenge and the terminal completes it on the card file.
+    service = await serve(env);
+    const created = await fetch(`${service.url}/v1/auth/challenges`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${rpToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ terminalId: 'kiosk-1', transaction: { amount: '25000.00', currency: 'KHR', payee: 'Commune Hall Fees', reference: 'WALK-1' } }),
+    });
+    assert.equal(created.status, 201, await created.clone().text());
+    const { id } = (await created.json()) as { id: string };
+    const term = await run(CARDAUTH, ['terminal', '--sim-card', cardFile, '--server', service.url, '--challenge', id, '--terminal-id', 'kiosk-1'], { ...env, CARDAUTH_RP_KEY: rpToken }, `${CITIZEN_PIN}\n`);
+    ok('terminal', term);
+    assert.match(term.stdout, /25,000\.00 KHR/);
+    const jws = /^result: (\S+)$/m.exec(term.stdout)![1]!;
+    const rpId = /^rp (rp_\S+)/m.exec(rp.stdout)![1]!;
+    const { payload } = await jwtVerify(jws, createRemoteJWKSet(new URL(`${service.url}/.well-known/jwks.json`)), { audience: rpId });
+    assert.equal(payload['jti'], id);
+    assert.equal(payload['pinVerified'], 'on-card');
+    assert.equal(payload['card_serial'], String(serial));
+    assert.equal(await service.stop(), 0);
+    service = undefined;
+  });
+});
