@@ -10,72 +10,20 @@
 //   serve → POST challenge (25,000.00 KHR) → terminal --sim-card (PIN on
 //   stdin) → the result verified with jose from the JWKS.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { REPO_ROOT } from '../support/pcsc.js';
-
-const CARDAUTH = join(REPO_ROOT, 'src/cli/bin.js');
-const FIRMWARE_SIM = join(REPO_ROOT, 'firmware-sim/bin.js');
+import { CARDAUTH_BIN as CARDAUTH, FIRMWARE_SIM_BIN as FIRMWARE_SIM, runBin as run, startService as serve, type Ran, type RunningService } from '../support/run-bin.js';
 const ADMIN_PASSWORD = 'walkthrough first pass phrase 1';
 const OFFICER_PASSWORD = 'walkthrough officer pass phrase 2';
 const CITIZEN_PIN = '480913';
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
-  for (const [k, v] of Object.entries(merged)) if (v === '') delete merged[k];
-  return merged;
-}
-
-function run(bin: string, args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: childEnv(env), cwd: REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
-
-async function serve(env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<number | null> }> {
-  const child: ChildProcess = spawn(process.execPath, [CARDAUTH, 'serve'], { env: childEnv(env), cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-  });
-  return {
-    url,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const [code] = await once(child, 'exit');
-      return code as number | null;
-    },
-  };
-}
 
 describe('e2e embedded default without a reader: stock, issue and terminal on a firmware-sim card file', function () {
   this.timeout(300_000);
   let dir: string;
-  let service: { url: string; stop(): Promise<number | null> } | undefined;
+  let service: RunningService | undefined;
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'cardauth-walkthrough-'));

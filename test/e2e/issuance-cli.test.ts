@@ -4,7 +4,6 @@
 // with a password file, a firmware-sim card in a vpcd reader behind pcscd,
 // the citizen's PIN on standard input.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,24 +16,11 @@ import { receiveStock } from '../../src/registry/repos/card-stock.js';
 import { addStaff, login, staffDeps } from '../../src/staff/index.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { systemClock } from '../../src/util/clock.js';
-import { REPO_ROOT, acquireReader, startSimCard, type ReaderLease, type SimCardProcess } from '../support/pcsc.js';
+import { acquireReader, startSimCard, type ReaderLease, type SimCardProcess } from '../support/pcsc.js';
 import { attestationCertOf } from '../issuance/support/fixture.js';
+import { cardauth } from '../support/run-bin.js';
 
 const PASSPHRASE = 'cli e2e key store passphrase';
-
-function cardauth(args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
-    for (const [k, v] of Object.entries(merged)) if (v === '') delete merged[k];
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'src/cli/bin.js'), ...args], { env: merged, cwd: REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
 
 describe('e2e issuance CLI: enrol, issue over PC/SC, card show/revoke', function () {
   this.timeout(300_000);

@@ -4,62 +4,17 @@
 // result-key rotation by the CLI beside the running service shows in its JWKS
 // without a restart.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
+import { cardauth, startService, type RunningService } from '../support/run-bin.js';
 
-const BIN = resolve(import.meta.dirname, '../../src/cli/bin.js');
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-  stop(): Promise<number | null>;
-}
-
-async function serve(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: { ...process.env, CARDAUTH_HOST: '127.0.0.1', CARDAUTH_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) resolveUrl(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-  });
-  return {
-    child,
-    url,
-    stderr: () => err,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const [code] = await once(child, 'exit');
-      return code as number | null;
-    },
-  };
-}
-
-async function cli(args: string[], env: Record<string, string>, stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  child.stdin.end(stdin);
-  const [code] = await once(child, 'exit');
-  return { code: code as number | null, stdout, stderr };
-}
+const serve = (env: Record<string, string>): Promise<RunningService> => startService(env);
+const cli = (args: string[], env: Record<string, string>, stdin: string) => cardauth(args, env, stdin);
 
 async function getJson(url: string): Promise<{ status: number; body: any }> {
   const r = await fetch(url);

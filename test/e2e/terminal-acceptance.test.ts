@@ -8,7 +8,6 @@
 // issuance lifecycle and the next attempt fails with card_revoked; three wrong
 // PINs block the card and the terminal reports it.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -34,22 +33,11 @@ import {
   supervisor,
   type IssuanceFixture,
 } from '../issuance/support/fixture.js';
-import { REPO_ROOT, acquireReader, startSimCard, type ReaderLease, type SimCardProcess } from '../support/pcsc.js';
+import { acquireReader, startSimCard, type ReaderLease, type SimCardProcess } from '../support/pcsc.js';
+import { cardauth } from '../support/run-bin.js';
 
 const TERMINAL = 'branch-12-counter-3';
 const CITIZEN_PIN = '730418';
-
-function cardauth(args: string[], env: NodeJS.ProcessEnv, stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'src/cli/bin.js'), ...args], { env: { ...process.env, ...env }, cwd: REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
 
 describe('e2e acceptance (terminal): engine-issued card, RP challenge for 25,000.00 KHR, cardauth terminal, jose, revocation, blocking', function () {
   this.timeout(300_000);

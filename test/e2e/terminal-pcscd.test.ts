@@ -25,20 +25,9 @@ import { systemClock } from '../../src/util/clock.js';
 import { addRp, buildApp, makeCa, openRegistry, registerCard, type Registry, type TestApp, type TestCa } from '../auth/support/fixture.js';
 import { REPO_ROOT, acquireReader, startSimCard, type ReaderLease, type SimCardProcess } from '../support/pcsc.js';
 import { CITIZEN_PIN, cardFactory, type CardFactory, type CitizenCard } from '../terminal/support.js';
+import { cardauth } from '../support/run-bin.js';
 
 const TERMINAL = 'atm-1';
-
-function cardauth(args: string[], env: NodeJS.ProcessEnv, stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'src/cli/bin.js'), ...args], { env: { ...process.env, ...env }, cwd: REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
 
 const quietDisplay = (): TerminalDisplay & { lines: string[] } => {
   const lines: string[] = [];
