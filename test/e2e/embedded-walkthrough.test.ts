@@ -83,9 +83,22 @@ describe('e2e embedded default without a reader: stock, issue and terminal on a 
     assert.match(issued.stdout, new RegExp(`card ${serial} active`));
     assert.doesNotMatch(issued.stdout + issued.stderr, new RegExp(CITIZEN_PIN));
 
-    const rp = await run(CARDAUTH, ['rp', 'add', '--name', 'Walkthrough Bank', '--terminal', 'kiosk-1'], env);
+    // Relying parties are admin staff's: no sign-in, or an officer, is refused before anything is written.
+    const rpArgs = ['rp', 'add', '--name', 'Walkthrough Bank', '--terminal', 'kiosk-1'];
+    const anonymous = await run(CARDAUTH, rpArgs, env);
+    assert.equal(anonymous.code, 2, anonymous.stderr);
+    assert.match(anonymous.stderr, /staff_credentials_missing/);
+    const byOfficer = await run(CARDAUTH, rpArgs, officer);
+    assert.equal(byOfficer.code, 1, byOfficer.stderr);
+    assert.match(byOfficer.stderr, /staff_forbidden/);
+    const rp = await run(CARDAUTH, rpArgs, { ...env, CARDAUTH_STAFF_TOKEN: adminToken });
     ok('rp add', rp);
+    assert.doesNotMatch(anonymous.stdout + byOfficer.stdout, /secret/);
     const rpToken = /Authorization: Bearer (\S+)$/m.exec(rp.stdout)![1]!;
+    const rpId = /^rp (rp_\S+)/m.exec(rp.stdout)![1]!;
+    const audit = await run(CARDAUTH, ['audit', 'list', '--subject', `rp:${rpId}`], env);
+    ok('audit list', audit);
+    assert.match(audit.stdout, /\tstaff:[0-9a-f-]+\trp\.register\t/, 'registered by the admin staff member');
 
     // The service again; the RP asks for a challenge and the terminal completes it on the card file.
     service = await serve(env);
@@ -100,7 +113,6 @@ describe('e2e embedded default without a reader: stock, issue and terminal on a 
     ok('terminal', term);
     assert.match(term.stdout, /25,000\.00 KHR/);
     const jws = /^result: (\S+)$/m.exec(term.stdout)![1]!;
-    const rpId = /^rp (rp_\S+)/m.exec(rp.stdout)![1]!;
     const { payload } = await jwtVerify(jws, createRemoteJWKSet(new URL(`${service.url}/.well-known/jwks.json`)), { audience: rpId });
     assert.equal(payload['jti'], id);
     assert.equal(payload['pinVerified'], 'on-card');

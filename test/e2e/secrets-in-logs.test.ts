@@ -375,7 +375,7 @@ describe('e2e: no PIN, PUK, password or API secret in any log line of a full run
     })();
     const enrol = cardauth('enrol', ['enrol', '--national-id', NATIONAL_ID, '--surname', 'Meas', '--given-name', 'Sokha', '--birth-date', '1991-02-03'], officer);
     // The RP is registered meanwhile (another process, the same registry and data directory).
-    const rpAdd = cardauth('rp add', ['rp', 'add', '--name', 'Scan Bank', '--terminal', TERMINAL], env);
+    const rpAdd = cardauth('rp add', ['rp', 'add', '--name', 'Scan Bank', '--terminal', TERMINAL], { ...env, CARDAUTH_STAFF_TOKEN: cliToken });
     [ran.enrol] = await Promise.all([enrol, stocked]);
     assert.equal(ran.enrol.code, 0, ran.enrol.stderr);
     keepStdout('enrol', ran.enrol.stdout);

@@ -15,8 +15,11 @@
 // registry keeps only its keyed hash. Runs on the service host: the registry
 // from DATABASE_URL or the data directory, the pepper from <data-dir>/rp/
 // (written when that data directory was initialised; never created here).
-// Every change is audited with the operating-system user as the actor.
-import { userInfo } from 'node:os';
+// Admin staff only (DESIGN: "admin staff register relying parties"; the
+// staff permission rp.manage): signed in as for the station commands —
+// CARDAUTH_STAFF_TOKEN from `cardauth staff login`, or CARDAUTH_STAFF_USER
+// with CARDAUTH_STAFF_PASSWORD_FILE — and every change is audited with that
+// staff member as the actor.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
 import { isAppError } from '../../errors/app-error.js';
@@ -34,6 +37,8 @@ import { revokeCredential } from '../../rp/repo/revoke-credential.js';
 import { rotateCredential } from '../../rp/repo/rotate-credential.js';
 import type { RpScope } from '../../rp/types.js';
 import { CliError, type CliIo } from '../io.js';
+import { asCli, openStaff } from './registry-env.js';
+import { staffFromEnv } from './staff-sign-in.js';
 
 const USAGE = `usage:
   cardauth rp add --name <name> --terminal <id> [--terminal <id>…] [--scope auth|ekyc]… [--attribute <name>]…
@@ -47,6 +52,7 @@ const USAGE = `usage:
   cardauth rp disable <rp id> [--reason <text>]
   cardauth rp enable <rp id> [--reason <text>]
   cardauth rp list
+(as admin staff: CARDAUTH_STAFF_TOKEN from cardauth staff login, or CARDAUTH_STAFF_USER with CARDAUTH_STAFF_PASSWORD_FILE)
 `;
 
 /** One line per changed field of an update, as the operator reads it. */
@@ -87,8 +93,19 @@ export const openRpAdmin: OpenRpAdmin = async (io) => {
     throw err;
   }
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  await migrate(db);
-  return { sql: db, apiPepper: peppers.apiSecret, actor: `cli:${userInfo().username}`, now: () => new Date(), close: () => db.close() };
+  try {
+    await migrate(db);
+    const staff = await openStaff(io, db);
+    try {
+      const admin = await asCli(() => staffFromEnv(io.env, staff.deps, 'rp.manage'));
+      return { sql: db, apiPepper: peppers.apiSecret, actor: `staff:${admin.staffId}`, now: () => new Date(), close: () => db.close() };
+    } finally {
+      await staff.close();
+    }
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
 };
 
 function positiveInt(v: string | undefined, what: string): number | undefined {
