@@ -73,8 +73,12 @@ describe('e2e embedded default without a reader: stock, issue and terminal on a 
     writeFileSync(join(dir, 'factory-root.pem'), root.stdout);
     writeFileSync(join(dir, 'olivia.pw'), `${OFFICER_PASSWORD}\n`, { mode: 0o600 });
     const officer = { ...env, CARDAUTH_STAFF_USER: 'olivia', CARDAUTH_STAFF_PASSWORD_FILE: join(dir, 'olivia.pw'), CARDAUTH_MANUFACTURER_ROOTS: join(dir, 'factory-root.pem') };
+    // The officer's own session from `cardauth staff login` serves the station commands too, with no Redis.
+    const officerLogin = await run(CARDAUTH, ['staff', 'login', '--username', 'olivia'], env, `${OFFICER_PASSWORD}\n`);
+    ok('staff login (officer)', officerLogin);
+    const officerSession = { ...env, CARDAUTH_STAFF_TOKEN: officerLogin.stdout.trim(), CARDAUTH_MANUFACTURER_ROOTS: join(dir, 'factory-root.pem') };
 
-    const stocked = await run(CARDAUTH, ['stock', 'receive', '--sim-card', cardFile], officer);
+    const stocked = await run(CARDAUTH, ['stock', 'receive', '--sim-card', cardFile], officerSession);
     ok('stock receive', stocked);
     assert.match(stocked.stdout, new RegExp(`card ${serial} received into stock .*F9 attestation certificate recorded`));
     ok('enrol', await run(CARDAUTH, ['enrol', '--national-id', 'WALK00001', '--surname', 'Chan', '--given-name', 'Sreymom', '--birth-date', '1993-06-15'], officer));

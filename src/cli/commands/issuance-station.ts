@@ -5,10 +5,10 @@
 //
 // Environment (in addition to the service's: CARDAUTH_DATA_DIR, DATABASE_URL,
 // REDIS_URL, CARDAUTH_KEY_STORE / CARDAUTH_KEY_PASSPHRASE(_FILE)):
-//   Staff, one of:
-//   - CARDAUTH_STAFF_TOKEN: a session token from POST /v1/staff/login. Sessions
-//     live in the ephemeral store, so this needs REDIS_URL (the service's
-//     in-process store cannot be read from another process).
+//   Staff, one of (./staff-sign-in.ts):
+//   - CARDAUTH_STAFF_TOKEN: a session token from `cardauth staff login` (kept
+//     in Redis with REDIS_URL, else in the registry) or, with REDIS_URL, from
+//     POST /v1/staff/login.
 //   - CARDAUTH_STAFF_USER with CARDAUTH_STAFF_PASSWORD_FILE: the command signs
 //     in itself (argon2id, rate-limited like any login). Never a password in
 //     an argument or a variable.
@@ -39,13 +39,12 @@ import { stationPinPad } from '../../issuance/pin-pad/tty-pin-pad.js';
 import { streamPinPad } from '../../issuance/pin-pad/stream-pin-pad.js';
 import { sqlIssuanceRegistry } from '../../issuance/store/sql-registry.js';
 import { openDatabase } from '../../registry/open-database.js';
-import { authenticateSession, login, staffApprovalGate, staffDeps } from '../../staff/index.js';
-import type { EphemeralStore } from '../../store/ephemeral.js';
-import { MemoryStore } from '../../store/memory.js';
-import { openRedisStore } from '../../store/redis.js';
+import { staffApprovalGate } from '../../staff/index.js';
 import { systemClock } from '../../util/clock.js';
 import { createLogger } from '../../util/log.js';
 import { CliError, type CliIo } from '../io.js';
+import { openStaff } from './registry-env.js';
+import { staffFromEnv } from './staff-sign-in.js';
 
 export interface IssuanceStation {
   readonly registry: IssuanceRegistry;
@@ -78,9 +77,6 @@ export const openIssuanceStation: OpenStation = async (io) => {
   if (!token && !user) {
     throw new CliError('sign in first: set CARDAUTH_STAFF_TOKEN (with REDIS_URL), or CARDAUTH_STAFF_USER and CARDAUTH_STAFF_PASSWORD_FILE', 'staff_credentials_missing', 2);
   }
-  if (token && !env['REDIS_URL']) {
-    throw new CliError('CARDAUTH_STAFF_TOKEN needs REDIS_URL (sessions are kept in Redis when shared between processes)', 'staff_credentials_missing', 2);
-  }
   const closers: Array<() => Promise<void>> = [];
   const close = async (): Promise<void> => {
     for (const c of closers.reverse()) await c().catch(() => undefined);
@@ -89,17 +85,11 @@ export const openIssuanceStation: OpenStation = async (io) => {
     const config = loadConfig(env);
     const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
     closers.push(() => db.close());
-    const store: EphemeralStore = config.redisUrl ? await openRedisStore({ url: config.redisUrl }) : new MemoryStore();
-    closers.push(() => store.close());
-    const staff = staffDeps({ sql: db, store, clock: systemClock });
-    let actor: Actor;
-    if (token) {
-      actor = await authenticateSession(staff, token);
-    } else {
-      const file = env['CARDAUTH_STAFF_PASSWORD_FILE'];
-      if (!file) throw new CliError('CARDAUTH_STAFF_USER needs CARDAUTH_STAFF_PASSWORD_FILE', 'staff_credentials_missing', 2);
-      actor = (await login(staff, { username: user!, password: readSecretFile(file, 'CARDAUTH_STAFF_PASSWORD_FILE'), address: 'cli' })).principal;
-    }
+    // Sessions and sign-in limits where `cardauth staff` keeps them: Redis, else the registry.
+    const staffStore = await openStaff(io, db);
+    closers.push(() => staffStore.close());
+    const staff = staffStore.deps;
+    const actor: Actor = await staffFromEnv(env, staff);
     const keyStore = openKeyStore(config.dataDir, env);
     closers.push(() => keyStore.close());
     const ca = await openCa({ dataDir: config.dataDir, keyStore });

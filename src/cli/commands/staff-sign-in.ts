@@ -2,13 +2,14 @@
 // station commands sign in: CARDAUTH_STAFF_TOKEN (a session from `cardauth
 // staff login`), or CARDAUTH_STAFF_USER with CARDAUTH_STAFF_PASSWORD_FILE (the
 // command signs in itself: argon2id, rate-limited like any login). Never a
-// password in an argument or a variable. The permission is checked here, so
-// a command refuses before it changes anything.
+// password in an argument or a variable. A permission given is checked here,
+// so a command refuses before it changes anything (the station commands check
+// theirs per operation: src/issuance/permissions.ts).
 import { readFileSync } from 'node:fs';
 import { authenticateSession, login, requirePermission, type StaffDeps, type StaffPermission, type StaffPrincipal } from '../../staff/index.js';
 import { CliError } from '../io.js';
 
-export async function staffFromEnv(env: NodeJS.ProcessEnv, deps: StaffDeps, permission: StaffPermission): Promise<StaffPrincipal> {
+export async function staffFromEnv(env: NodeJS.ProcessEnv, deps: StaffDeps, permission?: StaffPermission): Promise<StaffPrincipal> {
   const token = env['CARDAUTH_STAFF_TOKEN'];
   const user = env['CARDAUTH_STAFF_USER'];
   let principal: StaffPrincipal;
@@ -27,6 +28,6 @@ export async function staffFromEnv(env: NodeJS.ProcessEnv, deps: StaffDeps, perm
   } else {
     throw new CliError('sign in first: set CARDAUTH_STAFF_TOKEN (from cardauth staff login), or CARDAUTH_STAFF_USER and CARDAUTH_STAFF_PASSWORD_FILE', 'staff_credentials_missing', 2);
   }
-  requirePermission(principal, permission);
+  if (permission !== undefined) requirePermission(principal, permission);
   return principal;
 }
