@@ -38,8 +38,8 @@ import { attestationCertOf } from '../issuance/support/fixture.js';
 import { REPO_ROOT, acquireReader, startSimCard, waitFor, type ReaderLease, type SimCardProcess } from '../support/pcsc.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
+import { CARDAUTH_BIN as BIN, cardauth as runCardauth, childEnv, type Ran } from '../support/run-bin.js';
 
-const BIN = join(REPO_ROOT, 'src/cli/bin.js');
 
 // ---------------------------------------------------------------- secrets and their forms
 
@@ -145,36 +145,15 @@ function report(findings: readonly Finding[]): string {
 
 // ---------------------------------------------------------------- processes
 
-interface Ran {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 const captures: Capture[] = [];
 /** Output a secret may be in by design (README: the PUK and the API secret shown once on stdout, a session token from `staff login`). */
 const designated: Capture[] = [];
 
-/** This process's environment with `env` over it; an empty value unsets the variable. */
-function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
-  for (const [k, v] of Object.entries(merged)) if (v === '') delete merged[k];
-  return merged;
-}
-
-function cardauth(label: string, args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), cwd: REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('exit', (code) => {
-      captures.push({ source: `${label} (stderr)`, text: stderr });
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
+/** `cardauth <args>` to its end; its stderr goes to the scan. */
+async function cardauth(label: string, args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<Ran> {
+  const r = await runCardauth(args, env, stdin);
+  captures.push({ source: `${label} (stderr)`, text: r.stderr });
+  return r;
 }
 
 /** Keep a command's stdout for the scan, minus the lines that show a secret by design (kept apart, checked on their own). */

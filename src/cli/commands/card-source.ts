@@ -32,3 +32,13 @@ export function connectCard(station: IssuanceStation, source: CardSource, io: Cl
     onFault: (_e, ins) => io.stderr.write(`cardauth: the simulated card had an internal fault on INS ${ins?.toString(16).padStart(2, '0') ?? '??'}\n`),
   });
 }
+
+/** Run `f` on the station's card, then release it with a reset (its PIN-verified state must not outlive the command). */
+export async function withCard<T>(station: IssuanceStation, source: CardSource, io: CliIo, f: (channel: CardChannel) => Promise<T>): Promise<T> {
+  const channel = await connectCard(station, source, io);
+  try {
+    return await f(channel);
+  } finally {
+    await channel.close({ disposition: 'reset' }).catch(() => undefined);
+  }
+}

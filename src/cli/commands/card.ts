@@ -24,7 +24,7 @@ import { requirePermission } from '../../issuance/permissions.js';
 import { issuanceError } from '../../issuance/codes.js';
 import type { CardSerial } from '../../issuance/types.js';
 import { CliError, type CliIo } from '../io.js';
-import { cardSourceOf, cardSourceOptions, connectCard } from './card-source.js';
+import { cardSourceOf, cardSourceOptions, withCard } from './card-source.js';
 import { asCliErrors } from './issuance-errors.js';
 import { openIssuanceStation, pinPadFor, type IssuanceStation, type OpenStation } from './issuance-station.js';
 
@@ -111,8 +111,7 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
           });
           return show(station, serial!, io);
       }
-      const channel = await connectCard(station, source!, io);
-      try {
+      await withCard(station, source!, io, async (channel) => {
         switch (action) {
           case 'replace': {
             const r = await replaceCard({ registry: station.registry, engine: createIssuanceEngine(station.engineDeps) }, serial!, {
@@ -135,9 +134,7 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
             io.stdout.write(`PIN and PUK of card ${await staffAssistedReset(lifecycle, channel, { pinPad: pinPadFor(io), pukDisplay }, station.actor, values.approval!)} reset\n`);
             return;
         }
-      } finally {
-        await channel.close({ disposition: 'reset' }).catch(() => undefined);
-      }
+      });
     });
     return 0;
   } finally {

@@ -19,7 +19,7 @@ import type { JobOptions } from '../../issuance/engine/job.js';
 import type { ProgressEvent } from '../../issuance/ports/station.js';
 import { isJobId, type JobId } from '../../issuance/types.js';
 import { CliError, type CliIo } from '../io.js';
-import { cardSourceOf, cardSourceOptions, connectCard } from './card-source.js';
+import { cardSourceOf, cardSourceOptions, connectCard, withCard } from './card-source.js';
 import { asCliErrors } from './issuance-errors.js';
 import { openIssuanceStation, pinPadFor, type OpenStation } from './issuance-station.js';
 
@@ -134,11 +134,9 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
 
   const station = await open(io);
   try {
-    const channel = await asCliErrors(() => connectCard(station, source, io));
-    try {
-      const engine = createIssuanceEngine(station.engineDeps);
-      const result = await asCliErrors(() =>
-        engine.personalise({
+    return await asCliErrors(() =>
+      withCard(station, source, io, async (channel) => {
+        const result = await createIssuanceEngine(station.engineDeps).personalise({
           channel,
           ...(values['national-id'] === undefined ? {} : { nationalId: values['national-id'] }),
           ...(values.job === undefined ? {} : { jobId: values.job as JobId }),
@@ -152,16 +150,14 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
             },
           },
           progress: progressPrinter(io),
-        }),
-      );
-      io.stdout.write(
-        `card ${result.cardSerial} ${result.status === 'active' ? 'active' : 'issued on hold: activate at hand-over with `cardauth card activate`'}; ` +
-          `certificates ${result.certificates.map((c) => `${c.slot.toString(16)}:${c.serialHex}`).join(', ')}; job ${result.jobId}\n`,
-      );
-      return 0;
-    } finally {
-      await channel.close({ disposition: 'reset' }).catch(() => undefined);
-    }
+        });
+        io.stdout.write(
+          `card ${result.cardSerial} ${result.status === 'active' ? 'active' : 'issued on hold: activate at hand-over with `cardauth card activate`'}; ` +
+            `certificates ${result.certificates.map((c) => `${c.slot.toString(16)}:${c.serialHex}`).join(', ')}; job ${result.jobId}\n`,
+        );
+        return 0;
+      }),
+    );
   } finally {
     await station.close();
   }

@@ -14,7 +14,7 @@ import { readCertificate } from '../../card/piv/read-certificate.js';
 import { issuanceError } from '../../issuance/codes.js';
 import { requirePermission } from '../../issuance/permissions.js';
 import { CliError, type CliIo } from '../io.js';
-import { cardSourceOf, cardSourceOptions, connectCard } from './card-source.js';
+import { cardSourceOf, cardSourceOptions, withCard } from './card-source.js';
 import { asCliErrors } from './issuance-errors.js';
 import { openIssuanceStation, type OpenStation } from './issuance-station.js';
 
@@ -49,8 +49,7 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
   try {
     return await asCliErrors(async () => {
       requirePermission(station.actor, 'stock.receive');
-      const channel = await connectCard(station, source, io);
-      try {
+      return withCard(station, source, io, async (channel) => {
         const piv = await PivClient.open(channel);
         if (!piv.ok) throw issuanceError('card_not_blank', 'The card has no PIV application', { detail: { why: 'no PIV application' } });
         const serial = await piv.client.getSerial();
@@ -63,9 +62,7 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
           `card ${serial.serial} received into stock (manufacturer ${manufacturer}; ${attestationCertDer ? 'F9 attestation certificate recorded' : 'no F9 attestation certificate on the card'})\n`,
         );
         return 0;
-      } finally {
-        await channel.close({ disposition: 'reset' }).catch(() => undefined);
-      }
+      });
     });
   } finally {
     await station.close();
