@@ -18,16 +18,6 @@ export const authCodes = defineCodes({
   card_revoked: { status: 401, title: 'The card is revoked' },
   card_suspended: { status: 401, title: 'The card is suspended' },
   attributes_not_allowed: { status: 403, title: 'The relying party may not receive these attributes' },
-  scope_not_allowed: { status: 403, title: 'The relying party lacks the scope for this call' },
-  rate_limited: { status: 429, title: 'Too many requests' },
-  unavailable: { status: 503, title: 'A service needed to answer is unavailable' },
-  unauthorized: { status: 401, title: 'Missing or invalid relying-party credential' },
-  rp_disabled: { status: 403, title: 'The relying party is disabled' },
-  terminal_unknown: { status: 403, title: 'The terminal is not registered for this relying party' },
-  terminal_not_allowed: { status: 403, title: 'This credential speaks for another terminal' },
-  rp_not_found: { status: 404, title: 'No such relying party' },
-  rp_invalid: { status: 400, title: 'The relying-party registration is invalid' },
-  pepper_not_initialised: { status: 503, title: 'The relying-party pepper secret is not in this data directory' },
 });
 
 export type AuthCode = keyof typeof authCodes;

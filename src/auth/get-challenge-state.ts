@@ -9,7 +9,9 @@ import type { AuthDeps } from './deps.js';
 import { presentChallenge } from './create-challenge.js';
 import { challengeKey, challengeMetaKey, outcomeKey, visibleTo, type ChallengeMeta, type StoredOutcome } from './lib/store-keys.js';
 import { storeCall } from './lib/store-call.js';
-import type { ChallengeId, ChallengeRecord, ChallengeState, ResultClaims, RpId } from './types.js';
+import type { ChallengeId, ResultClaims } from './wire.js';
+import type { ChallengeRecord, ChallengeState } from './types.js';
+import type { RpId } from '../rp/ids.js';
 
 export async function getChallengeState(deps: AuthDeps, rpId: RpId, id: ChallengeId, terminal?: string): Promise<ChallengeState> {
   const [metaRaw, outcomeRaw, recordRaw] = await storeCall('read challenge state', () =>

@@ -32,7 +32,12 @@ export interface RouteAuth<A> {
    * Lets a scheme count refused requests without costing the accepted ones.
    */
   refused?(principal: A, req: IncomingMessage, res: ServerResponse, err: unknown): Promise<unknown>;
+  /** The route answered this authenticated caller successfully; the scheme may add headers before the answer is written. */
+  answered?(principal: A, res: ServerResponse): void;
 }
+
+/** A problem answer in a route's `responses` (application/problem+json). */
+export const problemResponse = { description: 'Problem (application/problem+json)' } as const;
 
 export const securitySchemes = {
   rpKey: {

@@ -25,10 +25,11 @@ import { deliverResponse, type DeliveryOptions } from './server/deliver-response
 import { showTransaction } from './show-transaction.js';
 import { signWithPin } from './sign-with-pin.js';
 import type { CardSession } from './wait-for-card.js';
-import type { PinPad, TerminalChallenge, TerminalDisplay, TerminalOutcome } from './types.js';
+import type { PinPad, TerminalDisplay, TerminalOutcome } from './types.js';
+import type { IssuedChallenge } from '../auth/wire.js';
 
 export interface AuthenticateOptions {
-  readonly challenge: TerminalChallenge;
+  readonly challenge: IssuedChallenge;
   /** This terminal's registered id; the challenge must be for it. */
   readonly terminalId: string;
   /** Produces the card session: waitForCard(readers, name) for PC/SC, openCardSession(channel) in-process. */

@@ -6,9 +6,10 @@
 // challenge_not_displayable otherwise), so no display need clean it.
 import { checkDisplayable } from './check-displayable.js';
 import { formatAmount } from './format-amount.js';
-import type { TerminalChallenge, TerminalDisplay, TransactionView } from './types.js';
+import type { TerminalDisplay, TransactionView } from './types.js';
+import type { IssuedChallenge } from '../auth/wire.js';
 
-export function transactionView(challenge: TerminalChallenge): TransactionView {
+export function transactionView(challenge: IssuedChallenge): TransactionView {
   checkDisplayable(challenge);
   const t = challenge.transaction;
   return {
@@ -20,7 +21,7 @@ export function transactionView(challenge: TerminalChallenge): TransactionView {
   };
 }
 
-export function showTransaction(display: TerminalDisplay, challenge: TerminalChallenge): TransactionView {
+export function showTransaction(display: TerminalDisplay, challenge: IssuedChallenge): TransactionView {
   const view = transactionView(challenge);
   display.showTransaction(view);
   return view;

@@ -1,36 +1,6 @@
 // Value types and ports of the terminal client (DESIGN.md flow 2, terminal
 // line: SELECT PIV → read certificate 9A → show amount/payee → PIN pad →
 // VERIFY → GENERAL AUTHENTICATE 9A over the signing input → post the response).
-import type { Transaction } from '../auth/signing-input.js';
-
-/**
- * A challenge as the server hands it to a terminal (the body of
- * POST /v1/auth/challenges). Parsed for structure by parseChallenge; its
- * signing input is only trusted once checkSigningInput rebuilt it from the
- * fields the terminal shows.
- */
-export interface TerminalChallenge {
-  readonly id: string;
-  /** base64url of the 32 random bytes. */
-  readonly nonce: string;
-  readonly expiresAt: string;
-  readonly rpId: string;
-  readonly terminalId: string;
-  readonly transaction: Transaction | null;
-  readonly requestedAttributes: readonly string[];
-  readonly consentText: string | null;
-  readonly signingInput: {
-    readonly algorithm: 'SHA-256';
-    readonly domain: string;
-    readonly transactionCanonical: string;
-    readonly rpIdSha256: string;
-    readonly nonceSha256: string;
-    readonly terminalIdSha256: string;
-    readonly transactionSha256: string;
-    /** hex of the 32 bytes the card signs */
-    readonly input: string;
-  };
-}
 
 /** How a terminal run ends. The CLI exits 0 only for `completed`. */
 export type TerminalOutcome =

@@ -8,14 +8,14 @@ import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import request from 'supertest';
 import { authFailureReasons } from '../../src/auth/codes.js';
 import { registryCardStatus } from '../../src/auth/adapters/registry-status.js';
-import type { Transaction } from '../../src/auth/types.js';
+import type { Transaction } from '../../src/auth/wire.js';
 import { setCertificatesStatus } from '../../src/registry/index.js';
 import { PostgresDatabase } from '../../src/registry/postgres.js';
 import { disableRp, setRpStatus } from '../../src/rp/repo/set-rp-status.js';
 import { updateRp } from '../../src/rp/repo/update-rp.js';
 import { issueTerminalCredential } from '../../src/rp/repo/issue-terminal-credential.js';
 import { rotateCredential } from '../../src/rp/repo/rotate-credential.js';
-import { terminalRateKey } from '../../src/auth/lib/store-keys.js';
+import { terminalRateKey } from '../../src/rp/rate-limit.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { FixedClock } from '../../src/util/clock.js';
 import {

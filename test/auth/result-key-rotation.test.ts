@@ -12,7 +12,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet
 import request from 'supertest';
 import { isPkiError, resultKeyStatePath, rotateResultKey } from '../../pki/index.js';
 import { watchResultKeys, type LiveResultKeys } from '../../src/auth/adapters/result-keys.js';
-import { errorRegistry } from '../../src/errors/registry.js';
+import { errorRegistry } from '../../src/composition/error-registry.js';
 import { createApp, type HttpApp } from '../../src/http/app.js';
 import { jwksRoutes } from '../../src/http/routes/jwks.js';
 import { MemoryStore } from '../../src/store/memory.js';

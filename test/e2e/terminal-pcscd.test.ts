@@ -19,7 +19,8 @@ import { setCertificatesStatus } from '../../src/registry/index.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { authenticate } from '../../src/terminal/authenticate.js';
 import { parseChallenge } from '../../src/terminal/parse-challenge.js';
-import type { PinPad, TerminalChallenge, TerminalDisplay, TerminalOutcome } from '../../src/terminal/types.js';
+import type { PinPad, TerminalDisplay, TerminalOutcome } from '../../src/terminal/types.js';
+import type { IssuedChallenge } from '../../src/auth/wire.js';
 import { waitForCard } from '../../src/terminal/wait-for-card.js';
 import { systemClock } from '../../src/util/clock.js';
 import { addRp, buildApp, makeCa, openRegistry, registerCard, type Registry, type TestApp, type TestCa } from '../auth/support/fixture.js';
@@ -92,7 +93,7 @@ describe('e2e terminal: pcscd + firmware-sim card + auth HTTP server', function 
     return (await r.json()) as Record<string, unknown>;
   }
 
-  function run(challenge: TerminalChallenge, pinPad: PinPad, display = quietDisplay()): Promise<TerminalOutcome> {
+  function run(challenge: IssuedChallenge, pinPad: PinPad, display = quietDisplay()): Promise<TerminalOutcome> {
     return authenticate({
       challenge,
       terminalId: TERMINAL,

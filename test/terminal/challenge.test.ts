@@ -3,7 +3,7 @@
 // the server's own computation (src/auth/create-challenge.ts) on vectors.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import type { TerminalId } from '../../src/auth/types.js';
+import type { TerminalId } from '../../src/rp/ids.js';
 import { checkSigningInput } from '../../src/terminal/check-signing-input.js';
 import { formatAmount } from '../../src/terminal/format-amount.js';
 import { parseChallenge } from '../../src/terminal/parse-challenge.js';

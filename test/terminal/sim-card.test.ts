@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { describeCard, lockCardFile } from '../../firmware-sim/index.js';
-import type { TerminalId } from '../../src/auth/types.js';
+import type { TerminalId } from '../../src/rp/ids.js';
 import { runWith } from '../../src/cli/commands/terminal.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { MemoryStore } from '../../src/store/memory.js';

@@ -5,7 +5,9 @@
 // the consent text the citizen saw; otherwise nothing but the pairwise sub.
 import type { CardStatusRecord, VerifiedCard } from '../ports.js';
 import { preimageParts } from '../signing-input.js';
-import type { ChallengeRecord, EkycAttribute, ResultClaims } from '../types.js';
+import type { ChallengeRecord } from '../types.js';
+import type { EkycAttribute } from '../../rp/ids.js';
+import type { ResultClaims } from '../wire.js';
 import { rememberedPairwiseSubject } from './pairwise-subject.js';
 
 export function buildClaims(input: {

@@ -23,7 +23,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
 import { isAppError } from '../../errors/app-error.js';
-import type { EkycAttribute } from '../../auth/types.js';
+import type { EkycAttribute } from '../../rp/ids.js';
 import { migrate } from '../../registry/migrate.js';
 import { openDatabase } from '../../registry/open-database.js';
 import type { Sql } from '../../registry/sql.js';

@@ -29,7 +29,8 @@ import { streamPinPad } from '../../terminal/pin-pad/stream-pin-pad.js';
 import { ttyPinPad } from '../../terminal/pin-pad/tty-pin-pad.js';
 import { fetchChallenge } from '../../terminal/server/fetch-challenge.js';
 import type { ServerConfig } from '../../terminal/server/http.js';
-import type { TerminalChallenge, TerminalOutcome } from '../../terminal/types.js';
+import type { TerminalOutcome } from '../../terminal/types.js';
+import type { IssuedChallenge } from '../../auth/wire.js';
 import { waitForCard } from '../../terminal/wait-for-card.js';
 import { isAppError } from '../../errors/app-error.js';
 import { openCardFileReaders } from '../../card/in-process-card-file.js';
@@ -134,7 +135,7 @@ export async function runWith(args: string[], io: CliIo, deps: TerminalCommandDe
     return 1;
   };
 
-  let challenge: TerminalChallenge;
+  let challenge: IssuedChallenge;
   try {
     if (values['challenge-file'] !== undefined) {
       let unverified: unknown;

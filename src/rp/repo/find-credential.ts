@@ -1,7 +1,7 @@
 // The credential row and its RP for one presented key id (the RP
 // authentication lookup). Returns the stored hash for a constant-time compare.
 import type { Sql } from '../../registry/sql.js';
-import type { TerminalId } from '../../auth/types.js';
+import type { TerminalId } from '../ids.js';
 import type { RelyingParty } from '../types.js';
 import { RP_SELECT, toRp, type RpRaw } from './rows.js';
 

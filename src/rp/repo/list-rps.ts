@@ -1,6 +1,6 @@
 // All relying parties with their terminals and credential key ids (never hashes).
 import type { Sql } from '../../registry/sql.js';
-import type { TerminalId } from '../../auth/types.js';
+import type { TerminalId } from '../ids.js';
 import type { RelyingParty, RpCredentialInfo } from '../types.js';
 import { RP_SELECT, toRp, type RpRaw } from './rows.js';
 

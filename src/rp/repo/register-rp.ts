@@ -4,11 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import { appendAudit } from '../../registry/audit/append.js';
 import type { Sql } from '../../registry/sql.js';
-import { authError } from '../../auth/codes.js';
-import { ekycAttributes, isTerminalId, type EkycAttribute, type RpId } from '../../auth/types.js';
+import { ekycAttributes, isTerminalId, type EkycAttribute, type RpId } from '../ids.js';
 import { hashSecret, newCredential } from '../credentials.js';
 import { rpScopes, type IssuedCredential, type RelyingParty, type RpScope } from '../types.js';
 import { rpById } from './rows.js';
+import { rpError } from '../codes.js';
 
 export interface NewRelyingParty {
   readonly name: string;
@@ -23,7 +23,7 @@ export const DEFAULT_RP_RATE_PER_MINUTE = 6000;
 export const DEFAULT_TERMINAL_RATE_PER_MINUTE = 60;
 
 export function checkNewRp(input: NewRelyingParty): void {
-  const bad = (m: string) => authError('rp_invalid', m);
+  const bad = (m: string) => rpError('rp_invalid', m);
   if (input.name.trim().length < 1 || input.name.length > 200) throw bad('the name must be 1 to 200 characters');
   if (input.scopes.length === 0 || input.scopes.some((s) => !rpScopes.includes(s))) throw bad(`scopes must be among ${rpScopes.join(', ')}`);
   const attrs = input.ekycAttributes ?? [];

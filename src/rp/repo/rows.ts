@@ -1,6 +1,6 @@
 // Row mapping for the relying-party tables (migration 020).
 import type { Sql } from '../../registry/sql.js';
-import type { EkycAttribute, RpId, TerminalId } from '../../auth/types.js';
+import type { EkycAttribute, RpId, TerminalId } from '../ids.js';
 import type { RelyingParty, RpScope } from '../types.js';
 
 export interface RpRaw {
