@@ -1,4 +1,5 @@
-// The personalisation, in the order of DESIGN.md flow 1 — one visible list.
+// The personalisation, in the order of flow 1 of docs/architecture.md (steps
+// 2–8; step 1, enrolment, comes before) — one visible list.
 // Each entry is one file in this folder; the engine (../engine/run-job.ts)
 // runs them in turn and records each completion in the issuance job before
 // the next starts.
