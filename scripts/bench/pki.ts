@@ -1,6 +1,7 @@
 // npm run bench:pki — throughput of the national CA on this machine, one
 // process, beside the raw node:crypto P-256 sign/verify ceiling measured in
-// the same run (measurements.md: compare ratios within one run only).
+// the same run (the machine is noisy, ±30% between runs: compare ratios
+// within one run only; docs/benchmarks.md).
 // Prints a markdown table for the README.
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign, verify } from 'node:crypto';

@@ -1,8 +1,8 @@
 // The ordered checks of a card response with small fakes (fast, no I/O):
-// the order is the one DESIGN.md gives; a forged signature never reaches the
-// registry; a size failure leaves the challenge usable; a registry that
-// cannot answer is 503 `unavailable`; results verify with jose across a
-// result-key rotation.
+// the order is the documented one (docs/architecture.md, flow 2); a forged
+// signature never reaches the registry; a size failure leaves the challenge
+// usable; a registry that cannot answer is 503 `unavailable`; results verify
+// with jose across a result-key rotation.
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
@@ -82,7 +82,7 @@ function respond(privateKey: KeyObject, ch: Awaited<ReturnType<typeof newChallen
 const codeOf = (e: unknown) => (e as { code?: string }).code;
 
 describe('auth checks (fakes)', () => {
-  it('runs in the order of DESIGN.md flow 2', () => {
+  it('runs in the documented order (docs/architecture.md, flow 2)', () => {
     assert.deepEqual(
       responseChecks.map((c) => c.name),
       ['size-bounds', 'consume-challenge', 'binding', 'certificate', 'signature', 'card-status'],
