@@ -1,5 +1,6 @@
-// Public API of the certificate authority library (issue 3). Nothing else in
-// pki/ is meant to be imported from outside it. pki/ imports nothing from src/.
+// Public API of the certificate authority library. Nothing else in pki/ is
+// meant to be imported from outside it. pki/ imports nothing from src/
+// (docs/architecture.md, "Import rules").
 
 // Errors
 export { PkiError, isPkiError, pkiCodes } from './errors.js';

@@ -1,4 +1,4 @@
-// Issuance (DESIGN.md flow 1, issue 4): the public surface for the
+// Issuance (flow 1 of docs/architecture.md): the public surface for the
 // composition root, the HTTP routes and the CLI. The step list is in
 // ./steps/index.ts, the engine in ./engine/run-job.ts.
 export { issuanceCodes, issuanceError, isIssuanceError, type IssuanceErrorCode } from './codes.js';

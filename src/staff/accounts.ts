@@ -1,4 +1,4 @@
-// Staff account management (issue 4 "Staff"): the first admin may be created
+// Staff account management: the first admin may be created
 // without a session, and only while no admin exists; after that only an admin
 // adds, disables or re-roles staff. The last active admin cannot be disabled
 // or demoted (nobody could manage staff any more).

@@ -1,4 +1,5 @@
-// The staff module's public surface (issue 4 "Staff").
+// The staff module's public surface: accounts, sign-in, sessions, roles and
+// four-eyes approvals.
 export { staffCodes, staffError, isStaffError, type StaffErrorCode } from './codes.js';
 export { staffPermissions, can, requirePermission, type StaffPermission } from './permissions.js';
 export { defaultStaffPolicy, staffDeps, type StaffDeps, type StaffPolicy } from './deps.js';

@@ -1,5 +1,5 @@
-// One card + PIN authentication at a terminal, start to end (DESIGN.md flow 2,
-// the terminal line; issue 5 "The terminal"):
+// One card + PIN authentication at a terminal, start to end (the terminal's
+// part of flow 2 in docs/architecture.md):
 //   1. refuse a challenge whose text cannot be shown as it is (control
 //      characters, bidi overrides, …); rebuild the signing input from the
 //      challenge fields to be shown, refuse on any difference (what the

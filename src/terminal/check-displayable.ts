@@ -1,6 +1,7 @@
-// The terminal does not trust the server with its screen (DESIGN.md flow 2:
-// "show amount/payee → PIN pad"). Every field of a challenge that reaches the
-// citizen's eyes must be text this terminal can show exactly as it is: the
+// The terminal does not trust the server with its screen (it shows amount and
+// payee before the PIN pad: flow 2 of docs/architecture.md). Every field of a
+// challenge that reaches the citizen's eyes must be text this terminal can
+// show exactly as it is: the
 // rule of src/auth/display-text.ts for payee, reference and consent text,
 // a plain decimal string for the amount, letters for the currency and the
 // attribute names. A challenge that breaks it is refused before the card is

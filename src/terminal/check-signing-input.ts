@@ -1,5 +1,5 @@
-// What the citizen sees is what the card signs (DESIGN.md flow 2, "Card + PIN
-// authentication"): the terminal rebuilds
+// What the citizen sees is what the card signs (docs/architecture.md, "The
+// signing input"): the terminal rebuilds
 //   SHA-256("cardauth/v1" 0x00 || SHA-256(rpId) || SHA-256(nonce)
 //            || SHA-256(terminalId) || SHA-256(transaction))
 // from the challenge fields it displays (transaction = RFC 8785 canonical

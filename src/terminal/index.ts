@@ -1,5 +1,5 @@
-// The terminal client (issue 5 "The terminal"): the public API is this folder,
-// one operation per file.
+// The terminal client (`cardauth terminal`; flow 2 of docs/architecture.md):
+// the public API is this folder, one operation per file.
 export type { TerminalOutcome, TerminalDisplay, PinPad, TransactionView } from './types.js';
 export type { IssuedChallenge } from '../auth/wire.js';
 export { terminalCodes, terminalError, type TerminalCode } from './codes.js';

@@ -1,7 +1,7 @@
-// Structure check of a challenge received from the server (DESIGN.md "Rules":
-// size bounds, then structure, then trust). Nothing here is trusted yet: the
-// signing input is checked against the displayed fields by
-// check-signing-input.ts before the card signs anything.
+// Structure check of a challenge received from the server (untrusted input
+// is parsed in order: size bounds, then structure, then trust). Nothing here
+// is trusted yet: the signing input is checked against the displayed fields
+// by check-signing-input.ts before the card signs anything.
 import { challengeWire } from '../auth/wire.js';
 import { terminalError } from './codes.js';
 import type { IssuedChallenge } from '../auth/wire.js';

@@ -1,6 +1,7 @@
-// Show the citizen what the PIN will approve (issue 5: "reads the amount and
-// payee on the terminal"): amount in the currency's minor units, payee,
-// reference, and for eKYC the requested attributes with the consent text.
+// Show the citizen what the PIN will approve (the citizen reads the amount
+// and payee on the terminal before typing the PIN): amount in the currency's
+// minor units, payee, reference, and for eKYC the requested attributes with
+// the consent text.
 // Built only from the challenge fields whose signing input was rebuilt, and
 // only from text that can be shown as it is (check-displayable.ts; throws
 // challenge_not_displayable otherwise), so no display need clean it.

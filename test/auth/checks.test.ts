@@ -1,8 +1,8 @@
 // The ordered checks of a card response with small fakes (fast, no I/O):
-// the order is the one DESIGN.md gives; a forged signature never reaches the
-// registry; a size failure leaves the challenge usable; a registry that
-// cannot answer is 503 `unavailable`; results verify with jose across a
-// result-key rotation.
+// the order is the documented one (docs/architecture.md, flow 2); a forged
+// signature never reaches the registry; a size failure leaves the challenge
+// usable; a registry that cannot answer is 503 `unavailable`; results verify
+// with jose across a result-key rotation.
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
@@ -91,7 +91,7 @@ function caller(ekycAttributes: readonly EkycAttribute[], id: RpId = rpId, scope
 }
 
 describe('auth checks (fakes)', () => {
-  it('runs every check in one list, in order; only the registry check puts the challenge back when it cannot answer', () => {
+  it('runs every check in one list, in the documented order (docs/architecture.md, flow 2); only the registry check puts the challenge back when it cannot answer', () => {
     assert.deepEqual(
       responseChecks.checks.map((c) => c.name),
       ['scope', 'terminal', 'size-bounds', 'consume-challenge', 'binding', 'certificate', 'signature', 'card-status'],

@@ -1,7 +1,7 @@
 // Card + PIN authentication through the HTTP API with real peers: the national
 // CA (pki), PostgreSQL (registry + relying parties), the in-process store;
 // results verified with npm `jose` from /.well-known/jwks.json. One test per
-// security property of issue 5 (Redis variants in redis.test.ts).
+// security property of the RP API (src/auth/README.md; Redis variants in redis.test.ts).
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';

@@ -1,4 +1,4 @@
-// The terminal through the real stack (issue 5 "Acceptance", terminal side):
+// The terminal through the real stack:
 // a personalised citizen card in the firmware-sim process on a vpcd reader,
 // real pcscd, the real authentication HTTP server (src/http/app.ts with the
 // auth, rp and jwks route factories, the real CA, a PostgreSQL registry) on

@@ -1,5 +1,5 @@
-// One registry of public error codes (issue 5: "the README lists every code;
-// a test keeps the list and the registry equal").
+// One registry of public error codes: the README lists every code, and this
+// test keeps the list and the registry equal.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { errorRegistry } from '../../src/composition/error-registry.js';

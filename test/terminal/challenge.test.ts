@@ -43,7 +43,7 @@ describe('terminal: challenge parsing, display and signing input', () => {
     }
   });
 
-  it('matches an independent computation of DESIGN.md\'s formula (no shared code)', () => {
+  it('matches an independent computation of the signing-input formula (no shared code)', () => {
     const h = (b: Buffer | string) => createHash('sha256').update(b).digest();
     const nonce = Buffer.alloc(32, 0x11);
     const tx = '{"amount":"25000.00","currency":"KHR","payee":"Phnom Penh Water Supply"}';

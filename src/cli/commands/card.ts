@@ -1,5 +1,5 @@
-// `cardauth card …`: the lifecycle of an issued card (DESIGN.md flow 1
-// "Lifecycle").
+// `cardauth card …`: the lifecycle of an issued card (docs/architecture.md,
+// flow 1 lifecycle).
 //   cardauth card show     <serial>
 //   cardauth card suspend  <serial> [--note <text>]
 //   cardauth card resume   <serial> [--note <text>]

@@ -1,6 +1,7 @@
-// `cardauth terminal`: complete one challenge at a PC/SC reader (issue 5 "The
-// terminal", scriptable form), or with a simulated card in this process
-// ("the same client drives the in-process card for the embedded default"):
+// `cardauth terminal`: complete one challenge at a PC/SC reader (the
+// terminal client in a scriptable form), or with a simulated card in this
+// process (the same client drives the in-process card, so the embedded
+// default needs no pcscd):
 //   cardauth terminal --reader <name> --server <url> --challenge <id>
 //                     [--terminal-id <id>] [--rp-key-file <path>]
 //                     [--card-timeout <seconds>] [--pin-attempts <n>]

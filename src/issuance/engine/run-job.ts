@@ -1,4 +1,4 @@
-// The personalisation engine (DESIGN.md flow 1; issue 4 "Personalisation"):
+// The personalisation engine (flow 1 of docs/architecture.md):
 // runs the steps of ../steps/index.ts on the card in a reader, recording each
 // completion in the issuance job before the next step starts.
 //

@@ -1,4 +1,4 @@
-// Expiry (DESIGN.md flow 1 "Lifecycle"). Certificates end no later than the
+// Expiry (docs/architecture.md, flow 1 lifecycle). Certificates end no later than the
 // card (profile: "validity capped by the card's expiry"), so relying parties
 // already refuse them by date; this marks the cards expired in the registry
 // (audited), which ends their place in "active card of the citizen" and

@@ -1,4 +1,4 @@
-// Replacement (DESIGN.md flow 1 "Lifecycle: replace (old card superseded)"):
+// Replacement (the old card is superseded; docs/architecture.md, flow 1 lifecycle):
 // a new blank card is personalised for the citizen of the old card; the
 // final registry transaction of that personalisation marks the old card
 // superseded and revokes its certificates with reason superseded (RFC 5280

@@ -1,5 +1,6 @@
-// Staff-assisted PIN/PUK reset with four-eyes approval (DESIGN.md flow 1
-// "Lifecycle: staff-assisted reset needs a second staff member's approval").
+// Staff-assisted PIN/PUK reset with four-eyes approval: a second staff
+// member approves it, because it gives a new PIN to a card that holds the
+// citizen's keys.
 //
 // What the card allows (SP 800-73-4 Part 2 §3.2; Yubico PIV extensions):
 // - The management key does NOT give access to the PIN or the PUK. No command

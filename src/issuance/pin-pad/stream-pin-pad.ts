@@ -1,6 +1,6 @@
-// The PIN pad when standard input is not a terminal (issue 4: "from standard
-// input when standard input is not a terminal (so it can be scripted)"):
-// one PIN per line, one line per question (new PIN: once; no confirmation,
+// The PIN pad when standard input is not a terminal, so a station can be
+// scripted (never a PIN in an argument): one PIN per line, one line per
+// question (new PIN: once; no confirmation,
 // since a script cannot mistype). Nothing is echoed; the prompt goes to the
 // error stream so standard output stays the command's result.
 import type { Readable, Writable } from 'node:stream';

@@ -1,6 +1,6 @@
-// The PIN pad when standard input is not a terminal (issue 5: "reading the
-// PIN from standard input when it is not a terminal"): one PIN per line,
-// nothing echoed; the prompt goes to the error stream so standard output
+// The PIN pad when standard input is not a terminal (scripts and tests feed
+// the PIN that way, never in an argument): one PIN per line, nothing echoed;
+// the prompt goes to the error stream so standard output
 // stays the command's result. End of input means no further PIN, and so does
 // an aborted entry (the card was pulled out). Bytes are kept in Buffers that
 // are zeroed once a line is handed out.

@@ -1,6 +1,6 @@
-// The PIN pad on the terminal's own keyboard (issue 5: "masked, from the
-// terminal's own input"): raw mode, digits only, one '*' per digit so the
-// citizen sees the key registered, backspace, Enter to confirm, Ctrl-C /
+// The PIN pad on the terminal's own keyboard, masked: the PIN comes from the
+// terminal's own input and is never shown. Raw mode, digits only, one '*' per
+// digit so the citizen sees the key registered, backspace, Enter to confirm, Ctrl-C /
 // Ctrl-D / Esc to cancel. Bytes go into a fixed buffer that is zeroed as soon
 // as the PIN is handed over; input chunks are zeroed as they are read.
 import type { Readable, Writable } from 'node:stream';
