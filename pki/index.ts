@@ -91,3 +91,4 @@ export {
   YUBICO_PIV_ROOT_CA_SERIAL_263751_PEM,
   YUBICO_PIV_ROOT_CA_SERIAL_263751_SHA256,
 } from './attestation/yubico-roots.js';
+export { Lru } from './lib/lru.js';

@@ -1,5 +1,5 @@
-// Stable public error codes of card + PIN authentication and relying parties
-// (issue 5 "Errors"). Failures of a submitted response that would tell a
+// Stable public error codes of card + PIN authentication (the relying
+// parties' own are in src/rp/codes.ts). Failures of a submitted response that would tell a
 // forger WHICH check failed (certificate not ours, malformed, wrong purpose,
 // expired, no attestation on record, signature wrong) all answer the one
 // public code `authentication_failed`; the log keeps the internal reason

@@ -1,4 +1,4 @@
-// POST /v1/auth/challenges (DESIGN.md flow 2, first arrow): 32 random bytes
+// POST /v1/auth/challenges (flow 2 of docs/architecture.md, first arrow): 32 random bytes
 // from the platform CSPRNG, single use, expiring (default from config, never
 // above 5 minutes), bound to the RP, the terminal, the transaction and the
 // requested attributes with their consent text. Returns everything a terminal

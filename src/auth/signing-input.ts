@@ -1,4 +1,4 @@
-// The 32 bytes a card signs for one challenge (DESIGN.md, flow 2):
+// The 32 bytes a card signs for one challenge (docs/architecture.md, "The signing input"):
 //
 //   input = SHA-256( "cardauth/v1" 0x00 || SHA-256(rpId) || SHA-256(nonce)
 //                    || SHA-256(terminalId) || SHA-256(transaction) )

@@ -1,6 +1,6 @@
 // One route = one definition: method, path, zod schemas for what comes in and
 // what goes out, and the handler. The app mounts these definitions and the
-// OpenAPI 3.1 document is generated from the same objects (DESIGN.md rules:
+// OpenAPI 3.1 document is generated from the same objects (a rule of docs/architecture.md:
 // "One schema per HTTP route; the OpenAPI 3.1 document is generated from them").
 //
 // Route modules export a factory `(deps) => RouteDef[]` so the composition

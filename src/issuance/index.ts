@@ -5,7 +5,6 @@ export { issuanceCodes, issuanceError, isIssuanceError, type IssuanceErrorCode }
 export * from './types.js';
 export { validateCitizen, citizenInputSchema, type CitizenInput, type ValidCitizen } from './validate/citizen.js';
 export { enrolCitizen } from './enrol-citizen.js';
-export { issuancePermissions, requirePermission, type IssuanceAction } from './permissions.js';
 
 // Engine
 export {
@@ -33,8 +32,7 @@ export { pkiCertificateIssuer, pkiAttestationVerifier } from './adapters/pki.js'
 export { registryStatusLookup, registryRevokedList } from './adapters/cert-status.js';
 export { openMasterSecretFile } from './adapters/master-secret-file.js';
 export { managementKeySource, memoryMasterHmac, deriveManagementKey, type MasterHmac } from './lib/diversify-management-key.js';
-export { ttyPinPad, stationPinPad } from './pin-pad/tty-pin-pad.js';
-export { streamPinPad } from './pin-pad/stream-pin-pad.js';
+export { stationPinPadFor, stationStreamPinPad, stationTtyPinPad } from './pin-pad/station-pin-pad.js';
 
 // Lifecycle
 export { suspendCard, resumeCard, revokeCard, type LifecycleDeps, type StatusPublication } from './lifecycle/change-status.js';

@@ -1,4 +1,4 @@
-// Authenticates an RP call (issue 5: "Every RP call is authenticated; a
+// Authenticates an RP call ("every RP call is authenticated; a
 // disabled RP … is refused"). `Authorization: Bearer <keyId>.<secret>`; the
 // secret is checked as HMAC-SHA-256(pepper, secret) against the registry's
 // hash in constant time. Every failure about the credential itself answers

@@ -19,7 +19,7 @@ import {
 import { staffError } from './codes.js';
 import type { StaffDeps } from './deps.js';
 import { checkPasswordPolicy, hashPassword } from './password.js';
-import { requirePermission } from './permissions.js';
+import { requirePermission } from '../access/permissions.js';
 import type { StaffPrincipal } from './principal.js';
 
 const USERNAME = /^[a-z][a-z0-9._-]{2,31}$/;

@@ -19,7 +19,7 @@ import {
 } from '../registry/repos/approvals.js';
 import { staffError } from './codes.js';
 import type { StaffDeps } from './deps.js';
-import { requirePermission } from './permissions.js';
+import { requirePermission } from '../access/permissions.js';
 import type { StaffPrincipal } from './principal.js';
 
 export interface ApprovalView {

@@ -25,7 +25,8 @@ import { deliverResponse, type DeliveryOptions } from './server/deliver-response
 import { showTransaction } from './show-transaction.js';
 import { signWithPin } from './sign-with-pin.js';
 import type { CardSession } from './wait-for-card.js';
-import type { PinPad, TerminalDisplay, TerminalOutcome } from './types.js';
+import type { PinPad } from '../pin-pad/types.js';
+import type { TerminalDisplay, TerminalOutcome } from './types.js';
 import type { IssuedChallenge } from '../auth/wire.js';
 
 export interface AuthenticateOptions {

@@ -1,4 +1,4 @@
-// DESIGN.md, import rules: the card imports nothing from the host; pki/ is a
+// Import rules (docs/architecture.md, "Import rules"): the card imports nothing from the host; pki/ is a
 // library that imports nothing from src/; domain modules in src/ reach
 // express, pg and redis only through ports built in the composition root.
 import assert from 'node:assert/strict';
@@ -37,7 +37,7 @@ function violations(dir: string, forbidden: (spec: string) => boolean): string[]
   );
 }
 
-describe('import rules (DESIGN.md)', () => {
+describe('import rules (docs/architecture.md)', () => {
   it('firmware-sim imports nothing from src/ or pki/', () => {
     assert.deepEqual(violations('firmware-sim', (s) => /^(src|pki)\//.test(s)), []);
   });

@@ -11,7 +11,8 @@ import { InProcessReaders, openInProcessChannel } from '../../src/card/in-proces
 import { authenticate, type AuthenticateOptions } from '../../src/terminal/authenticate.js';
 import { describeOutcome, outcomeCode } from '../../src/terminal/describe-outcome.js';
 import { parseChallenge } from '../../src/terminal/parse-challenge.js';
-import type { PinPad, TerminalDisplay, TerminalOutcome, TransactionView } from '../../src/terminal/types.js';
+import type { TerminalDisplay, TerminalOutcome, TransactionView } from '../../src/terminal/types.js';
+import type { PinPad } from '../../src/pin-pad/types.js';
 import type { IssuedChallenge } from '../../src/auth/wire.js';
 import { openCardSession, waitForCard } from '../../src/terminal/wait-for-card.js';
 import { createLogger } from '../../src/util/log.js';

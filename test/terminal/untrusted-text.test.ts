@@ -24,7 +24,8 @@ import { outcomeCode } from '../../src/terminal/describe-outcome.js';
 import { streamDisplay, wrap } from '../../src/terminal/display/stream-display.js';
 import { parseChallenge } from '../../src/terminal/parse-challenge.js';
 import { callServer } from '../../src/terminal/server/http.js';
-import type { PinPad, TerminalDisplay, TerminalOutcome, TransactionView } from '../../src/terminal/types.js';
+import type { TerminalDisplay, TerminalOutcome, TransactionView } from '../../src/terminal/types.js';
+import type { PinPad } from '../../src/pin-pad/types.js';
 import { waitForCard } from '../../src/terminal/wait-for-card.js';
 import { CITIZEN_PIN, useCardFactory, fakeServer, type CardFactory, type FakeServer } from './support.js';
 

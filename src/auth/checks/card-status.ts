@@ -1,5 +1,5 @@
 // Check 6 — card and certificate status in the registry, failing closed
-// (DESIGN.md rules): registry unreachable → 503 `unavailable`; certificate
+// (authentication fails closed): registry unreachable → 503 `unavailable`; certificate
 // unknown to the registry, or its key's on-card generation not proven by an
 // attestation on record → refused; on hold → card_suspended; revoked →
 // card_revoked; card not active → refused.

@@ -1,4 +1,4 @@
-// Check 2 — consume the challenge atomically FIRST (issue 5): GETDEL in the
+// Check 4 — consume the challenge atomically before anything is decided: GETDEL in the
 // store, so of two concurrent submissions of the same response exactly one
 // proceeds, whatever happens after. When nothing is there, the marker kept
 // beside the challenge tells expired from used from never-issued. The keys

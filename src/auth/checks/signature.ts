@@ -1,5 +1,5 @@
 // Check 5 — the card's ECDSA P-256 signature over the signing input the
-// SERVER computed from its own challenge record (DESIGN.md flow 2), with the
+// SERVER computed from its own challenge record (docs/architecture.md, "The signing input"), with the
 // certificate's cached KeyObject. The card signs the 32-byte input as a hash
 // value; node:crypto verifies that as ECDSA-with-SHA-256 over the input's
 // preimage (./signing-input.ts). Checked before any registry I/O, so a forged

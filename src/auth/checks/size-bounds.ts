@@ -1,6 +1,6 @@
 // Check 1 — size bounds and encoding of the untrusted response, before any
-// state is touched (DESIGN.md rules: "size bounds, structure, trust,
-// signature, business rules"). A truncated or oversized field is refused
+// state is touched (untrusted input is parsed in order: size bounds, structure,
+// trust, signature, business rules). A truncated or oversized field is refused
 // here and the challenge stays usable.
 import { AppError } from '../../errors/app-error.js';
 import type { ResponseCheck, Submitted } from './context.js';

@@ -1,6 +1,6 @@
 // Every ephemeral-store call of the auth flow goes through here: a store that
 // cannot answer is `unavailable` (503), never a crash and never a success
-// (DESIGN.md rules: authentication fails closed).
+// (authentication fails closed).
 import { unavailableError } from '../../errors/common-codes.js';
 
 export async function storeCall<T>(what: string, f: () => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-// Claims of the signed result (DESIGN.md flow 2 "The result"): who (pairwise
+// Claims of the signed result (docs/architecture.md, "The result"): who (pairwise
 // sub), which card and certificate, where (terminal), what (transaction and
 // its hash), when, and that the PIN was verified on the card. eKYC
 // attributes only when the RP's policy allows them AND the challenge carried

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { PivClient } from '../../card/piv/client.js';
 import { readCertificate } from '../../card/piv/read-certificate.js';
 import { issuanceError } from '../../issuance/codes.js';
-import { requirePermission } from '../../issuance/permissions.js';
+import { requirePermission } from '../../access/permissions.js';
 import { CliError, type CliIo } from '../io.js';
 import { cardSourceOf, cardSourceOptions, withCard } from './card-source.js';
 import { asCliErrors } from './issuance-errors.js';

@@ -20,7 +20,7 @@ import { AppError } from '../../errors/app-error.js';
 import { issuanceError, isIssuanceError } from '../codes.js';
 import { cardRefused } from '../lib/card-refused.js';
 import { wipeCard } from '../lib/wipe-card.js';
-import { requirePermission } from '../permissions.js';
+import { requirePermission } from '../../access/permissions.js';
 import type { Actor, JobRecord, StockCard } from '../ports/registry.js';
 import type { PinPad, Progress, PukDisplay } from '../ports/station.js';
 import { issuanceSteps } from '../steps/index.js';

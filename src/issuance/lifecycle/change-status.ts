@@ -9,7 +9,7 @@
 // Revocation for keyCompromise needs a second staff member's approval.
 import type { Clock } from '../../util/clock.js';
 import { issuanceError } from '../codes.js';
-import { requirePermission } from '../permissions.js';
+import { requirePermission } from '../../access/permissions.js';
 import type { ApprovalGate } from '../ports/approvals.js';
 import type { Actor, CertificateRecord, IssuanceRegistry } from '../ports/registry.js';
 import { revocationReasons, type CardSerial, type RevocationReason } from '../types.js';

@@ -6,7 +6,7 @@
 // left as it was: RFC 5280 §3.3 drops expired certificates from the CRL
 // anyway, and a revoked one stays revoked.
 import type { Clock } from '../../util/clock.js';
-import { requirePermission } from '../permissions.js';
+import { requirePermission } from '../../access/permissions.js';
 import type { Actor, IssuanceRegistry } from '../ports/registry.js';
 import type { CardSerial } from '../types.js';
 

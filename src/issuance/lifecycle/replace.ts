@@ -5,7 +5,7 @@
 // §5.3.1), so there is never a moment with two active cards or none.
 import { issuanceError } from '../codes.js';
 import type { IssuanceEngine, PersonaliseRequest, PersonaliseResult } from '../engine/run-job.js';
-import { requirePermission } from '../permissions.js';
+import { requirePermission } from '../../access/permissions.js';
 import type { IssuanceRegistry } from '../ports/registry.js';
 import type { CardSerial } from '../types.js';
 

@@ -23,7 +23,7 @@ import { cardRefused } from '../lib/card-refused.js';
 import { FACTORY_PIN, FACTORY_PUK } from '../lib/factory-defaults.js';
 import { weakPinReason } from '../lib/pin-rules.js';
 import { generatePuk } from '../lib/puk.js';
-import { requirePermission } from '../permissions.js';
+import { requirePermission } from '../../access/permissions.js';
 import type { ApprovalGate } from '../ports/approvals.js';
 import type { ManagementKeySource } from '../ports/management-key.js';
 import type { Actor, IssuanceRegistry } from '../ports/registry.js';

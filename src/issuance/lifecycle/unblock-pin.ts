@@ -8,7 +8,7 @@ import type { CardChannel } from '../../card/channel.js';
 import type { Clock } from '../../util/clock.js';
 import { issuanceError } from '../codes.js';
 import { weakPinReason } from '../lib/pin-rules.js';
-import { requirePermission } from '../permissions.js';
+import { requirePermission } from '../../access/permissions.js';
 import type { Actor, IssuanceRegistry } from '../ports/registry.js';
 import type { PinPad } from '../ports/station.js';
 import type { CardSerial } from '../types.js';

@@ -1,5 +1,5 @@
 // Register a relying party with its first API credential, terminals, scopes
-// and rate limits; audited in the same transaction (DESIGN.md "Audit log").
+// and rate limits; audited in the same transaction (docs/architecture.md, "Audit log").
 // The secret is returned once and never stored.
 import { randomBytes } from 'node:crypto';
 import { appendAudit } from '../../registry/audit/append.js';
