@@ -404,6 +404,24 @@ describe('auth HTTP API (real CA, PostgreSQL, memory store)', function () {
     assert.equal((await request(t.app).post('/v1/auth/challenges').set('Authorization', kiosk.bearer).send({ terminalId: 'atm-2' })).status, 201);
   });
 
+  it('names both policies in its headers, so a terminal sees its own quota before its 429', async () => {
+    const kiosk = await addRp(reg.db, { rateLimitPerMinute: 6000, terminalRatePerMinute: 3 });
+    const create = () => request(t.app).post('/v1/auth/challenges').set('Authorization', kiosk.bearer).send({ terminalId: 'atm-1' });
+    await create();
+    const last = await create();
+    assert.equal(last.status, 201);
+    assert.equal(last.headers['ratelimit-policy'], '"rp";q=6000;w=60, "terminal";q=3;w=60');
+    assert.match(last.headers['ratelimit']!, /^"rp";r=5998;t=\d+, "terminal";r=1;t=\d+$/);
+    await create();
+    const refused = await create();
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers['ratelimit-limit'], '3', 'the limit that refused');
+    assert.match(refused.headers['ratelimit']!, /"terminal";r=0;/);
+    assert.equal(refused.body.policy, 'terminal');
+    const me = await request(t.app).get('/v1/rp/me').set('Authorization', kiosk.bearer);
+    assert.equal(me.headers['ratelimit-policy'], '"rp";q=6000;w=60', 'a call naming no terminal counts the RP only');
+  });
+
   it('a response over the terminal limit is 429 and consumes nothing; after the window it completes', async () => {
     const kiosk = await addRp(reg.db, { rateLimitPerMinute: 100, terminalRatePerMinute: 1 });
     const ch = await challenge({ terminalId: 'atm-1' }, kiosk.bearer);

@@ -6,7 +6,7 @@
 // (`rp update --remove-terminal`) removes its credentials.
 import { appendAudit } from '../../registry/audit/append.js';
 import type { Sql } from '../../registry/sql.js';
-import type { TerminalId } from '../ids.js';
+import { storedTerminalId, type TerminalId } from '../ids.js';
 import { hashSecret, newCredential } from '../credentials.js';
 import type { IssuedCredential } from '../types.js';
 import { rpById } from './rows.js';
@@ -36,5 +36,5 @@ export async function issueTerminalCredential(
     ]);
     await appendAudit(tx, { actor, action: 'rp.credential.terminal', subject: `rp:${rpId}`, data: { keyId: credential.keyId, terminal: terminalId }, at: now });
   });
-  return { credential, terminal: terminalId as TerminalId };
+  return { credential, terminal: storedTerminalId(terminalId) };
 }

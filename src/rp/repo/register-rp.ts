@@ -1,10 +1,9 @@
 // Register a relying party with its first API credential, terminals, scopes
 // and rate limits; audited in the same transaction (docs/architecture.md, "Audit log").
 // The secret is returned once and never stored.
-import { randomBytes } from 'node:crypto';
 import { appendAudit } from '../../registry/audit/append.js';
 import type { Sql } from '../../registry/sql.js';
-import { ekycAttributes, isTerminalId, type EkycAttribute, type RpId } from '../ids.js';
+import { ekycAttributes, isTerminalId, newRpId, type EkycAttribute } from '../ids.js';
 import { hashSecret, newCredential } from '../credentials.js';
 import { rpScopes, type IssuedCredential, type RelyingParty, type RpScope } from '../types.js';
 import { rpById } from './rows.js';
@@ -45,7 +44,7 @@ export async function registerRp(
   now: Date,
 ): Promise<{ rp: RelyingParty; credential: IssuedCredential }> {
   checkNewRp(input);
-  const id = `rp_${randomBytes(9).toString('base64url')}` as RpId;
+  const id = newRpId();
   const credential = newCredential();
   const terminals = [...new Set(input.terminals)].sort();
   const rp = await sql.transaction(async (tx) => {
