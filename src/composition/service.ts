@@ -14,6 +14,8 @@ import {
 } from '../../pki/index.js';
 import { watchResultKeys } from '../auth/adapters/result-keys.js';
 import { assembleAuth } from './auth.js';
+import { assembleConsole } from './console.js';
+import { countAuthOutcomes } from './count-auth-outcomes.js';
 import { createPeppers, pepperPath } from '../rp/pepper.js';
 import type { Config } from '../config.js';
 import { errorRegistry } from './error-registry.js';
@@ -158,12 +160,13 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
       resultKeys,
     });
 
+    const staffConsole = assembleConsole({ sql: db, store, clock, staff, apiPepper: auth.deps.peppers.apiSecret, baseUrl: config.baseUrl, logger });
     const metrics = new HttpMetrics();
     // Every route the service serves, in one list.
     const routes: AnyRoute[] = [
       ...pkiRoutes({ root: ca.root, issuing: ca.issuing, crl, ocsp }),
-      ...auth.routes,
-      ...staffRoutes({ staff }),
+      ...countAuthOutcomes(auth.routes, { store, clock, logger }),
+      ...staffRoutes({ staff, baseUrl: config.baseUrl }),
       ...issuanceRoutes({
         registry,
         clock,
@@ -179,10 +182,11 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
           store: () => store.ping(),
         },
       }),
+      ...staffConsole.routes,
       ...documentationRoutes({ routes: () => routes, errorCodes: errorRegistry }),
     ];
 
-    const app = createApp({ routes, logger, errorCodes: errorRegistry, metrics });
+    const app = createApp({ routes, logger, errorCodes: errorRegistry, metrics, mounts: [staffConsole.mount] });
     return { app, ca, db, store, close };
   } catch (err) {
     await close();

@@ -8,4 +8,5 @@ export { login, type LoginInput, type LoginResult } from './login.js';
 export { createSession, authenticateSession, endSession } from './sessions.js';
 export { addStaff, listStaffAccounts, setDisabled, changeRole, changePassword, viewStaff, type NewStaffInput, type StaffView } from './accounts.js';
 export { requestApproval, approve, reject, listApprovalRequests, executeApproval, viewApproval, type ApprovalView } from './approvals.js';
+export { changeOwnPassword } from './change-own-password.js';
 export { staffApprovalGate } from './approval-gate.js';

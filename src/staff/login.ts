@@ -26,7 +26,8 @@ export interface LoginResult {
   readonly principal: StaffPrincipal;
 }
 
-const accountKey = (u: string) => `staff:login-fail:acct:${u.toLowerCase().slice(0, 64)}`;
+/** The store key counting an account's failed password checks (sign-in, password change). */
+export const accountFailureKey = (u: string): string => `staff:login-fail:acct:${u.toLowerCase().slice(0, 64)}`;
 const addressKey = (a: string) => `staff:login-fail:addr:${a.slice(0, 64)}`;
 
 async function failures(deps: StaffDeps, key: string): Promise<number> {
@@ -39,7 +40,7 @@ export async function login(deps: StaffDeps, input: LoginInput): Promise<LoginRe
   if (typeof input.username !== 'string' || typeof input.password !== 'string' || input.username.length > 64 || input.password.length > 1024) {
     throw fail();
   }
-  const [acct, addr] = await Promise.all([failures(deps, accountKey(input.username)), failures(deps, addressKey(input.address))]);
+  const [acct, addr] = await Promise.all([failures(deps, accountFailureKey(input.username)), failures(deps, addressKey(input.address))]);
   if (acct >= deps.policy.maxFailuresPerAccount || addr >= deps.policy.maxFailuresPerAddress) {
     throw staffError('staff_login_limited', 'Too many failed sign-ins; try again later');
   }
@@ -49,11 +50,11 @@ export async function login(deps: StaffDeps, input: LoginInput): Promise<LoginRe
   if (!verified.ran) throw staffError('staff_busy', 'Too many sign-ins at once; try again shortly');
   if (!staff || staff.disabled || !verified.value) {
     await Promise.all([
-      deps.store.hit(accountKey(input.username), deps.policy.failureWindowMs),
+      deps.store.hit(accountFailureKey(input.username), deps.policy.failureWindowMs),
       deps.store.hit(addressKey(input.address), deps.policy.failureWindowMs),
     ]);
     throw fail();
   }
-  await deps.store.del(accountKey(input.username));
+  await deps.store.del(accountFailureKey(input.username));
   return createSession(deps, staff);
 }
