@@ -22,7 +22,7 @@ import { readCertificate } from '../../src/card/piv/read-certificate.js';
 import { silentLogger } from '../../src/util/log.js';
 import type { Clock } from '../../src/util/clock.js';
 
-export async function issueCard(service: Service, opts: { dir: string; nationalId: string; officer: Actor; serial: number; clock: Clock }): Promise<{ serial: number; puk: string }> {
+export async function issueCard(service: Service, opts: { dir: string; nationalId: string; officer: Actor; serial: number; clock: Clock }): Promise<{ serial: number; puk: string; file: string }> {
   const factoryDir = join(opts.dir, 'factory');
   const file = join(opts.dir, `card-${opts.serial}.json`);
   await manufactureCard({ serial: opts.serial, out: file, factoryDir });
@@ -63,7 +63,7 @@ export async function issueCard(service: Service, opts: { dir: string; nationalI
         },
       },
     });
-    return { serial: cardSerial(opts.serial), puk: shown[0] ?? '' };
+    return { serial: cardSerial(opts.serial), puk: shown[0] ?? '', file };
   } finally {
     await channel.close({ disposition: 'reset' }).catch(() => undefined);
   }

@@ -44,7 +44,7 @@ export function stackedBars(title: string, series: ReadonlyArray<{ readonly name
           const y1 = y(acc);
           return svg('rect', { class: `chart-bar ${series[k]?.cls ?? ''}`, x, y: y1, width: barW, height: Math.max(1, y0 - y1) }, svg('title', null, `${s.label}: ${v} ${series[k]?.name ?? ''}`));
         }),
-        i % 2 === stacks.length % 2 || stacks.length <= 8 ? svg('text', { class: 'chart-axis', x: x + barW / 2, y: H - 10, 'text-anchor': 'middle' }, s.label) : null,
+        i % 2 === (stacks.length - 1) % 2 || stacks.length <= 8 ? svg('text', { class: 'chart-axis', x: x + barW / 2, y: H - 10, 'text-anchor': 'middle' }, s.label) : null,
       ];
     }),
     svg('line', { class: 'chart-baseline', x1: left, x2: W - 8, y1: y(0), y2: y(0) }),

@@ -59,6 +59,11 @@ export function formatTime(iso: string | undefined | null): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** A moment as a <time> element that does not wrap in a table cell. */
+export function when(iso: string | undefined | null): HTMLElement | string {
+  return iso ? h('time', { datetime: iso }, formatTime(iso)) : '—';
+}
+
 export function formatDate(iso: string | undefined | null): string {
   if (!iso) return '—';
   const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);

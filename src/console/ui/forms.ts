@@ -115,7 +115,8 @@ export class Form {
     return h(
       'div',
       { class: 'field' },
-      h('label', { for: id }, spec.label, spec.required ? h('span', { class: 'required', 'aria-hidden': 'true' }, ' *') : null),
+      // Fields are required unless their label says "(optional)": the input's required attribute tells assistive technology.
+      h('label', { for: id }, spec.label),
       spec.hint ? h('p', { class: 'hint', id: hintId }, spec.hint) : null,
       input,
       err,

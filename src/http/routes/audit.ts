@@ -72,7 +72,8 @@ export function auditRoutes(deps: AuditRouteDeps): AnyRoute[] {
           ...(query.before === undefined ? {} : { beforeSeq: query.before }),
           limit: query.limit,
         });
-        const staffId = (actor: string): string | undefined => (actor.startsWith('staff:') ? actor.slice(6) : undefined);
+        // Staff and relying-party changes name the actor `staff:<id>`; issuance changes name the staff id alone.
+        const staffId = (actor: string): string | undefined => (actor.startsWith('staff:') ? actor.slice(6) : /^[0-9a-f-]{36}$/i.test(actor) ? actor : undefined);
         const names = await staffNames(deps.sql, entries.flatMap((e) => staffId(e.actor) ?? []));
         const last = entries[entries.length - 1];
         return {

@@ -2,7 +2,7 @@
 // approves or rejects — never their own request (the service refuses that
 // too, approval_self).
 import { api } from '../api.js';
-import { append, badge, formatTime, h, link, notice, table } from '../dom.js';
+import { append, badge, when, h, link, notice, table } from '../dom.js';
 import { actionButton } from '../forms.js';
 import { navigate, type PageContext } from '../router.js';
 import { can } from '../session.js';
@@ -34,8 +34,8 @@ export async function approvalsPage(ctx: PageContext): Promise<void> {
               a.requestedByName ?? a.requestedBy,
               what(a),
               a.reason || '—',
-              formatTime(a.createdAt),
-              formatTime(a.expiresAt),
+              when(a.createdAt),
+              when(a.expiresAt),
               !decider
                 ? badge('pending', 'warn')
                 : a.requestedBy === ctx.me.staffId
@@ -67,7 +67,7 @@ export async function approvalsPage(ctx: PageContext): Promise<void> {
         ? h('p', null, 'No decisions yet.')
         : table(
             ['Asked by', 'What', 'State', 'Decided by', 'Asked'],
-            decided.map((a) => [a.requestedByName ?? a.requestedBy, what(a), badge(a.state, a.state === 'rejected' ? 'bad' : 'ok'), a.decidedByName ?? a.decidedBy ?? '—', formatTime(a.createdAt)]),
+            decided.map((a) => [a.requestedByName ?? a.requestedBy, what(a), badge(a.state, a.state === 'rejected' ? 'bad' : 'ok'), a.decidedByName ?? a.decidedBy ?? '—', when(a.createdAt)]),
           ),
     ),
   );

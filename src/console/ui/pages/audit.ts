@@ -3,7 +3,7 @@
 // entry, which shows the head it verified (note it elsewhere to check later
 // that the chain was not rewritten).
 import { api } from '../api.js';
-import { append, formatTime, h, link, notice, table } from '../dom.js';
+import { append, when, h, link, notice, table } from '../dom.js';
 import { Form } from '../forms.js';
 import { navigate, type PageContext } from '../router.js';
 import { can } from '../session.js';
@@ -75,7 +75,7 @@ export async function auditPage(ctx: PageContext): Promise<void> {
           ['#', 'When', 'Who', 'Action', 'Subject', 'Details'],
           page.entries.map((e) => [
             String(e.seq),
-            formatTime(e.at),
+            when(e.at),
             e.actorName ?? e.actor,
             e.action,
             e.subject.startsWith('card:') ? link(`/console/cards/${e.subject.slice(5)}`, e.subject) : e.subject,

@@ -110,7 +110,7 @@ export async function cardPage(ctx: PageContext): Promise<void> {
     const stations = await loadStations().catch(() => undefined);
     for (const [, title, path, , extra, fields] of wanted) add(stationPanel(title, path, card, stations, extra, fields));
   }
-  if (!any) actions.append(h('p', null, live ? 'Your role has no action on this card.' : `The card is ${card.status.replace('_', ' ')}: nothing more can be done with it.`));
+  if (!any) actions.append(h('p', { class: 'whole-row' }, live ? 'Your role has no action on this card.' : `The card is ${card.status.replace('_', ' ')}: nothing more can be done with it.`));
 }
 
 function noteAction(title: string, verb: string, path: string, card: Card, done: () => void): HTMLElement {

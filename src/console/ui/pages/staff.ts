@@ -2,7 +2,7 @@
 // person changes, change a role, disable or enable. The last active admin
 // cannot be disabled or demoted (the service refuses: staff_last_admin).
 import { api } from '../api.js';
-import { append, badge, formatTime, h, notice, table } from '../dom.js';
+import { append, badge, when, h, notice, table } from '../dom.js';
 import { actionButton, Form } from '../forms.js';
 import { navigate, type PageContext } from '../router.js';
 import { can } from '../session.js';
@@ -45,7 +45,7 @@ export async function staffPage(ctx: PageContext): Promise<void> {
           s.displayName,
           manage ? roleSelect(s, reload) : s.role,
           s.disabled ? badge('disabled', 'bad') : badge('active', 'ok'),
-          formatTime(s.createdAt),
+          when(s.createdAt),
           ...(manage
             ? [
                 actionButton(s.disabled ? 'Enable' : 'Disable', async () => {

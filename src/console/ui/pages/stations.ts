@@ -1,7 +1,7 @@
 // Issuance stations (admin): which are online with which readers, add one
 // (its key is shown once), rotate its key (shown once), disable it.
 import { api } from '../api.js';
-import { append, badge, formatTime, h, notice, table } from '../dom.js';
+import { append, badge, when, h, notice, table } from '../dom.js';
 import { actionButton, Form } from '../forms.js';
 import { navigate, type PageContext } from '../router.js';
 import { showSecretOnce } from '../secret.js';
@@ -38,7 +38,7 @@ export async function stationsPage(ctx: PageContext): Promise<void> {
             stations.map((s) => [
               s.name,
               [s.online ? badge('online', 'ok') : badge('offline', 'bad'), ' ', s.status],
-              formatTime(s.lastSeenAt ?? undefined),
+              when(s.lastSeenAt ?? undefined),
               s.readers.length === 0 ? '—' : h('ul', { class: 'plain' }, s.readers.map((r) => h('li', null, `${r.name}: ${r.cardPresent ? `card ${r.cardSerial ?? ''}` : 'empty'}`))),
               h(
                 'span',

@@ -2,7 +2,7 @@
 // rejected, which are available, and the blank cards in each station's
 // readers now.
 import { api } from '../api.js';
-import { append, formatTime, h, notice, table } from '../dom.js';
+import { append, when, h, notice, table } from '../dom.js';
 import type { PageContext } from '../router.js';
 import { loadStations } from './station-work.js';
 
@@ -36,7 +36,7 @@ export async function stockPage(ctx: PageContext): Promise<void> {
       'section',
       { class: 'panel', 'aria-labelledby': 'available' },
       h('h2', { id: 'available' }, `Available for personalisation (${stock.available.length})`),
-      stock.available.length === 0 ? h('p', null, 'The stock is empty.') : table(['Serial', 'Manufacturer', 'Received'], stock.available.map((c) => [String(c.serial), c.manufacturer, formatTime(c.receivedAt)])),
+      stock.available.length === 0 ? h('p', null, 'The stock is empty.') : table(['Serial', 'Manufacturer', 'Received'], stock.available.map((c) => [String(c.serial), c.manufacturer, when(c.receivedAt)])),
     ),
   );
 }
