@@ -243,6 +243,9 @@ describe('staff console in the browser: the main flow', function () {
   it('5. the supervisor suspends, resumes and then revokes the card with a reason', async () => {
     const page = await as(SUPERVISOR, `/console/cards/${card.serial}`);
     await page.getByRole('heading', { name: `Card ${card.serial}` }).waitFor();
+    await page.getByRole('region', { name: 'Revoke the card' }).waitFor();
+    await fits(page);
+    await screenshot(page, 'card-actions');
     await page.getByRole('region', { name: 'Suspend the card' }).getByLabel('Note (optional)').fill('Reported lost by phone');
     await page.getByRole('button', { name: 'Suspend' }).click();
     await page.getByText('The card is suspended').waitFor();

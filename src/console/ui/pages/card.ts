@@ -3,7 +3,7 @@
 // ask for and use a four-eyes approval; at a station: activate at
 // hand-over, unblock the PIN, reset the PIN (approved), replace (officer).
 import { api, ApiError } from '../api.js';
-import { append, badge, formatDate, formatTime, h, link, name, notice, table } from '../dom.js';
+import { append, badge, formatDate, formatTime, h, when, link, name, notice, table } from '../dom.js';
 import { Form } from '../forms.js';
 import { navigate, type PageContext } from '../router.js';
 import { can, type Me } from '../session.js';
@@ -167,7 +167,7 @@ function approvalRequestPanel(card: Card, approvals: readonly Approval[], me: Me
     },
   });
   form.add(
-    form.field({ name: 'action', label: 'What', required: true, options: [['pin-reset', 'Reset the PIN (the citizen lost the PUK)'], ['revoke-key-compromise', 'Revoke for key compromise']] }),
+    form.field({ name: 'action', label: 'What', required: true, options: [['pin-reset', 'PIN reset (the PUK is lost)'], ['revoke-key-compromise', 'Revoke for key compromise']] }),
     form.field({ name: 'reason', label: 'Why', maxlength: 500, hint: 'The supervisor reads this.' }),
   );
   const own = approvals.filter((a) => a.requestedBy === me.staffId);
@@ -178,7 +178,7 @@ function approvalRequestPanel(card: Card, approvals: readonly Approval[], me: Me
     own.length > 0
       ? table(
           ['Asked', 'What', 'State'],
-          own.map((a) => [formatTime(a.createdAt), a.action, [badge(a.state, a.state === 'approved' ? 'ok' : a.state === 'pending' ? 'warn' : 'bad'), a.decidedByName ? ` by ${a.decidedByName}` : '']]),
+          own.map((a) => [when(a.createdAt), a.action === 'pin-reset' ? 'PIN reset' : 'revoke, key compromise', [badge(a.state, a.state === 'approved' ? 'ok' : a.state === 'pending' ? 'warn' : 'bad'), a.decidedByName ? ` by ${a.decidedByName}` : '']]),
           'Your requests for this card',
         )
       : null,
