@@ -82,6 +82,20 @@ describe('http app', () => {
     assert.equal(JSON.parse(bad.text).code, 'invalid_request');
   });
 
+  it('answers a malformed %-escape on any method with a 4xx problem, never a 500', async () => {
+    const got = createApp({ routes: [ping, echo], logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry });
+    for (const method of ['put', 'patch', 'options', 'post', 'delete'] as const) {
+      for (const path of ['/v1/ping/%zz', '/v1/ping/%', '/%', '/v1/echo/%E0%A4%A']) {
+        const r = await request(got)[method](path);
+        assert.ok(r.status >= 400 && r.status < 500, `${method} ${path}: ${r.status}`);
+        assert.match(r.headers['content-type'] ?? '', /application\/problem\+json/, `${method} ${path}`);
+      }
+    }
+    const head = await request(got).head('/v1/ping/%zz');
+    assert.equal(head.status, 400);
+    assert.equal(head.text, undefined);
+  });
+
   it('sends a body the handler serialised itself as it is, with its JSON headers', async () => {
     const raw = createApp({ routes: [preserialised], logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry });
     const r = await request(raw).get('/v1/raw').expect(200);
