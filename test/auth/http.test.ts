@@ -482,8 +482,37 @@ describe('auth HTTP API (real CA, PostgreSQL, memory store)', function () {
     assert.equal((await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', other.bearer)).body.code, 'challenge_not_found');
     assert.equal((await request(t.app).delete(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer)).status, 204);
     assert.deepEqual((await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer)).body, { status: 'failed', code: 'challenge_cancelled' });
-    assert.equal((await respond(ch.id, answer(ch))).body.code, 'challenge_used');
+    assert.equal((await respond(ch.id, answer(ch))).body.code, 'challenge_cancelled');
     assert.equal((await request(t.app).get('/v1/auth/challenges/ch_AAAAAAAAAAAAAAAAAAAAAA').set('Authorization', rp.bearer)).body.code, 'challenge_not_found');
+  });
+
+  it('a cancelled challenge is answered challenge_cancelled (the code GET reports), to a valid response and to a second DELETE; a used one stays challenge_used', async () => {
+    const ch = await challenge();
+    assert.equal((await request(t.app).delete(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer)).status, 204);
+    const late = await respond(ch.id, answer(ch));
+    assert.deepEqual([late.status, late.body.code], [409, 'challenge_cancelled']);
+    const again = await request(t.app).delete(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer);
+    assert.deepEqual([again.status, again.body.code], [409, 'challenge_cancelled']);
+    // The refused response changed nothing: the state still says cancelled.
+    assert.deepEqual((await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer)).body, { status: 'failed', code: 'challenge_cancelled' });
+    // Completed, and failed for another reason, are still "used", to a response and to a DELETE.
+    const done = await challenge();
+    assert.equal((await respond(done.id, answer(done))).status, 200);
+    const failed = await challenge();
+    assert.equal((await respond(failed.id, { ...answer(failed), signature: answer(done).signature })).body.code, 'authentication_failed');
+    for (const id of [done.id, failed.id]) {
+      assert.equal((await respond(id, answer(done))).body.code, 'challenge_used', id);
+      const del = await request(t.app).delete(`/v1/auth/challenges/${id}`).set('Authorization', rp.bearer);
+      assert.deepEqual([del.status, del.body.code], [409, 'challenge_used'], id);
+    }
+  });
+
+  it('a challenge cancelled with a terminal-bound key is challenge_cancelled to that key too', async () => {
+    const { credential } = await issueTerminalCredential(reg.db, rp.rp.id, 'atm-1', peppers.apiSecret, 'staff:test', new Date());
+    const bearer = `Bearer ${credential.token}`;
+    const ch = await challenge({ terminalId: 'atm-1', transaction: txn }, bearer);
+    assert.equal((await request(t.app).delete(`/v1/auth/challenges/${ch.id}`).set('Authorization', bearer)).status, 204);
+    assert.equal((await respond(ch.id, answer(ch), bearer)).body.code, 'challenge_cancelled');
   });
 
   it('validates transactions: ISO 4217 code, minor units, positive decimal string', async () => {
