@@ -519,14 +519,46 @@ describe('auth HTTP API (real CA, PostgreSQL, memory store)', function () {
     const bad = async (transaction: unknown) =>
       (await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1', transaction })).body.code;
     assert.equal(await bad({ ...txn, currency: 'XYZ' }), 'invalid_request');
-    assert.equal(await bad({ ...txn, amount: '25000.001' }), 'invalid_request');
-    assert.equal(await bad({ ...txn, currency: 'JPY', amount: '100.5' }), 'invalid_request');
-    assert.equal(await bad({ ...txn, amount: '-1.00' }), 'invalid_request');
+    assert.equal(await bad({ ...txn, amount: '25000.001' }), 'amount_format');
+    assert.equal(await bad({ ...txn, currency: 'JPY', amount: '100.5' }), 'amount_format');
+    assert.equal(await bad({ ...txn, amount: '-1.00' }), 'amount_format');
     assert.equal(await bad({ ...txn, amount: '0.00' }), 'invalid_request');
-    assert.equal(await bad({ ...txn, amount: '1e3' }), 'invalid_request');
+    assert.equal(await bad({ ...txn, amount: '1e3' }), 'amount_format');
+    // An amount issue beside another one: invalid_request, every issue listed with its own code.
+    const mixed = await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1', transaction: { ...txn, amount: '1e3', payee: '' } });
+    assert.equal(mixed.body.code, 'invalid_request');
+    const issues = mixed.body.issues as Array<{ path: string; code?: string }>;
+    assert.deepEqual(issues.filter((i) => i.path === 'transaction.amount').map((i) => i.code), ['amount_format']);
+    assert.ok(issues.some((i) => i.path === 'transaction.payee'));
+    assert.ok(issues.filter((i) => i.path !== 'transaction.amount').every((i) => i.code === undefined));
     const ok = await challenge({ terminalId: 'atm-1', transaction: { amount: '12.345', currency: 'KWD', payee: 'x' }, ttlSeconds: 300 });
     assert.equal(ok.transaction?.amount, '12.345');
     assert.equal((await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1', ttlSeconds: 301 })).body.code, 'invalid_request');
+  });
+
+  it('one spelling per amount: its currency\'s ISO 4217 minor digits exactly; the others are 400 amount_format', async () => {
+    const post = (transaction: Record<string, unknown>) =>
+      request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1', transaction });
+    const refused: Array<[string, string]> = [
+      ['25000', 'KHR'], ['25000.0', 'KHR'], ['25000.000', 'KHR'], ['25000.', 'KHR'], ['.50', 'KHR'], ['025000.00', 'KHR'],
+      ['25000.00', 'JPY'], ['25000.0', 'JPY'],
+      ['12.34', 'KWD'], ['12', 'KWD'], ['12.3450', 'KWD'],
+    ];
+    for (const [amount, currency] of refused) {
+      const r = await post({ ...txn, amount, currency });
+      assert.deepEqual([r.status, r.body.code], [400, 'amount_format'], `${amount} ${currency}: ${JSON.stringify(r.body)}`);
+      assert.match(r.body.detail, new RegExp(currency));
+    }
+    // The one form of each is accepted, and so is its transaction hash the one hash of that amount.
+    for (const [amount, currency] of [['25000.00', 'KHR'], ['25000', 'JPY'], ['12.345', 'KWD'], ['0.01', 'USD']] as const) {
+      const r = await post({ ...txn, amount, currency });
+      assert.equal(r.status, 201, `${amount} ${currency}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.transaction.amount, amount);
+    }
+    // Not an amount at all, or zero, stays invalid_request.
+    for (const amount of ['-1.00', '1e3', '0.00', ' 1.00', '1,000.00']) {
+      assert.equal((await post({ ...txn, amount })).body.code, amount === '0.00' ? 'invalid_request' : 'amount_format', amount);
+    }
   });
 
   it('never logs API secrets, certificates, signatures or the nonce', async () => {

@@ -8,7 +8,9 @@
 import { z } from 'zod';
 import { cancelChallenge } from '../../auth/cancel-challenge.js';
 import { createChallenge } from '../../auth/create-challenge.js';
+import { amountRule, amountSchemaRules, ANY_AMOUNT_PATTERN } from '../../auth/amount.js';
 import { currencyMinorUnits } from '../../auth/currencies.js';
+import { refineAmount } from '../refine-amount.js';
 import { consentTextRule, displayTextLimits, multiLineTextProblem, singleLineTextProblem, singleLineTextRule, textProblemMessages, type TextProblem } from '../../auth/display-text.js';
 import type { AuthDeps } from '../../auth/deps.js';
 import { MAX_CHALLENGE_TTL_SECONDS, MIN_CHALLENGE_TTL_SECONDS } from '../../auth/deps.js';
@@ -50,11 +52,14 @@ const shownText = (max: number, problemOf: (s: string) => TextProblem | undefine
     });
 const singleLine = (max: number) => shownText(max, (s) => singleLineTextProblem(s, max));
 const transaction = z.strictObject({
-  amount: z.string().max(32).describe('Decimal string in major units, at most the currency\'s minor digits, e.g. "25000.00"'),
+  amount: z.string().max(32).meta({ pattern: ANY_AMOUNT_PATTERN }).describe(amountRule),
   currency: currency.describe('ISO 4217 alphabetic code (list one as of 2026-01-01, spendable currencies; src/auth/currencies.ts)'),
   payee: singleLine(displayTextLimits.payee).describe(`Who is paid, as the citizen reads it. ${singleLineTextRule}`),
   reference: singleLine(displayTextLimits.reference).optional().describe(`The payment's reference, shown to the citizen. ${singleLineTextRule}`),
-});
+})
+  // One spelling per amount (src/auth/amount.ts): answered `amount_format` (validate.ts), stated per currency in the OpenAPI document.
+  .superRefine(refineAmount)
+  .meta(amountSchemaRules());
 const attribute = z.enum(ekycAttributes);
 
 const challengeBody = z.strictObject({
