@@ -133,11 +133,11 @@ function routeServer(
           if (ct !== 'application/json' && raw.length > 0) {
             throw new AppError('unsupported_media_type', 'Send the body as application/json.', 415);
           }
-          body = validate(route.body!, parseJson(raw), 'body');
+          body = validate(route.body!, parseJson(raw), 'body', codes);
         }
       }
-      const params = route.params ? validate(route.params, rawParams, 'params') : rawParams;
-      const query = route.query ? validate(route.query, rawQuery, 'query') : rawQuery;
+      const params = route.params ? validate(route.params, rawParams, 'params', codes) : rawParams;
+      const query = route.query ? validate(route.query, rawQuery, 'query', codes) : rawQuery;
       const result = await route.handle({ body, params, query, principal, raw, req, res, requestId });
       route.auth?.answered?.(principal, res);
       if (result) send(res, result);

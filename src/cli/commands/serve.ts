@@ -32,14 +32,33 @@ function configFrom(args: string[], io: CliIo): Config {
   return loadConfig(env);
 }
 
-/** SIGTERM or SIGINT, listened for from now on: before the service says it is ready, so a stop sent on that line is graceful. */
-function stopSignal(): Promise<unknown> {
-  return Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
+/**
+ * SIGTERM or SIGINT, listened for from now on: before the service says it is
+ * ready, so a stop sent on that line is graceful. The listeners stay for the
+ * rest of the process, so a repeated signal during the stop is ignored rather
+ * than taking its default action half-way through closing the registry: a
+ * Ctrl-C under `npm start` reaches the service twice, from the terminal and
+ * forwarded by npm. (A stop that hangs needs SIGKILL.)
+ */
+function stopSignal(log: Logger): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    let first: NodeJS.Signals | undefined;
+    const on = (signal: NodeJS.Signals): void => {
+      if (first !== undefined) {
+        log.info('stop already under way; signal ignored', { signal });
+        return;
+      }
+      first = signal;
+      resolve(signal);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
 }
 
 async function runWorker(config: Config, io: CliIo, log: Logger, initCaIfMissing: boolean): Promise<number> {
   const service = await buildService({ config, env: io.env, logger: log, initCaIfMissing });
-  const stop = stopSignal();
+  const stop = stopSignal(log);
   const server: Server = service.app.listen(config.port, config.host);
   server.keepAliveTimeout = 65_000;
   await once(server, 'listening');
@@ -61,7 +80,7 @@ async function runPrimary(config: Config, io: CliIo, log: Logger): Promise<numbe
   // Prepare once, so workers never race to migrate or to create the CA.
   const prepared = await buildService({ config, env: io.env, logger: log, initCaIfMissing: true });
   await prepared.close();
-  const stop = stopSignal();
+  const stop = stopSignal(log);
   const workers = Array.from({ length: config.workers }, () => cluster.fork(io.env));
   await Promise.all(workers.map((w) => once(w, 'listening')));
   io.stdout.write(`cardauth listening on http://${config.host}:${config.port} (${config.workers} processes)\n`);
