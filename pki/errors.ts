@@ -47,6 +47,7 @@ export const pkiCodes = {
   attestation_malformed: { status: 400, title: 'The attestation certificates are not well-formed' },
   attestation_untrusted_root: { status: 400, title: 'The attestation does not chain to a trusted manufacturer root' },
   attestation_signature_invalid: { status: 400, title: 'An attestation signature does not verify' },
+  attestation_chain_invalid: { status: 400, title: 'A certificate above the attestation is not allowed to certify (not a CA, no keyCertSign, path too long)' },
   attestation_key_mismatch: { status: 400, title: 'The attested key is not the expected key' },
   attestation_serial_mismatch: { status: 400, title: 'The attested card serial is not the expected one' },
   attestation_policy_mismatch: { status: 400, title: 'The attested PIN or touch policy is not the expected one' },

@@ -13,6 +13,7 @@ import {
   children,
   DerError,
   expect,
+  integerBytes,
   isContext,
   oidOf,
   readOne,
@@ -38,6 +39,8 @@ export interface CertificateFields {
   readonly extKeyUsage: readonly string[] | undefined;
   readonly policies: readonly string[] | undefined;
   readonly basicConstraintsCa: boolean;
+  /** basicConstraints (RFC 5280 §4.2.1.9) when the extension is present; pathLen only with cA TRUE. */
+  readonly basicConstraints: { readonly ca: boolean; readonly pathLen: number | undefined } | undefined;
 }
 
 function seqOf(t: Tlv | undefined, what: string): Tlv[] {
@@ -53,6 +56,28 @@ function decodeKeyUsage(value: Uint8Array): Set<KeyUsageName> {
     if ((((bytes[bit >> 3] ?? 0) as number) & (0x80 >> (bit & 7))) !== 0) out.add(name);
   }
   return out;
+}
+
+/**
+ * BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL }.
+ * A pathLenConstraint without cA TRUE is refused (§4.2.1.9: CAs MUST NOT
+ * include it unless cA is asserted), as is a negative one.
+ */
+function decodeBasicConstraints(value: Uint8Array): { ca: boolean; pathLen: number | undefined } {
+  const parts = seqOf(readOne(value), 'basicConstraints');
+  let i = 0;
+  let ca = false;
+  if (parts[i]?.tag === TAG.boolean) ca = booleanOf(parts[i++] as Tlv);
+  let pathLen: number | undefined;
+  if (parts[i]?.tag === TAG.integer) {
+    const bytes = integerBytes(parts[i++], 'pathLenConstraint');
+    if (((bytes[0] as number) & 0x80) !== 0) throw new DerError('basicConstraints: negative pathLenConstraint');
+    if (bytes.length > 4) throw new DerError('basicConstraints: pathLenConstraint too large');
+    pathLen = bytes.reduce((n, b) => n * 256 + b, 0);
+    if (!ca) throw new DerError('basicConstraints: pathLenConstraint without cA');
+  }
+  if (i !== parts.length) throw new DerError('basicConstraints: unexpected content');
+  return { ca, pathLen };
 }
 
 function readFields(der: Uint8Array): CertificateFields {
@@ -97,11 +122,7 @@ function readFields(der: Uint8Array): CertificateFields {
   const eku = find(oid.extKeyUsage);
   const cp = find(oid.certificatePolicies);
   const bc = find(oid.basicConstraints);
-  let basicConstraintsCa = false;
-  if (bc) {
-    const first = seqOf(readOne(bc.value), 'basicConstraints')[0];
-    basicConstraintsCa = first !== undefined && first.tag === TAG.boolean && booleanOf(first);
-  }
+  const basicConstraints = bc ? decodeBasicConstraints(bc.value) : undefined;
   return {
     outerSignatureAlgorithm,
     tbsSignatureAlgorithm,
@@ -110,7 +131,8 @@ function readFields(der: Uint8Array): CertificateFields {
     keyUsage: ku ? decodeKeyUsage(ku.value) : undefined,
     extKeyUsage: eku ? seqOf(readOne(eku.value), 'extKeyUsage').map((v) => oidOf(v, 'purpose')) : undefined,
     policies: cp ? seqOf(readOne(cp.value), 'certificatePolicies').map((p) => oidOf(seqOf(p, 'PolicyInformation')[0], 'policy')) : undefined,
-    basicConstraintsCa,
+    basicConstraintsCa: basicConstraints?.ca ?? false,
+    basicConstraints,
   };
 }
 
