@@ -11,7 +11,19 @@
 //   CertID      ::= SEQUENCE { hashAlgorithm, issuerNameHash OCTET STRING,
 //                   issuerKeyHash OCTET STRING, serialNumber INTEGER }
 import { PkiError } from '../errors.js';
-import { booleanOf, children, DerError, expect, integerBytes, isContext, oidOf, readOne, TAG, type Tlv } from '../lib/der-reader.js';
+import {
+  booleanDefaultFalseOf,
+  children,
+  DerError,
+  explicitVersionOf,
+  expect,
+  integerBytes,
+  isContext,
+  oidOf,
+  readOne,
+  TAG,
+  type Tlv,
+} from '../lib/der-reader.js';
 import { oid } from '../lib/oids.js';
 
 export const MAX_OCSP_REQUEST_BYTES = 8 * 1024;
@@ -62,7 +74,11 @@ function parse(der: Uint8Array): UnverifiedOcspRequest {
   if (top.length < 1 || top.length > 2 || (top.length === 2 && !isContext(top[1], 0))) throw new DerError('OCSPRequest has unexpected parts');
   const tbs = seqOf(top[0], 'TBSRequest');
   let i = 0;
-  if (isContext(tbs[i], 0)) i++; // version
+  if (isContext(tbs[i], 0)) {
+    // version [0] EXPLICIT DEFAULT v1: v1 is the only version, and DER leaves a DEFAULT out
+    explicitVersionOf(tbs[i] as Tlv, 'version');
+    throw new DerError('version: unknown OCSP request version');
+  }
   if (isContext(tbs[i], 1)) i++; // requestorName
   const list = seqOf(tbs[i++], 'requestList');
   const extensionsNode = tbs[i];
@@ -76,7 +92,8 @@ function parse(der: Uint8Array): UnverifiedOcspRequest {
     for (const e of seqOf(children(extensionsNode)[0], 'requestExtensions')) {
       const f = seqOf(e, 'Extension');
       const id = oidOf(f[0], 'extnID');
-      const critical = f.length === 3 && booleanOf(f[1] as Tlv);
+      const critical = f[1]?.tag === TAG.boolean && booleanDefaultFalseOf(f[1], `extension ${id} critical`);
+      if (f.length !== (critical ? 3 : 2)) throw new DerError(`extension ${id}: unexpected content`);
       const value = expect(f[f.length - 1], TAG.octetString, 'extnValue').value;
       if (id === oid.ocspNonce) {
         if (value.length === 0 || value.length > MAX_NONCE_EXTN_BYTES) throw new DerError('OCSP nonce length out of range (RFC 8954)');

@@ -9,9 +9,10 @@
 // Structure errors become cert_malformed; nothing here trusts the content.
 import { PkiError } from '../errors.js';
 import {
-  booleanOf,
+  booleanDefaultFalseOf,
   children,
   DerError,
+  explicitVersionOf,
   expect,
   integerBytes,
   isContext,
@@ -67,7 +68,7 @@ function decodeBasicConstraints(value: Uint8Array): { ca: boolean; pathLen: numb
   const parts = seqOf(readOne(value), 'basicConstraints');
   let i = 0;
   let ca = false;
-  if (parts[i]?.tag === TAG.boolean) ca = booleanOf(parts[i++] as Tlv);
+  if (parts[i]?.tag === TAG.boolean) ca = booleanDefaultFalseOf(parts[i++] as Tlv, 'basicConstraints cA');
   let pathLen: number | undefined;
   if (parts[i]?.tag === TAG.integer) {
     const bytes = integerBytes(parts[i++], 'pathLenConstraint');
@@ -87,6 +88,9 @@ function readFields(der: Uint8Array): CertificateFields {
   const tbs = seqOf(cert[0], 'TBSCertificate');
   const outerSignatureAlgorithm = oidOf(seqOf(cert[1], 'signatureAlgorithm')[0], 'signatureAlgorithm');
   const i = isContext(tbs[0], 0) ? 1 : 0;
+  // version [0] EXPLICIT DEFAULT v1: 1 = v2, 2 = v3 (§4.1.2.1); v1 is never written out.
+  const version = i === 1 ? explicitVersionOf(tbs[0] as Tlv, 'version') : 0;
+  if (version > 2) throw new DerError('version: unknown certificate version');
   const tbsSignatureAlgorithm = oidOf(seqOf(tbs[i + 1], 'signature')[0], 'signature');
   const subject = new Map<string, string>();
   for (const rdn of children(expect(tbs[i + 4], TAG.sequence, 'subject'))) {
@@ -101,6 +105,7 @@ function readFields(der: Uint8Array): CertificateFields {
   const extensions: RawExtension[] = [];
   for (const part of tbs.slice(i + 6)) {
     if (!isContext(part, 3)) continue;
+    if (version !== 2) throw new DerError('extensions in a certificate that is not v3 (RFC 5280 §4.1.2.1)');
     const [list, ...rest] = children(part);
     if (rest.length > 0) throw new DerError('extensions: unexpected content');
     for (const e of seqOf(list, 'extensions')) {
@@ -109,10 +114,11 @@ function readFields(der: Uint8Array): CertificateFields {
       let critical = false;
       let valueNode = f[1];
       if (valueNode?.tag === TAG.boolean) {
-        critical = booleanOf(valueNode);
+        critical = booleanDefaultFalseOf(valueNode, `extension ${id} critical`);
         valueNode = f[2];
       }
       const value = expect(valueNode, TAG.octetString, 'extnValue').value;
+      if (f.length !== (critical ? 3 : 2)) throw new DerError(`extension ${id}: unexpected content`);
       if (extensions.some((x) => x.oid === id)) throw new DerError(`extension ${id} appears twice`);
       extensions.push({ oid: id, critical, value });
     }
