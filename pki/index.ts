@@ -17,7 +17,7 @@ export type {
   RevokedEntry,
   RevokedListSource,
 } from './types.js';
-export { POLICY_KEY_ON_CARD_PIN_ALWAYS, oid } from './lib/oids.js';
+export { POLICY_KEY_ON_CARD_PIN_ALWAYS, POLICY_TEST_UNATTESTED, oid } from './lib/oids.js';
 export { serialHex } from './lib/serial.js';
 export { derToPem, pemToDer, pemBundleToDer } from './lib/pem.js';
 export { derToP1363, p1363ToDer } from './lib/ecdsa.js';
@@ -56,7 +56,8 @@ export { defaultCaConfig } from './ca/config.js';
 export { loadCaCertificate } from './ca/ca-certificate.js';
 export type { CaCertificate } from './ca/ca-certificate.js';
 export { pkiDir, pkiFiles } from './ca/files.js';
-export type { CardSubject, IssueRequest, ProfileName } from './profiles/draft.js';
+export type { CardProfileName, CardSubject, IssueRequest, ProfileName } from './profiles/draft.js';
+export { cardProfileNames, TEST_PROFILE_MAX_DAYS } from './profiles/card-profiles.js';
 export type { IssuedCertificate } from './issue/issue-card-certificate.js';
 export { publicationUrls } from './profiles/publication-urls.js';
 
