@@ -36,7 +36,11 @@ export { initCa } from './ca/init-ca.js';
 export type { InitCaOptions, InitCaResult } from './ca/init-ca.js';
 export { openCa } from './ca/open-ca.js';
 export { renewOcspResponder } from './ca/renew-ocsp-responder.js';
-export type { CertificateAuthority, CrlOptions, OcspOptions, OpenCaOptions } from './ca/open-ca.js';
+export type { CertificateAuthority, CrlOptions, OcspMaintenanceOptions, OcspOptions, OpenCaOptions } from './ca/open-ca.js';
+export type { OcspMaintenance, OcspRenewalAudit, OcspRenewalEvent, OcspRenewalTrigger } from './ca/maintain-ocsp-responder.js';
+export { OCSP_READY_MARGIN_DAYS, OCSP_RENEW_BEFORE_DAYS, ocspResponderStateAt } from './ca/ocsp-responder-lifetime.js';
+export type { OcspResponderState } from './ca/ocsp-responder-lifetime.js';
+export type { CaHealth } from './ca/ca-health.js';
 export { publicJwk, jwkThumbprint } from './lib/jwk.js';
 export type { PublicJwk } from './lib/jwk.js';
 export {
