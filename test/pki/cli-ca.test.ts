@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCardCertificateVerifier, isPkiError, POLICY_KEY_ON_CARD_PIN_ALWAYS, POLICY_TEST_UNATTESTED } from '../../pki/index.js';
 import { readCertificateFields } from '../../pki/verify/read-certificate-fields.js';
+import { readAuditLog } from '../../src/registry/audit/read.js';
+import { verifyAuditChain } from '../../src/registry/audit/verify.js';
+import { PgliteDatabase } from '../../src/registry/pglite.js';
 import { cliIo } from '../support/cli-io.js';
 
 // Loaded with import(): under mocha+tsx a static import would give this file a
@@ -88,7 +91,8 @@ describe('cli: cardauth ca', () => {
     assert.ok((Date.parse(x.validTo) - Date.parse(x.validFrom)) / 86_400_000 <= 30);
   });
 
-  it('ca renew-ocsp re-certifies the same responder key', async () => {
+  it('ca renew-ocsp re-certifies the same responder key and records it in the audit log', async function () {
+    this.timeout(120_000);
     const file = join(dir, 'data', 'pki', 'ocsp.crt');
     const before = new X509Certificate(readFileSync(file));
     const r = cliIo(env());
@@ -98,6 +102,21 @@ describe('cli: cardauth ca', () => {
     assert.ok(after.publicKey.equals(before.publicKey));
     const issuing = new X509Certificate(readFileSync(join(dir, 'data', 'pki', 'issuing.crt')));
     assert.ok(after.checkIssued(issuing) && after.verify(issuing.publicKey));
+    const db = await PgliteDatabase.open(join(dir, 'data', 'registry'));
+    try {
+      const [entry] = await readAuditLog(db, { subject: `certificate:${after.serialNumber.toLowerCase()}`, limit: 10 });
+      assert.ok(entry, 'an audit entry for the new certificate');
+      assert.equal(entry.action, 'ca.ocsp_responder.renew');
+      assert.equal(entry.actor, 'system');
+      const data = entry.data as Record<string, string>;
+      assert.equal(data['trigger'], 'manual');
+      assert.equal(data['via'], 'cardauth ca renew-ocsp');
+      assert.equal(data['previous'], before.serialNumber.toLowerCase());
+      assert.equal(data['notAfter'], new Date(after.validTo).toISOString());
+      assert.equal((await verifyAuditChain(db)).ok, true);
+    } finally {
+      await db.close();
+    }
   });
 
   it('refuses bad input with codes: wrong passphrase, bad subject, missing options', async () => {

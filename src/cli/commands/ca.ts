@@ -8,7 +8,10 @@
 //            verified and recorded in the registry, audited. Here there is no
 //            card, no attestation and no registry row, so they are refused
 //            (profile_requires_attestation) instead of signed over any key.
-//   ca renew-ocsp [--dir <data-dir>]   re-certify the OCSP responder key (1-year certificate)
+//   ca renew-ocsp [--dir <data-dir>]   re-certify the OCSP responder key now (1-year
+//            certificate; the service renews it by itself 60 days before the end),
+//            recorded in the registry's audit log (DATABASE_URL, else the embedded
+//            registry, which a running service holds: stop it, or let it renew)
 //   ca rotate-result-key [--overlap-days N] [--dir <data-dir>]
 //            a new result-signing key signs from now on (running services follow
 //            within a second); the previous one stays in the JWKS for N days (30)
@@ -18,6 +21,7 @@
 // pepper (<data-dir>/rp/pepper.key, see src/rp/pepper.ts).
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -35,8 +39,10 @@ import {
   type KeyStore,
   type PkiErrorCode,
 } from '../../../pki/index.js';
+import { ocspRenewalAudit } from '../../composition/ocsp-renewal-audit.js';
 import { createPeppers, pepperPath } from '../../rp/pepper.js';
 import { CliError, type CliIo } from '../io.js';
+import { asCli, openMigratedRegistry } from './registry-env.js';
 
 const USAGE = `usage:
   cardauth ca init  [--dir <data-dir>] [--country CC] [--organization NAME] [--base-url URL] [--issuing-curve P-256|P-384]
@@ -148,7 +154,15 @@ async function issue(args: string[], io: CliIo): Promise<number> {
 async function renewOcsp(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { dir: { type: 'string' } }, strict: true });
   const dir = dataDir(values.dir, io);
-  const pem = await withKeyStore(dir, io, (keyStore) => renewOcspResponder({ dataDir: dir, keyStore }));
+  // The renewal is audited like the service's own: no registry, no renewal.
+  const db = await asCli(() => openMigratedRegistry(io, values.dir));
+  let pem: string;
+  try {
+    const audit = ocspRenewalAudit(db, { actor: 'system', via: 'cardauth ca renew-ocsp', osUser: userInfo().username });
+    pem = await asCli(() => withKeyStore(dir, io, (keyStore) => renewOcspResponder({ dataDir: dir, keyStore, audit })));
+  } finally {
+    await db.close();
+  }
   io.stdout.write(`OCSP responder certificate renewed until ${new X509Certificate(pem).validTo}\n`);
   return 0;
 }
