@@ -63,6 +63,8 @@ export interface ResultClaims {
   readonly aud: RpId;
   readonly sub: string;
   readonly iat: number;
+  /** iat + the result lifetime (RESULT_LIFETIME_SECONDS by default): refuse the result after it. */
+  readonly exp: number;
   readonly auth_time: number;
   readonly jti: ChallengeId;
   readonly card_serial: string | null;

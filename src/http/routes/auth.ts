@@ -100,6 +100,7 @@ const claimsSchema = z.object({
   aud: z.string(),
   sub: z.string(),
   iat: z.number().int(),
+  exp: z.number().int().describe('iat + 300 s: refuse the result after it'),
   auth_time: z.number().int(),
   jti: z.string(),
   card_serial: z.string().nullable(),
