@@ -87,6 +87,8 @@ export interface AttestationLeafOptions {
   readonly key?: KeyObject;
   /** Add an authorityKeyIdentifier (Yubico's own leaves have none; openssl -x509_strict wants one). */
   readonly aki?: boolean;
+  /** Sign with this private key instead of the issuer's (a forged signature under the issuer's name and key id). */
+  readonly signWith?: KeyObject;
 }
 
 /** A Yubico-format attestation certificate signed by `issuer` (the F9 certificate's key). */
@@ -109,7 +111,7 @@ export async function makeAttestationLeaf(issuer: TestCert, o: AttestationLeafOp
       publicKey: key,
       extensions,
     },
-    keySigner('f9', issuer.privateKey, issuer.publicKey),
+    o.signWith ? keySigner('forger', o.signWith, createPublicKey(o.signWith)) : keySigner('f9', issuer.privateKey, issuer.publicKey),
   );
   return { der, pem: derToPem(der, 'CERTIFICATE'), key };
 }
