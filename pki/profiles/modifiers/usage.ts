@@ -1,6 +1,6 @@
 // Key usage, extended key usage and policy for the card profiles
-// (DESIGN.md: 9A digitalSignature + clientAuth; 9C nonRepudiation) and the
-// test profile.
+// (the card certificate profile: 9A digitalSignature + clientAuth; 9C
+// nonRepudiation) and the test profile.
 import type { KeyUsageName } from '../../lib/extensions.js';
 import { POLICY_KEY_ON_CARD_PIN_ALWAYS, POLICY_TEST_UNATTESTED } from '../../lib/oids.js';
 import type { Modifier } from '../draft.js';
