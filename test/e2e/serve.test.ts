@@ -34,7 +34,7 @@ describe('cardauth serve (real process)', function () {
     const first = await serve(env);
     let rootDer: Buffer;
     try {
-      assert.deepEqual((await getJson(`${first.url}/readyz`)).body.checks, { registry: true, store: true });
+      assert.deepEqual((await getJson(`${first.url}/readyz`)).body.checks, { registry: true, store: true, ocspResponder: true });
       const doc = (await getJson(`${first.url}/openapi.json`)).body;
       for (const p of ['/pki/ocsp', '/v1/auth/challenges', '/.well-known/jwks.json', '/v1/staff/login', '/v1/issuance/citizens']) assert.ok(doc.paths[p], p);
       rootDer = Buffer.from(await (await fetch(`${first.url}/pki/root.crt`)).arrayBuffer());
