@@ -11,8 +11,14 @@
 import type { CaHealth, CertificateAuthority } from '../../pki/index.js';
 import type { Clock } from '../util/clock.js';
 
-export function ocspResponderReadiness(ca: Pick<CertificateAuthority, 'health'>, clock: Clock): () => Promise<boolean> {
-  return async () => (await ca.health(clock.now())).ocspResponder.ready;
+export function ocspResponderReadiness(
+  ca: Pick<CertificateAuthority, 'health'>,
+  clock: Clock,
+): () => Promise<{ ready: boolean; details: { notAfter: string; renewFrom: string } }> {
+  return async () => {
+    const r = (await ca.health(clock.now())).ocspResponder;
+    return { ready: r.ready, details: { notAfter: r.notAfter.toISOString(), renewFrom: r.renewFrom.toISOString() } };
+  };
 }
 
 const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
@@ -29,3 +35,15 @@ export function caLifetimeGauges(h: CaHealth): Record<string, number> {
     cardauth_ca_result_key_age_seconds: Math.max(0, seconds(h.at) - seconds(h.resultSigningKey.since)),
   };
 }
+
+/** What each gauge of caLifetimeGauges means (the HELP line of /metrics). */
+export const caLifetimeHelp: Readonly<Record<keyof ReturnType<typeof caLifetimeGauges>, string>> = {
+  cardauth_ca_ocsp_responder_not_after_seconds: 'notAfter of the delegated OCSP responder certificate (Unix seconds).',
+  cardauth_ca_ocsp_responder_renew_from_seconds: 'When the service renews the OCSP responder certificate (Unix seconds).',
+  cardauth_ca_ocsp_responder_ready: '1 while the OCSP responder certificate is valid and outside its last days.',
+  cardauth_ca_issuing_not_after_seconds: 'notAfter of the issuing CA certificate (Unix seconds).',
+  cardauth_ca_issuing_card_validity_shortfall_days: 'Days by which a card certificate issued now for the maximum card validity would outlive the issuing CA (0: none).',
+  cardauth_ca_root_not_after_seconds: 'notAfter of the root CA certificate (Unix seconds).',
+  cardauth_ca_result_key_since_seconds: 'Since when the current result-signing key signs (Unix seconds).',
+  cardauth_ca_result_key_age_seconds: 'Age of the current result-signing key (seconds).',
+};

@@ -14,7 +14,7 @@ import {
 } from '../../pki/index.js';
 import { watchResultKeys } from '../auth/adapters/result-keys.js';
 import { assembleAuth } from './auth.js';
-import { ocspResponderReadiness } from './ca-lifetimes.js';
+import { caLifetimeGauges, caLifetimeHelp, ocspResponderReadiness } from './ca-lifetimes.js';
 import { ocspRenewalAudit } from './ocsp-renewal-audit.js';
 import { watchOcspResponder } from './watch-ocsp-responder.js';
 import { createPeppers, pepperPath } from '../rp/pepper.js';
@@ -176,6 +176,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     });
 
     const metrics = new HttpMetrics();
+    metrics.addGauges(caLifetimeHelp, async () => caLifetimeGauges(await ca.health(clock.now())));
     // Every route the service serves, in one list.
     const routes: AnyRoute[] = [
       ...pkiRoutes({ root: ca.root, issuing: ca.issuing, crl, ocsp }),
