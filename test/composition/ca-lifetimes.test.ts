@@ -99,13 +99,13 @@ describe('composition: CA lifetimes (OCSP responder renewal, readiness, gauges)'
     const probe = ocspResponderReadiness(ca, clock);
     const notAfter = ca.ocsp.notAfter.getTime();
     clock.set(new Date(notAfter - (OCSP_RENEW_BEFORE_DAYS + 1) * DAY));
-    assert.equal(await probe(), true);
+    assert.equal((await probe()).ready, true);
     clock.set(new Date(notAfter - (OCSP_READY_MARGIN_DAYS + 1) * DAY));
-    assert.equal(await probe(), true, 'renewal due but weeks left');
+    assert.equal((await probe()).ready, true, 'renewal due but weeks left');
     clock.set(new Date(notAfter - (OCSP_READY_MARGIN_DAYS - 1) * DAY));
-    assert.equal(await probe(), false);
+    assert.equal((await probe()).ready, false);
     clock.set(new Date(notAfter + 1000));
-    assert.equal(await probe(), false);
+    assert.equal((await probe()).ready, false);
   });
 
   it('the gauges carry the lifetimes as Unix seconds and days', async () => {
