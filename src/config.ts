@@ -18,6 +18,8 @@ const schema = z.object({
   REDIS_URL: z.string().min(1).optional(),
   CARDAUTH_CHALLENGE_TTL_SECONDS: z.coerce.number().int().min(10).max(300).default(120),
   CARDAUTH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Deadline of one registry call (connection and statement), ms; past it the answer is 503. */
+  CARDAUTH_DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
 });
 
 export interface Config {
@@ -31,6 +33,7 @@ export interface Config {
   readonly redisUrl: string | undefined;
   readonly challengeTtlSeconds: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly dbTimeoutMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -59,5 +62,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     challengeTtlSeconds: e.CARDAUTH_CHALLENGE_TTL_SECONDS,
     logLevel: e.CARDAUTH_LOG_LEVEL,
+    dbTimeoutMs: e.CARDAUTH_DB_TIMEOUT_MS,
   };
 }

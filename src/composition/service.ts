@@ -94,7 +94,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     for (const c of closers.reverse()) await c().catch((err) => logger.warn('close failed', { err }));
   };
   try {
-    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeoutMs: config.dbTimeoutMs });
     closers.push(() => db.close());
     const migrated = await migrate(db);
     logger.info('registry ready', { kind: db.kind, migrations: migrated });

@@ -22,9 +22,13 @@ const uniqueConflicts: Readonly<Record<string, RegistryErrorCode>> = {
   issuance_jobs_one_open_per_card: 'issuance_in_progress',
 };
 
-/** SQLSTATE classes meaning the server or the connection is gone (fail closed: 503). */
+/**
+ * SQLSTATE classes meaning the server or the connection is gone (fail closed:
+ * 503), and 57014 / 55P03: a statement the server cancelled at its
+ * statement_timeout or lock_timeout (it could not answer in time).
+ */
 function isUnavailable(code: string): boolean {
-  return /^(08|53|57P|58)/.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT';
+  return /^(08|53|57P|58)/.test(code) || code === '57014' || code === '55P03' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT';
 }
 
 export function mapDbError(err: unknown): unknown {

@@ -12,7 +12,7 @@
 // timeout, so a dead or hung Redis becomes an error the API answers with 503
 // `unavailable` — never a hanging request, never "authenticated".
 import { createClient } from 'redis';
-import { Deadlines } from './deadlines.js';
+import { Deadlines } from '../util/deadlines.js';
 import type { CounterSpec, EphemeralStore, HitResult } from './ephemeral.js';
 
 export interface RedisStoreOptions {
@@ -115,7 +115,7 @@ export class RedisStore implements EphemeralStore {
    * may still run on the server later; for take() that only ever loses a
    * challenge (fail closed). Every command has the same timeout, so the
    * commands under way are in deadline order: one timer looks at the oldest
-   * (./deadlines.ts) instead of a timer and a Promise.race per command.
+   * (src/util/deadlines.ts) instead of a timer and a Promise.race per command.
    */
   private run<T>(f: () => Promise<T>): Promise<T> {
     return this.deadlines.run(f, (err) => new StoreUnavailableError('Redis did not answer', { cause: err }));
