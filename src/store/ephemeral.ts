@@ -3,6 +3,23 @@
 // store (./memory.ts) as the embedded default for ONE process only.
 //
 // Values are strings (callers serialise); TTLs are in milliseconds.
+//
+// A store that cannot answer (down, hung past its deadline) rejects with
+// StoreUnavailableError: an AppError with the public code `unavailable` (503),
+// so every route answers it as "try again shortly" (fail closed) without
+// having to translate it — none can forget to and answer 500 instead.
+import { AppError } from '../errors/app-error.js';
+
+/** The store could not answer: 503 `unavailable` wherever it surfaces. */
+export class StoreUnavailableError extends AppError<'unavailable'> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('unavailable', 'A service needed to answer is unavailable; try again shortly.', 503, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.internal = message;
+  }
+  /** What went wrong, for the log (the public message says only "unavailable"). */
+  readonly internal: string;
+}
+
 /** One fixed-window counter of hitThenTake(): its key, window and the most hits it admits. */
 export interface CounterSpec {
   readonly key: string;

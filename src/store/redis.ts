@@ -13,7 +13,7 @@
 // `unavailable` — never a hanging request, never "authenticated".
 import { createClient } from 'redis';
 import { Deadlines } from '../util/deadlines.js';
-import type { CounterSpec, EphemeralStore, HitResult } from './ephemeral.js';
+import { StoreUnavailableError, type CounterSpec, type EphemeralStore, type HitResult } from './ephemeral.js';
 
 export interface RedisStoreOptions {
   /** redis://host:port[/db] (REDIS_URL). */
@@ -26,10 +26,7 @@ export interface RedisStoreOptions {
   readonly onError?: (err: Error) => void;
 }
 
-/** The store could not answer: callers map this to 503 `unavailable`. */
-export class StoreUnavailableError extends Error {
-  override readonly name = 'StoreUnavailableError';
-}
+export { StoreUnavailableError };
 
 // KEYS[1] counter; ARGV[1] window in ms. Returns {count, ms until reset}.
 const HIT_SCRIPT = `
