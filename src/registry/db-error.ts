@@ -54,7 +54,8 @@ export function mapDbError(err: unknown): unknown {
       detail: constraint ? { constraint } : { sqlstate: code },
     });
   }
-  if (code === '22P02' || code === '22007' || code === '22008' || code === '22003' || code === '22001') {
+  // 22021: a byte sequence PostgreSQL refuses in text (a NUL); 22P05: a character the database encoding lacks.
+  if (code === '22P02' || code === '22007' || code === '22008' || code === '22003' || code === '22001' || code === '22021' || code === '22P05') {
     return registryError('registry_invalid', 'A value is not valid for the registry', { cause: err, detail: { sqlstate: code } });
   }
   if (isUnavailable(code) || /connect|terminat|closed/i.test(String(e.message ?? ''))) {

@@ -13,6 +13,7 @@ import { login } from '../../staff/login.js';
 import { bearerToken, staffSessionAuth } from '../../staff/session-auth.js';
 import { endSession } from '../../staff/sessions.js';
 import { defineRoute, type AnyRoute } from '../route.js';
+import { text } from '../schemas/text.js';
 
 export interface StaffRouteDeps {
   readonly staff: StaffDeps;
@@ -57,7 +58,8 @@ export function staffRoutes(deps: StaffRouteDeps): AnyRoute[] {
       operationId: 'staffLogin',
       summary: 'Sign in with username and password; returns a session token',
       tags: ['staff'],
-      body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }),
+      // The password is a secret, never stored or sent to SQL as text: any characters.
+      body: z.object({ username: text(64, { min: 1 }), password: z.string().min(1).max(1024) }),
       maxBodyBytes: 4096,
       responses: {
         200: { description: 'Signed in', schema: z.object({ token: z.string(), expiresAt: z.string(), staff: principal }) },
@@ -117,8 +119,8 @@ export function staffRoutes(deps: StaffRouteDeps): AnyRoute[] {
       tags: ['staff'],
       auth: session,
       body: z.object({
-        username: z.string().min(1).max(64),
-        displayName: z.string().min(1).max(100),
+        username: text(64, { min: 1 }),
+        displayName: text(100, { min: 1 }),
         role: z.enum(staffRoles),
         password: z.string().min(1).max(1024),
       }),
@@ -174,7 +176,7 @@ export function staffRoutes(deps: StaffRouteDeps): AnyRoute[] {
       summary: 'Ask a second staff member to approve a sensitive action (pin-reset, revoke-key-compromise)',
       tags: ['staff'],
       auth: session,
-      body: z.object({ action: z.enum(approvalActions), subject: z.string().min(1).max(200), reason: z.string().max(500).optional() }),
+      body: z.object({ action: z.enum(approvalActions), subject: text(200, { min: 1 }), reason: text(500, { multiLine: true }).optional() }),
       responses: { 201: { description: 'Pending request', schema: approvalView }, 400: problem('approval_invalid'), 403: problem('staff_forbidden') },
       async handle({ body, principal: p }) {
         return { status: 201, body: await requestApproval(d, body.action, body.subject, p, body.reason ?? '') };
