@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors/app-error.js';
+import { parseTrustedProxies } from './http/client-address.js';
 
 const schema = z.object({
   CARDAUTH_DATA_DIR: z.string().min(1).default('.data'),
@@ -20,6 +21,17 @@ const schema = z.object({
   CARDAUTH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Deadline of one registry call (connection and statement), ms; past it the answer is 503. */
   CARDAUTH_DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  /** Proxies (addresses, CIDR prefixes) whose X-Forwarded-For names the client; none by default. */
+  CARDAUTH_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustedProxies(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
 });
 
 export interface Config {
@@ -34,6 +46,8 @@ export interface Config {
   readonly challengeTtlSeconds: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly dbTimeoutMs: number;
+  /** CARDAUTH_TRUSTED_PROXIES as given (parsed by src/http/client-address.ts). */
+  readonly trustedProxies: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -63,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     challengeTtlSeconds: e.CARDAUTH_CHALLENGE_TTL_SECONDS,
     logLevel: e.CARDAUTH_LOG_LEVEL,
     dbTimeoutMs: e.CARDAUTH_DB_TIMEOUT_MS,
+    trustedProxies: e.CARDAUTH_TRUSTED_PROXIES,
   };
 }

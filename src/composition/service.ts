@@ -18,6 +18,7 @@ import { createPeppers, pepperPath } from '../rp/pepper.js';
 import type { Config } from '../config.js';
 import { errorRegistry } from '../errors/registry.js';
 import { createApp, type HttpApp } from '../http/app.js';
+import { clientAddressOf, parseTrustedProxies } from '../http/client-address.js';
 import type { AnyRoute } from '../http/route.js';
 import { issuanceRoutes } from '../http/routes/issuance.js';
 import { pkiRoutes } from '../http/routes/pki.js';
@@ -157,7 +158,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     const routes: AnyRoute[] = [
       ...pkiRoutes({ root: ca.root, issuing: ca.issuing, crl, ocsp }),
       ...auth.routes,
-      ...staffRoutes({ staff }),
+      ...staffRoutes({ staff, clientAddress: clientAddressOf(config.trustedProxies ? parseTrustedProxies(config.trustedProxies) : undefined) }),
       ...issuanceRoutes({
         registry,
         clock,

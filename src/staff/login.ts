@@ -1,11 +1,14 @@
 // Staff sign-in (issue 4 "Staff"; OWASP Authentication Cheat Sheet):
 //  1. reserve the attempt before anything is checked: one atomic step on the
 //     ephemeral store (shared by every service process) counts it against the
-//     account and against the client address, or refuses it when either has
-//     had too many (staff_login_limited). Reserving first, not counting after
-//     the check, is what bounds a burst of concurrent guesses: each guess
-//     takes a place or is refused, so at most the policy's number of
-//     passwords are ever checked per window, however many arrive at once
+//     account and against the client address, or refuses it when either must
+//     still wait or is locked (staff_login_limited, with the seconds to wait;
+//     policy in ./deps.ts: a few attempts at once, then doubling waits, an
+//     account locked after many until an admin lifts it, ./unlock.ts).
+//     Reserving first, not counting after the check, is what bounds a burst
+//     of concurrent guesses: each guess takes a place or is refused, so no
+//     more passwords are checked than the policy allows, however many arrive
+//     at once
 //  2. verify the password with argon2id under the concurrency cap; an unknown
 //     username is verified against a dummy hash, so the answer takes the same
 //     time and says the same thing (staff_login_failed) for unknown user,
@@ -14,12 +17,12 @@
 //     record and gives the address its place back (an office's staff signing
 //     in all day must not lock the office out).
 import { staffByUsername } from '../registry/repos/staff.js';
-import type { AttemptSpec } from '../store/ephemeral.js';
 import { staffError } from './codes.js';
-import type { StaffDeps, StaffPolicy } from './deps.js';
+import type { StaffDeps } from './deps.js';
 import { dummyHash, verifyPassword } from './password.js';
 import type { StaffPrincipal } from './principal.js';
 import { createSession } from './sessions.js';
+import { accountThrottleKey, addressThrottleKey, throttleSpec } from './sign-in-throttle.js';
 
 export interface LoginInput {
   readonly username: string;
@@ -34,24 +37,16 @@ export interface LoginResult {
   readonly principal: StaffPrincipal;
 }
 
-export const accountAttemptKey = (u: string) => `staff:login-fail:acct:${u.toLowerCase().slice(0, 64)}`;
-export const addressAttemptKey = (a: string) => `staff:login-fail:addr:${a.slice(0, 64)}`;
-
-function attemptSpecs(policy: StaffPolicy, username: string, address: string): AttemptSpec[] {
-  return [
-    { key: accountAttemptKey(username), windowMs: policy.failureWindowMs, free: policy.maxFailuresPerAccount, delayMs: 0, maxDelayMs: 0, lockAt: policy.maxFailuresPerAccount },
-    { key: addressAttemptKey(address), windowMs: policy.failureWindowMs, free: policy.maxFailuresPerAddress, delayMs: 0, maxDelayMs: 0, lockAt: policy.maxFailuresPerAddress },
-  ];
-}
-
 export async function login(deps: StaffDeps, input: LoginInput): Promise<LoginResult> {
   const fail = () => staffError('staff_login_failed', 'Username or password is wrong');
   if (typeof input.username !== 'string' || typeof input.password !== 'string' || input.username.length > 64 || input.password.length > 1024) {
     throw fail();
   }
-  const [account, address] = attemptSpecs(deps.policy, input.username, input.address);
-  const reserved = await deps.store.reserveAttempt([account!, address!], deps.clock.now().getTime());
+  const account = throttleSpec(accountThrottleKey(input.username), deps.policy.accountThrottle);
+  const address = throttleSpec(addressThrottleKey(input.address), deps.policy.addressThrottle);
+  const reserved = await deps.store.reserveAttempt([account, address], deps.clock.now().getTime());
   if (!reserved.admitted) {
+    // The same answer for a wait and a lock, for a known or unknown username: it tells no more than the failures did.
     throw staffError('staff_login_limited', 'Too many failed sign-ins; try again later', {
       detail: { retryAfterSeconds: Math.max(1, Math.ceil(reserved.retryAfterMs / 1000)) },
     });
@@ -61,10 +56,10 @@ export async function login(deps: StaffDeps, input: LoginInput): Promise<LoginRe
   const verified = await deps.hashLimiter.run(() => verifyPassword(hash, input.password));
   if (!verified.ran) {
     // Not checked: the place goes back to the account and the address.
-    await Promise.all([deps.store.refundAttempt(account!.key), deps.store.refundAttempt(address!.key)]);
+    await Promise.all([deps.store.refundAttempt(account.key), deps.store.refundAttempt(address.key)]);
     throw staffError('staff_busy', 'Too many sign-ins at once; try again shortly');
   }
   if (!staff || staff.disabled || !verified.value) throw fail();
-  await Promise.all([deps.store.del(account!.key), deps.store.refundAttempt(address!.key)]);
+  await Promise.all([deps.store.del(account.key), deps.store.refundAttempt(address.key)]);
   return createSession(deps, staff);
 }

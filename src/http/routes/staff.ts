@@ -9,14 +9,19 @@ import { staffRoles } from '../../registry/repos/staff.js';
 import { addStaff, changeRole, listStaffAccounts, setDisabled } from '../../staff/accounts.js';
 import { approve, listApprovalRequests, reject, requestApproval } from '../../staff/approvals.js';
 import type { StaffDeps } from '../../staff/deps.js';
+import { isStaffError } from '../../staff/codes.js';
 import { login } from '../../staff/login.js';
+import { unlockSignIn } from '../../staff/unlock.js';
 import { bearerToken, staffSessionAuth } from '../../staff/session-auth.js';
 import { endSession } from '../../staff/sessions.js';
+import { clientAddressOf, type ClientAddressOf } from '../client-address.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { text } from '../schemas/text.js';
 
 export interface StaffRouteDeps {
   readonly staff: StaffDeps;
+  /** The client's address for the per-address sign-in throttle (default: the peer; see src/http/client-address.ts). */
+  readonly clientAddress?: ClientAddressOf;
 }
 
 const principal = z.object({
@@ -51,6 +56,7 @@ const problem = (description: string) => ({ description });
 export function staffRoutes(deps: StaffRouteDeps): AnyRoute[] {
   const d = deps.staff;
   const session = staffSessionAuth(d);
+  const addressOf = deps.clientAddress ?? clientAddressOf(undefined);
   return [
     defineRoute({
       method: 'post',
@@ -65,12 +71,17 @@ export function staffRoutes(deps: StaffRouteDeps): AnyRoute[] {
         200: { description: 'Signed in', schema: z.object({ token: z.string(), expiresAt: z.string(), staff: principal }) },
         400: problem('Malformed request'),
         401: problem('staff_login_failed'),
-        429: problem('staff_login_limited'),
-        503: problem('staff_busy'),
+        429: problem('staff_login_limited (Retry-After: seconds to wait)'),
+        503: problem('staff_busy / unavailable'),
       },
-      async handle({ body, req }) {
-        const r = await login(d, { username: body.username, password: body.password, address: req.socket.remoteAddress ?? 'unknown' });
-        return { body: { token: r.token, expiresAt: r.expiresAt.toISOString(), staff: r.principal } };
+      async handle({ body, req, res }) {
+        try {
+          const r = await login(d, { username: body.username, password: body.password, address: addressOf(req) });
+          return { body: { token: r.token, expiresAt: r.expiresAt.toISOString(), staff: r.principal } };
+        } catch (e) {
+          if (isStaffError(e, 'staff_login_limited')) res.setHeader('Retry-After', String(e.detail?.['retryAfterSeconds'] ?? 1));
+          throw e;
+        }
       },
     }),
     defineRoute({
@@ -154,6 +165,23 @@ export function staffRoutes(deps: StaffRouteDeps): AnyRoute[] {
         let v = body.role !== undefined ? await changeRole(d, p, params.id, body.role) : undefined;
         if (body.disabled !== undefined) v = await setDisabled(d, p, params.id, body.disabled);
         return { body: v };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/staff/accounts/:id/unlock',
+      operationId: 'staffUnlock',
+      summary: 'Lift the sign-in throttle of an account: its lock after many failed sign-ins, or the waits before it (admin; audited)',
+      tags: ['staff'],
+      auth: session,
+      params: idParams,
+      responses: {
+        200: { description: 'What was lifted', schema: z.object({ username: z.string(), failures: z.number().int(), wasLocked: z.boolean() }) },
+        403: problem('staff_forbidden'),
+        404: problem('staff_not_found'),
+      },
+      async handle({ params, principal: p }) {
+        return { body: await unlockSignIn(d, p, { id: params.id }) };
       },
     }),
     defineRoute({
