@@ -65,11 +65,12 @@ describe('HTTP fuzz: every route, generated requests (fast-check)', function () 
   const credentials: Record<'rp' | 'admin' | 'officer' | 'supervisor' | 'auditor', string> = { rp: '', admin: '', officer: '', supervisor: '', auditor: '' };
   const tally: Tally = { requests: 0, byStatus: {}, parserRefusals: 0, parserRefusalStatuses: {}, knownPercentDecode500: 0 };
   const categories: Record<string, number> = {};
-  const started = Date.now();
+  let started = Date.now();
   const realIds: string[] = [];
 
   before(async function () {
     this.timeout(180_000);
+    started = Date.now();
     console.log(`      fuzz seed ${SEED} (replay: FUZZ_SEED=${SEED} npx mocha test/http/fuzz.test.ts)`);
     s = await startInProcessService();
     server = s.service.app.listen(0, '127.0.0.1');
@@ -120,9 +121,14 @@ describe('HTTP fuzz: every route, generated requests (fast-check)', function () 
     assert.ok(routes.length >= 30, `routes found: ${routes.length}`);
   });
 
+  const failed: string[] = [];
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') failed.push(this.currentTest.title);
+  });
+
   after(async () => {
     if (tally.requests > 0) {
-      const out = { run: new Date().toISOString(), seed: SEED, seconds: (Date.now() - started) / 1000, routes: routes?.length ?? 0, categories, ...tally };
+      const out = { run: new Date().toISOString(), seed: SEED, seconds: (Date.now() - started) / 1000, routes: routes?.length ?? 0, failed, categories, ...tally };
       mkdirSync(join(FUZZ_OUT, '..'), { recursive: true });
       writeFileSync(FUZZ_OUT, JSON.stringify(out, null, 2) + '\n');
       console.log(`      fuzz: ${tally.requests} requests in ${out.seconds.toFixed(0)} s, seed ${SEED}; statuses ${JSON.stringify(tally.byStatus)}; refused by node:http before the app: ${tally.parserRefusals}; known percent-decoding 500: ${tally.knownPercentDecode500}`);
