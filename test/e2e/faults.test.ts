@@ -16,53 +16,22 @@
 // It prints its figures as a table and writes them to .faults/faults.json,
 // from which scripts/faults-report.ts writes docs/faults.md.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileKeyStore, openCa, type CertificateAuthority, type KeyStore } from '../../pki/index.js';
-import { PostgresDatabase } from '../../src/registry/postgres.js';
-import { loadPeppers, pepperPath } from '../../src/rp/pepper.js';
-import { registerRp } from '../../src/rp/repo/register-rp.js';
-import { addStaff, login, staffDeps } from '../../src/staff/index.js';
-import { MemoryStore } from '../../src/store/memory.js';
-import { systemClock } from '../../src/util/clock.js';
-import { registerCard } from '../auth/support/fixture.js';
 import { AuthTraffic, figures, type Figures, type RequestRecord } from '../support/auth-traffic.js';
-import { startFaultPostgres, startFaultRedis, type FaultService } from '../support/fault-services.js';
-import { REPO, startService, type RunningService } from '../support/run-bin.js';
-import { simCardPool, type SimCardPool } from '../support/sim-cards.js';
+import type { FaultService } from '../support/fault-services.js';
+import { REPO, type RunningService } from '../support/run-bin.js';
+import { startServiceStack, workerPids, type ServiceStack } from '../support/service-stack.js';
+import type { SimCardPool } from '../support/sim-cards.js';
 
-const PASSPHRASE = 'fault suite key passphrase';
-const STAFF_PW = 'fault suite staff password';
 const RATE = Number(process.env['FAULTS_RATE'] ?? 20);
 /** Longest any request may take. */
 const REQUEST_BOUND_MS = 10_000;
 /** Longest the service may take to authenticate again after a fault ends. */
 const RECOVERY_BOUND_MS = 10_000;
-export const FAULTS_OUT = process.env['CARDAUTH_FAULTS_OUT'] ?? join(REPO, '.faults', 'faults.json');
+const FAULTS_OUT = process.env['CARDAUTH_FAULTS_OUT'] ?? join(REPO, '.faults', 'faults.json');
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const srv = createServer().listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const port = (srv.address() as { port: number }).port;
-  srv.close();
-  return port;
-}
-
-/** The primary's worker processes (node children; tsx's esbuild service is a child too). */
-function workerPids(primary: number): number[] {
-  const out = execFileSync('ps', ['--ppid', String(primary), '-o', 'pid=,comm='], { encoding: 'utf8' }).trim();
-  return out
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter(([, comm]) => comm === 'node')
-    .map(([pid]) => Number(pid));
-}
 
 interface PhaseResult {
   readonly fault: string;
@@ -76,64 +45,19 @@ interface PhaseResult {
 
 describe('faults: cardauth serve (2 workers) under load while PostgreSQL, Redis and a worker fail', function () {
   this.timeout(300_000);
+  let stack: ServiceStack;
   let pg: FaultService;
   let redis: FaultService;
-  let dir: string;
   let svc: RunningService;
-  let db: PostgresDatabase;
-  let keyStore: KeyStore;
-  let ca: CertificateAuthority;
   let pool: SimCardPool;
   let bearer: string;
 
   before(async function () {
     this.timeout(180_000);
-    [pg, redis] = await Promise.all([startFaultPostgres(), startFaultRedis()]);
-    dir = mkdtempSync(join(tmpdir(), 'cardauth-faults-'));
-    svc = await startService({
-      CARDAUTH_DATA_DIR: dir,
-      CARDAUTH_WORKERS: '2',
-      CARDAUTH_PORT: String(await freePort()),
-      DATABASE_URL: pg.url,
-      REDIS_URL: redis.url,
-      CARDAUTH_KEY_PASSPHRASE: PASSPHRASE,
-      CARDAUTH_KEY_PASSPHRASE_FILE: '',
-      CARDAUTH_LOG_LEVEL: 'error',
-    });
-    // The service made the CA and the RP pepper; the suite issues cards from
-    // that CA and registers them, the RP and staff, as the station and the
-    // CLI would.
-    db = new PostgresDatabase(pg.url);
-    keyStore = FileKeyStore.open(join(dir, 'keys'), PASSPHRASE);
-    ca = await openCa({ dataDir: dir, keyStore });
-    const peppers = loadPeppers(pepperPath(dir));
-    const { credential } = await registerRp(
-      db,
-      { name: 'Fault Suite Bank', scopes: ['auth'], terminals: ['atm-1'], rateLimitPerMinute: 1_000_000, terminalRatePerMinute: 1_000_000 },
-      peppers.apiSecret,
-      'staff:faults',
-      new Date(),
-    );
-    bearer = `Bearer ${credential.token}`;
-    pool = await simCardPool(ca, 6);
-    for (const c of pool.cards) await registerCard(db, c);
-    const staff = staffDeps({ sql: db, store: new MemoryStore(), clock: systemClock });
-    await addStaff(staff, undefined, { username: 'admin0', displayName: 'Admin', role: 'admin', password: STAFF_PW });
-    const admin = await login(staff, { username: 'admin0', password: STAFF_PW, address: 'suite' });
-    await addStaff(staff, admin.principal, { username: 'super1', displayName: 'Supervisor', role: 'supervisor', password: STAFF_PW });
+    stack = await startServiceStack({ workers: 2, cards: 6 });
+    ({ pg, redis, svc, pool, bearer } = stack);
   });
-
-  after(async () => {
-    pg?.thaw();
-    redis?.thaw();
-    await svc?.stop();
-    await pool?.close();
-    await keyStore?.close();
-    await db?.close();
-    await pg?.stop();
-    await redis?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(async () => stack?.close());
 
   it('holds every safety property through every fault, recovers from each within seconds, and reports its figures', async () => {
     const traffic = new AuthTraffic({ url: svc.url, bearer, terminalId: 'atm-1', cards: pool.cards, rate: RATE, forgeEvery: 10, duplicateEvery: 4, timeoutMs: 15_000 });
@@ -205,9 +129,7 @@ describe('faults: cardauth serve (2 workers) under load while PostgreSQL, Redis 
       // A card revoked by a supervisor over the staff API, mid-load.
       const revokeStart = Date.now();
       const card = pool.cards[1]!;
-      const signIn = await fetch(`${svc.url}/v1/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'super1', password: STAFF_PW }) });
-      assert.equal(signIn.status, 200, await signIn.clone().text());
-      const { token } = (await signIn.json()) as { token: string };
+      const token = await stack.supervisorToken();
       const revoked = await fetch(`${svc.url}/v1/issuance/cards/${card.cardSerial}/revoke`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
