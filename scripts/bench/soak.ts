@@ -23,7 +23,8 @@ const WORKERS = Number(process.env['SOAK_WORKERS'] ?? 2);
 const AUTH_RATE = Number(process.env['SOAK_AUTH_RATE'] ?? 20);
 const OTHER_RATE = Number(process.env['SOAK_OTHER_RATE'] ?? 10);
 const WINDOW = Number(process.env['SOAK_WINDOW_SECONDS'] ?? 60);
-const WARMUP_S = Math.min(30, SECONDS / 10);
+// The primary's start-up (migrations, CA) and the JIT settle in the first minute.
+const WARMUP_S = Math.min(60, SECONDS / 5);
 
 interface Sample {
   readonly start: number;
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   await redis.connect();
   const url = stack.svc.url;
   const others: Sample[] = [];
-  const memory: Array<{ t: number; rss: number; keys: number }> = [];
+  const memory: Array<{ t: number; rss: number; keys: number; redisBytes: number }> = [];
   try {
     const supervisor = await stack.supervisorToken();
     // An OCSP request for one of the cards (openssl), to ask about it over and over.
@@ -111,7 +112,8 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => {
       void (async () => {
         const pids = [stack.svc.child.pid!, ...workerPids(stack.svc.child.pid!)];
-        memory.push({ t: Date.now(), rss: pids.reduce((a, p) => a + rss(p), 0), keys: await redis.dbSize().catch(() => -1) });
+        const info = await redis.info('memory').catch(() => '');
+        memory.push({ t: Date.now(), rss: pids.reduce((a, p) => a + rss(p), 0), keys: await redis.dbSize().catch(() => -1), redisBytes: Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0) });
       })();
     }, 5000);
     let lastReport = Date.now();
@@ -143,7 +145,7 @@ async function main(): Promise<void> {
       const ms = xs.map((s) => s.ms);
       const mem = memory.filter((m) => m.t < w + WINDOW * 1000).at(-1);
       rows.push(
-        `| ${Math.round((w - t0) / 1000)}–${Math.round((w - t0) / 1000) + WINDOW} | ${xs.length} | ${xs.filter((s) => s.completedAuth).length} | ${xs.filter((s) => !s.ok).length} | ${pct(ms, 50).toFixed(1)} | ${pct(ms, 99).toFixed(1)} | ${(ms.length ? Math.max(...ms) : 0).toFixed(0)} | ${mem ? (mem.rss / 2 ** 20).toFixed(0) : ''} | ${mem?.keys ?? ''} |`,
+        `| ${Math.round((w - t0) / 1000)}–${Math.round((w - t0) / 1000) + WINDOW} | ${xs.length} | ${xs.filter((s) => s.completedAuth).length} | ${xs.filter((s) => !s.ok).length} | ${pct(ms, 50).toFixed(1)} | ${pct(ms, 99).toFixed(1)} | ${(ms.length ? Math.max(...ms) : 0).toFixed(0)} | ${mem ? (mem.rss / 2 ** 20).toFixed(0) : ''} | ${mem?.keys ?? ''} | ${mem ? (mem.redisBytes / 2 ** 20).toFixed(1) : ''} |`,
       );
     }
     const errors = new Map<string, number>();
@@ -152,14 +154,22 @@ async function main(): Promise<void> {
     const growth = baseline && last ? (last.rss - baseline.rss) / 2 ** 20 : 0;
     const hours = baseline && last ? (last.t - baseline.t) / 3600_000 : 0;
     console.log(`\nsoak ${new Date(t0).toISOString()}: ${SECONDS} s, ${WORKERS} workers (primary + workers' RSS), ${AUTH_RATE} auth/s + ${OTHER_RATE} other/s, loopback\n`);
-    console.log('| window s | requests | auths completed | errors | p50 ms | p99 ms | max ms | service RSS MiB | Redis keys |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('| window s | requests | auths completed | errors | p50 ms | p99 ms | max ms | service RSS MiB | Redis keys | Redis MiB |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of rows) console.log(r);
     console.log(
       `\nrequests ${all.length}, authentications completed ${authSamples.filter((s) => s.completedAuth).length}, errors ${all.length - all.filter((s) => s.ok).length}${
         errors.size ? ` (${[...errors].map(([k, v]) => `${v}× ${k}`).join(', ')})` : ''
       }; skipped ticks ${auth.skipped}`,
     );
+    // Least-squares slope of the service's RSS after warm-up: growth that GC noise does not hide.
+    const after = memory.filter((m) => m.t >= warmEnd);
+    if (after.length >= 3) {
+      const mt = after.reduce((a, m) => a + m.t, 0) / after.length;
+      const mr = after.reduce((a, m) => a + m.rss, 0) / after.length;
+      const slope = after.reduce((a, m) => a + (m.t - mt) * (m.rss - mr), 0) / after.reduce((a, m) => a + (m.t - mt) ** 2, 0);
+      console.log(`service RSS after warm-up: ${(Math.min(...after.map((m) => m.rss)) / 2 ** 20).toFixed(0)}–${(Math.max(...after.map((m) => m.rss)) / 2 ** 20).toFixed(0)} MiB, trend ${((slope * 3600_000) / 2 ** 20).toFixed(1)} MiB/h (least squares over ${after.length} samples)`);
+    }
     if (baseline && last) {
       console.log(
         `memory after ${WARMUP_S.toFixed(0)} s of warm-up ${(baseline.rss / 2 ** 20).toFixed(0)} MiB, at the end ${(last.rss / 2 ** 20).toFixed(0)} MiB: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MiB in ${(hours * 60).toFixed(1)} min${hours > 0 ? ` (${(growth / hours).toFixed(1)} MiB/h)` : ''}`,
