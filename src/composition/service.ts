@@ -22,6 +22,7 @@ import type { Config } from '../config.js';
 import { errorRegistry } from './error-registry.js';
 import { createApp, type HttpApp } from '../http/app.js';
 import { HttpMetrics } from '../http/metrics.js';
+import { clientAddressOf, parseTrustedProxies } from '../http/client-address.js';
 import type { AnyRoute } from '../http/route.js';
 import { documentationRoutes } from '../http/routes/documentation.js';
 import { issuanceRoutes } from '../http/routes/issuance.js';
@@ -105,7 +106,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     for (const c of closers.reverse()) await c().catch((err) => logger.warn('close failed', { err }));
   };
   try {
-    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeoutMs: config.dbTimeoutMs });
     closers.push(() => db.close());
     const migrated = await migrate(db);
     logger.info('registry ready', { kind: db.kind, migrations: migrated });
@@ -181,7 +182,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     const routes: AnyRoute[] = [
       ...pkiRoutes({ root: ca.root, issuing: ca.issuing, crl, ocsp }),
       ...auth.routes,
-      ...staffRoutes({ staff }),
+      ...staffRoutes({ staff, clientAddress: clientAddressOf(config.trustedProxies ? parseTrustedProxies(config.trustedProxies) : undefined) }),
       ...issuanceRoutes({
         registry,
         clock,

@@ -20,6 +20,7 @@ import { cardSerial } from '../../card/piv/constants.js';
 import { isJobId, parseNationalId, revocationReasons, type CardSerial, type Citizen } from '../../issuance/types.js';
 import type { Clock } from '../../util/clock.js';
 import { defineRoute, type AnyRoute, type RouteAuth } from '../route.js';
+import { text } from '../schemas/text.js';
 
 export interface IssuanceRouteDeps extends LifecycleDeps {
   readonly registry: IssuanceRegistry;
@@ -71,7 +72,7 @@ const jobSchema = z.object({
 });
 
 const serialParams = z.object({ serial: z.string().regex(/^\d{1,10}$/, 'a card serial (decimal)') });
-const noteBody = z.object({ note: z.string().max(500).optional() }).strict();
+const noteBody = z.object({ note: text(500, { multiLine: true }).optional() }).strict();
 
 function citizenOut(c: Citizen): z.infer<typeof citizenSchema> {
   return { id: c.id, nationalId: c.nationalId, surname: c.surname, givenName: c.givenName, birthDate: c.birthDate, country: c.country };
@@ -170,7 +171,7 @@ export function issuanceRoutes(deps: IssuanceRouteDeps): AnyRoute[] {
       summary: 'Find citizens by surname prefix',
       tags,
       auth: deps.auth,
-      query: z.object({ surname: z.string().min(1).max(64).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }),
+      query: z.object({ surname: text(64, { min: 1 }).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }),
       responses: { 200: { description: 'Citizens', schema: z.object({ citizens: z.array(citizenSchema) }) }, 401: problem, 403: problem },
       async handle({ query, principal }) {
         requirePermission(principal, 'citizen.read');
@@ -185,7 +186,7 @@ export function issuanceRoutes(deps: IssuanceRouteDeps): AnyRoute[] {
       summary: 'A citizen and their active card',
       tags,
       auth: deps.auth,
-      params: z.object({ nationalId: z.string().min(1).max(40) }),
+      params: z.object({ nationalId: text(40, { min: 1 }) }),
       responses: {
         200: { description: 'Citizen', schema: z.object({ citizen: citizenSchema, activeCard: cardSchema.nullable() }) },
         401: problem,
@@ -259,7 +260,7 @@ export function issuanceRoutes(deps: IssuanceRouteDeps): AnyRoute[] {
       auth: deps.auth,
       params: serialParams,
       body: z
-        .object({ reason: z.enum(revocationReasons), approvalId: z.string().min(1).max(100).optional(), note: z.string().max(500).optional() })
+        .object({ reason: z.enum(revocationReasons), approvalId: text(100, { min: 1 }).optional(), note: text(500, { multiLine: true }).optional() })
         .strict(),
       responses: { 200: { description: 'Card after the change', schema: cardSchema }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
       async handle({ params, body, principal }) {
