@@ -5,7 +5,7 @@
 // or not it carried the right password. Real Redis, real PostgreSQL.
 import assert from 'node:assert/strict';
 import { isAppError } from '../../src/errors/app-error.js';
-import { addStaff, login, staffDeps, type StaffDeps } from '../../src/staff/index.js';
+import { addStaff, defaultStaffPolicy, login, staffDeps, type StaffDeps } from '../../src/staff/index.js';
 import { openRedisStore, type RedisStore } from '../../src/store/redis.js';
 import { systemClock } from '../../src/util/clock.js';
 import { resetRegistry, useDatabase } from '../registry/support/backends.js';
@@ -32,8 +32,10 @@ describe('staff sign-in under concurrent guesses (Redis shared by two processes)
   beforeEach(() => resetRegistry(h.db));
 
   it(`${GUESSES} concurrent guesses, one of them right: at most the policy's checks happen`, async () => {
-    // A queue long enough for every guess, so none is turned away as staff_busy instead.
-    const policy = { maxQueuedHashes: 2 * GUESSES };
+    // A queue long enough for every guess, so none is turned away as staff_busy
+    // instead; and a first wait long enough that no guess of the burst is
+    // admitted again by the clock, however slowly this machine runs it.
+    const policy = { maxQueuedHashes: 2 * GUESSES, accountThrottle: { ...defaultStaffPolicy.accountThrottle, delayMs: 10 * 60_000 } };
     const p1: StaffDeps = staffDeps({ sql: h.db, store: a, clock: systemClock, policy });
     const p2: StaffDeps = staffDeps({ sql: h.db, store: b, clock: systemClock, policy });
     await addStaff(p1, undefined, { username: 'root', displayName: 'Root', role: 'admin', password: PW });
