@@ -26,7 +26,7 @@ import type { CardSerial } from '../../issuance/types.js';
 import { CliError, type CliIo } from '../io.js';
 import { cardSourceOf, cardSourceOptions, withCard } from './card-source.js';
 import { asCliErrors } from './issuance-errors.js';
-import { openIssuanceStation, pinPadFor, type IssuanceStation, type OpenStation } from './issuance-station.js';
+import { cardholderAt, openIssuanceStation, type IssuanceStation, type OpenStation } from './issuance-station.js';
 
 const USAGE = `usage:
   cardauth card show|suspend|resume <serial> [--note <text>]
@@ -112,26 +112,26 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
           return show(station, serial!, io);
       }
       await withCard(station, source!, io, async (channel) => {
+        const cardholder = cardholderAt(io, channel, pukDisplay);
         switch (action) {
           case 'replace': {
             const r = await replaceCard({ registry: station.registry, engine: createIssuanceEngine(station.engineDeps) }, serial!, {
               channel,
               options: { ...(values['signature-key'] ? { signatureKey: true } : {}), ...(values['on-hold'] ? { onHold: true } : {}) },
               actor: station.actor,
-              pinPad: pinPadFor(io),
-              pukDisplay,
+              cardholder,
             });
             io.stdout.write(`card ${r.cardSerial} replaces card ${serial}; the old card's certificates are revoked (superseded)\n`);
             return;
           }
           case 'activate':
-            io.stdout.write(`card ${await activateCard(lifecycle, channel, pinPadFor(io), station.actor)} active\n`);
+            io.stdout.write(`card ${await activateCard(lifecycle, channel, cardholder, station.actor)} active\n`);
             return;
           case 'unblock-pin':
-            io.stdout.write(`PIN of card ${await unblockPinWithPuk(lifecycle, channel, pinPadFor(io), station.actor)} unblocked\n`);
+            io.stdout.write(`PIN of card ${await unblockPinWithPuk(lifecycle, channel, cardholder, station.actor)} unblocked\n`);
             return;
           case 'reset-pin':
-            io.stdout.write(`PIN and PUK of card ${await staffAssistedReset(lifecycle, channel, { pinPad: pinPadFor(io), pukDisplay }, station.actor, values.approval!)} reset\n`);
+            io.stdout.write(`PIN and PUK of card ${await staffAssistedReset(lifecycle, channel, cardholder, station.actor, values.approval!)} reset\n`);
             return;
         }
       });

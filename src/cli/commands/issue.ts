@@ -21,7 +21,7 @@ import { isJobId, type JobId } from '../../issuance/types.js';
 import { CliError, type CliIo } from '../io.js';
 import { cardSourceOf, cardSourceOptions, connectCard, withCard } from './card-source.js';
 import { asCliErrors } from './issuance-errors.js';
-import { openIssuanceStation, pinPadFor, type OpenStation } from './issuance-station.js';
+import { cardholderAt, openIssuanceStation, type OpenStation } from './issuance-station.js';
 
 const USAGE = `usage:
   cardauth issue --reader <reader name> --national-id <id> [--signature-key] [--on-hold] [--expires YYYY-MM-DD]
@@ -143,12 +143,11 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
           ...(values['take-over'] ? { takeOver: true } : {}),
           options,
           actor: station.actor,
-          pinPad: pinPadFor(io),
-          pukDisplay: {
+          cardholder: cardholderAt(io, channel, {
             async show(puk) {
               io.stdout.write(`PUK for the citizen (shown once, not stored): ${puk}\n`);
             },
-          },
+          }),
           progress: progressPrinter(io),
         });
         io.stdout.write(
