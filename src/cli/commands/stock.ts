@@ -7,12 +7,8 @@
 // it personalises the card.
 //   cardauth stock receive (--reader <reader name> | --sim-card <card file>) [--manufacturer <name>]
 // Signed-in staff as for `cardauth issue` (officer or supervisor); audited.
-import { X509Certificate } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { PivClient } from '../../card/piv/client.js';
-import { readCertificate } from '../../card/piv/read-certificate.js';
-import { issuanceError } from '../../issuance/codes.js';
-import { requirePermission } from '../../access/permissions.js';
+import { receiveStockFromCard } from '../../issuance/receive-stock.js';
 import { CliError, type CliIo } from '../io.js';
 import { cardSourceOf, cardSourceOptions, withCard } from './card-source.js';
 import { asCliErrors } from './issuance-errors.js';
@@ -21,16 +17,6 @@ import { openIssuanceStation, type OpenStation } from './issuance-station.js';
 const USAGE = `usage:
   cardauth stock receive (--reader <reader name> | --sim-card <firmware-sim card file>) [--manufacturer <name>]
 `;
-
-/** The CN of the attestation certificate's issuer (the manufacturer's attestation CA), if it has one. */
-function issuerName(der: Uint8Array): string | undefined {
-  try {
-    const cn = /^CN=(.+)$/m.exec(new X509Certificate(der).issuer)?.[1];
-    return cn?.slice(0, 100);
-  } catch {
-    return undefined;
-  }
-}
 
 export async function runWith(args: string[], io: CliIo, open: OpenStation): Promise<number> {
   const [action, ...rest] = args;
@@ -48,18 +34,10 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
   const station = await open(io);
   try {
     return await asCliErrors(async () => {
-      requirePermission(station.actor, 'stock.receive');
       return withCard(station, source, io, async (channel) => {
-        const piv = await PivClient.open(channel);
-        if (!piv.ok) throw issuanceError('card_not_blank', 'The card has no PIV application', { detail: { why: 'no PIV application' } });
-        const serial = await piv.client.getSerial();
-        if (!serial.ok) throw issuanceError('card_not_blank', 'The card does not tell its serial (GET SERIAL), which the stock and the issuance engine need', { detail: { why: 'no serial' } });
-        const attestation = await readCertificate(channel, 0xf9);
-        const attestationCertDer = attestation.ok ? attestation.der : undefined;
-        const manufacturer = values.manufacturer ?? (attestationCertDer && issuerName(attestationCertDer)) ?? 'unknown';
-        await station.registry.receiveStock({ serial: serial.serial, manufacturer, attestationCertDer }, station.actor, station.engineDeps.clock.now());
+        const r = await receiveStockFromCard({ registry: station.registry, clock: station.engineDeps.clock }, channel, station.actor, values.manufacturer);
         io.stdout.write(
-          `card ${serial.serial} received into stock (manufacturer ${manufacturer}; ${attestationCertDer ? 'F9 attestation certificate recorded' : 'no F9 attestation certificate on the card'})\n`,
+          `card ${r.serial} received into stock (manufacturer ${r.manufacturer}; ${r.attestationRecorded ? 'F9 attestation certificate recorded' : 'no F9 attestation certificate on the card'})\n`,
         );
         return 0;
       });
