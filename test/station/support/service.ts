@@ -19,7 +19,7 @@ import { createLogger, type Logger } from '../../../src/util/log.js';
 import { systemClock } from '../../../src/util/clock.js';
 import { capture } from '../../support/capture.js';
 import { startPostgres, type TestPostgres } from '../../support/postgres.js';
-import { capturingPukDisplay, scriptedPinPad } from '../../issuance/support/fixture.js';
+import { scriptedPinPad } from '../../issuance/support/fixture.js';
 
 export const PW = 'correct horse battery staple 42';
 
@@ -128,10 +128,14 @@ export async function startStation(
       key: k,
       readers: wrapReaders(readers, opts.wrap),
       cardholderFor: (reader, channel) => {
-        const display: PukDisplay = capturingPukDisplay();
         const shown = puks.get(reader) ?? [];
         puks.set(reader, shown);
-        return localCardholder(channel, opts.pads?.[reader] ?? scriptedPinPad('250871'), { show: async (p) => void shown.push(p) && display.show(p) });
+        const display: PukDisplay = {
+          async show(p) {
+            shown.push(p);
+          },
+        };
+        return localCardholder(channel, opts.pads?.[reader] ?? scriptedPinPad('250871'), display);
       },
       log: createLogger({ level: 'error' }),
       reconnect: false,
