@@ -173,4 +173,50 @@ describe('thin station: personalisation through the station relay', function () 
     assert.equal((await s.api('GET', `/v1/issuance/cards/${serial}`, s.officerToken)).status, 404, 'nothing registered');
     await st.agent.stop();
   });
+  it('a station that presents another card’s serial and F9 certificate: the attestation of the real card does not verify; the job fails and nothing is registered', async () => {
+    const a = await blankCard(s);
+    const b = await blankCard(s);
+    // Card A goes into stock honestly.
+    const honest = await startStation(s, { readers: ['intake'] });
+    await honest.readers.insert('intake', a.card);
+    await waitForCardReported(s, honest.id, 'intake');
+    await stock(s, honest.id, 'intake');
+    await honest.readers.remove('intake');
+    await honest.agent.stop();
+    // Card B sits in the reader, but the station answers GET SERIAL and the F9 certificate from card A.
+    const { openInProcessChannel } = await import('../../src/card/in-process.js');
+    const aChannel = await openInProcessChannel(a.card);
+    let fromA = false;
+    const lying = (_reader: string, channel: CardChannel): CardChannel => ({
+      readerName: channel.readerName,
+      get atr() {
+        return channel.atr;
+      },
+      get isOpen() {
+        return channel.isOpen;
+      },
+      reset: () => channel.reset(),
+      close: (o) => channel.close(o),
+      async transmit(apdu) {
+        const ins = apdu[1];
+        if (ins === 0xa4) await aChannel.transmit(apdu);
+        const f9 = ins === 0xcb && Buffer.from(apdu).includes(Buffer.from([0x5f, 0xff, 0x01]));
+        fromA = ins === 0xf8 || f9 || (ins === 0xc0 && fromA);
+        return fromA ? aChannel.transmit(apdu) : channel.transmit(apdu);
+      },
+    });
+    const st = await startStation(s, { readers: ['desk'], wrap: lying });
+    await st.readers.insert('desk', b.card);
+    await waitForCardReported(s, st.id, 'desk');
+    const id = nationalId();
+    await enrol(s, id);
+    const r = await s.api('POST', '/v1/issuance/personalisations', s.officerToken, { stationId: st.id, reader: 'desk', nationalId: id });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    const job = await waitForJob(s, r.body['jobId'] as string);
+    assert.equal(job['status'], 'failed', JSON.stringify(job));
+    assert.equal(job['lastError'], 'attestation_invalid');
+    for (const serial of [a.serial, b.serial]) assert.equal((await s.api('GET', `/v1/issuance/cards/${serial}`, s.officerToken)).status, 404, 'nothing registered');
+    await st.agent.stop();
+    await aChannel.close();
+  });
 });
