@@ -12,17 +12,19 @@ import { receiveStockFromCard } from '../../issuance/receive-stock.js';
 import { CliError, type CliIo } from '../io.js';
 import { cardSourceOf, cardSourceOptions, withCard } from './card-source.js';
 import { asCliErrors } from './issuance-errors.js';
+import { serverOf } from './server-client.js';
+import { runAtStation } from './station-card.js';
 import { openIssuanceStation, type OpenStation } from './issuance-station.js';
 
 const USAGE = `usage:
-  cardauth stock receive (--reader <reader name> | --sim-card <firmware-sim card file>) [--manufacturer <name>]
+  cardauth stock receive (--reader <reader name> | --sim-card <firmware-sim card file>) [--manufacturer <name>] [--server URL]
 `;
 
 export async function runWith(args: string[], io: CliIo, open: OpenStation): Promise<number> {
   const [action, ...rest] = args;
   let values;
   try {
-    ({ values } = parseArgs({ args: rest, options: { ...cardSourceOptions, manufacturer: { type: 'string' } }, strict: true }));
+    ({ values } = parseArgs({ args: rest, options: { ...cardSourceOptions, manufacturer: { type: 'string' }, server: { type: 'string' } }, strict: true }));
   } catch (e) {
     throw new CliError(`${(e as Error).message}\n${USAGE}`, 'usage', 2);
   }
@@ -31,6 +33,16 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
     throw new CliError('--manufacturer: 1 to 100 letters, digits, spaces and . , & ( ) -', 'usage', 2);
   }
   const source = cardSourceOf(values, USAGE, true)!;
+  const server = serverOf(values.server, io.env);
+  if (server !== undefined) {
+    // A one-shot station: the service reads the card over this station's connection and records it.
+    const { job } = await runAtStation(io, server, source, (client, at) =>
+      client.call('POST', '/v1/issuance/stock', { ...at, ...(values.manufacturer === undefined ? {} : { manufacturer: values.manufacturer }) }),
+      () => '',
+    );
+    io.stdout.write(`card ${String(job['cardSerial'])} received into stock\n`);
+    return 0;
+  }
   const station = await open(io);
   try {
     return await asCliErrors(async () => {

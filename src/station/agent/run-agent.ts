@@ -171,9 +171,11 @@ export function runStationAgent(o: StationAgentOptions): StationAgent {
       if (m === undefined) return socket.close(closeCodes.violation, 'station_protocol_error');
       if (m.t === 'welcome') {
         welcomed = true;
-        resolveConnected({ stationId: m.stationId, name: m.name });
-        o.onStatus?.({ kind: 'connected', stationId: m.stationId, name: m.name });
-        void report();
+        // Connected once the service has the reader list: a job can be asked for at once.
+        void report().finally(() => {
+          resolveConnected({ stationId: m.stationId, name: m.name });
+          o.onStatus?.({ kind: 'connected', stationId: m.stationId, name: m.name });
+        });
         return;
       }
       server.handle(m);
