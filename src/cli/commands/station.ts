@@ -112,6 +112,8 @@ async function runAgent(values: { reader?: string[] | undefined; 'sim-card'?: st
   } finally {
     await agent.stop();
     await readers.close().catch(() => undefined);
+    // The PIN pad's standard input would keep the process alive.
+    io.stdin.destroy();
   }
 }
 
