@@ -2,11 +2,13 @@
 // (PostgreSQL or PGlite, Redis or the in-process store, the CA over its key
 // store) and hands the domain modules their ports. Nothing else in src/ picks
 // an implementation.
+import { join } from 'node:path';
 import {
   createCrlPublisher,
   defaultCaConfig,
   initCa,
   isPkiError,
+  readPassphrase,
   openCa,
   openKeyStore,
   type CertificateAuthority,
@@ -17,7 +19,7 @@ import { assembleAuth } from './auth.js';
 import { caLifetimeGauges, caLifetimeHelp, ocspResponderReadiness } from './ca-lifetimes.js';
 import { ocspRenewalAudit } from './ocsp-renewal-audit.js';
 import { watchOcspResponder } from './watch-ocsp-responder.js';
-import { createPeppers, pepperPath } from '../rp/pepper.js';
+import { createPeppers, loadPeppers, pepperPath } from '../rp/pepper.js';
 import type { Config } from '../config.js';
 import { errorRegistry } from './error-registry.js';
 import { createApp, type HttpApp } from '../http/app.js';
@@ -26,10 +28,20 @@ import { clientAddressOf, parseTrustedProxies } from '../http/client-address.js'
 import type { AnyRoute } from '../http/route.js';
 import { documentationRoutes } from '../http/routes/documentation.js';
 import { issuanceRoutes } from '../http/routes/issuance.js';
+import { stationRoutes } from '../http/routes/stations.js';
 import { operationsRoutes } from '../http/routes/operations.js';
 import { pkiRoutes } from '../http/routes/pki.js';
 import { staffRoutes } from '../http/routes/staff.js';
 import { registryRevokedList, registryStatusLookup } from '../issuance/adapters/cert-status.js';
+import { manufacturerRootsFromEnv } from '../issuance/adapters/manufacturer-roots.js';
+import { openMasterSecretFile } from '../issuance/adapters/master-secret-file.js';
+import { pkiAttestationVerifier, pkiCertificateIssuer } from '../issuance/adapters/pki.js';
+import { lazyMasterHmac, managementKeySource } from '../issuance/lib/diversify-management-key.js';
+import { stationUpgradeHandler } from '../station/adapters/ws-server.js';
+import { StationHub } from '../station/hub.js';
+import { JobEvents } from '../station/jobs/job-events.js';
+import { stationJobView } from '../station/jobs/job-view.js';
+import { createStationJobs } from '../station/jobs/run-station-job.js';
 import { sqlIssuanceRegistry } from '../issuance/store/sql-registry.js';
 import { migrate } from '../registry/migrate.js';
 import { openDatabase } from '../registry/open-database.js';
@@ -176,6 +188,33 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
       resultKeys,
     });
 
+    // Thin issuance stations (docs/stations.md): the engine runs here, with the
+    // CA, the management-key master secret (opened at first use) and the
+    // registry; stations connect in and relay the card traffic of its jobs.
+    const stationPepper = loadPeppers(pepperPath(config.dataDir)).apiSecret;
+    const stationHub = new StationHub({ sql: db, pepper: stationPepper, clock, log: logger });
+    const stationUpgrade = stationUpgradeHandler(stationHub, logger);
+    closers.push(async () => stationUpgrade.close());
+    const jobEvents = new JobEvents();
+    const approvals = staffApprovalGate(staff);
+    const stationJobs = createStationJobs({
+      hub: stationHub,
+      sql: db,
+      approvals,
+      events: jobEvents,
+      log: logger,
+      engine: {
+        registry,
+        issuer: pkiCertificateIssuer(ca),
+        attestation: pkiAttestationVerifier(manufacturerRootsFromEnv(opts.env)),
+        managementKeys: managementKeySource(lazyMasterHmac(() => openMasterSecretFile(join(config.dataDir, 'keys', 'mgm-master.json'), readPassphrase(opts.env)))),
+        clock,
+        logger,
+        country: ca.config.country,
+        publication,
+      },
+    });
+
     const metrics = new HttpMetrics();
     metrics.addGauges(caLifetimeHelp, async () => caLifetimeGauges(await ca.health(clock.now())));
     // Every route the service serves, in one list.
@@ -187,10 +226,12 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
         registry,
         clock,
         country: config.country,
-        approvals: staffApprovalGate(staff),
+        approvals,
         auth: staffSessionAuth(staff),
         publication,
+        stationJobView: (id) => stationJobView({ sql: db, registry, events: jobEvents }, id),
       }),
+      ...stationRoutes({ sql: db, hub: stationHub, jobs: stationJobs, events: jobEvents, registry, pepper: stationPepper, clock, auth: staffSessionAuth(staff) }),
       ...operationsRoutes({
         readiness: {
           registry: async () => (await db.query('SELECT 1 AS ok')).length === 1,
@@ -202,7 +243,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
       ...documentationRoutes({ routes: () => routes, errorCodes: errorRegistry }),
     ];
 
-    const app = createApp({ routes, logger, errorCodes: errorRegistry, metrics, hsts: config.baseUrl.startsWith('https:') });
+    const app = createApp({ routes, logger, errorCodes: errorRegistry, metrics, hsts: config.baseUrl.startsWith('https:'), upgrade: stationUpgrade });
     return { app, ca, db, store, metrics, close };
   } catch (err) {
     await close();

@@ -50,6 +50,11 @@ export const securitySchemes = {
     scheme: 'bearer',
     description: 'Staff session token from POST /v1/staff/login.',
   },
+  stationKey: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Issuance station key (`<station id>.<secret>`, from POST /v1/stations), on the station connection only.',
+  },
 } as const;
 export type SecurityScheme = keyof typeof securitySchemes;
 

@@ -1,10 +1,10 @@
 // Staff HTTP API of issuance, /v1/issuance/….
 //
-// Personalisation itself runs at the issuance station (`cardauth issue`):
-// the card is in the station's reader and the citizen types the PIN on the
-// station's pad, which must never travel through this API. HTTP covers the
-// records and the lifecycle decisions that need no card: enrolment, finding
-// citizens, job and card status, suspend / resume / revoke, expiry.
+// The records and the lifecycle decisions that need no card: enrolment,
+// finding citizens, job and card status, suspend / resume / revoke, expiry.
+// Work on a card runs at a thin station (./stations.ts): the service drives
+// the card over the station's connection, and the citizen's PIN stays at the
+// station's pad, never in this API.
 // Every route needs a staff session; permissions are per role
 // (src/issuance/permissions.ts).
 import { z } from 'zod';
@@ -19,6 +19,8 @@ import { citizenInputSchema } from '../../issuance/validate/citizen.js';
 import { cardSerial } from '../../card/piv/constants.js';
 import { isJobId, parseNationalId, revocationReasons, type CardSerial, type Citizen } from '../../issuance/types.js';
 import type { Clock } from '../../util/clock.js';
+import type { StationJobView } from '../../station/jobs/job-view.js';
+import { stationJobKinds } from '../../station/types.js';
 import { defineRoute, type AnyRoute, type RouteAuth } from '../route.js';
 import { text } from '../schemas/text.js';
 
@@ -28,6 +30,8 @@ export interface IssuanceRouteDeps extends LifecycleDeps {
   readonly country: string;
   /** Staff session authentication (the staff module's RouteAuth, scheme staffSession). */
   readonly auth: RouteAuth<Actor>;
+  /** A job run at a station, by its id (src/station/jobs/job-view.ts); issuance jobs are answered from the registry. */
+  readonly stationJobView?: (id: string) => Promise<StationJobView | undefined>;
 }
 
 const problem = { description: 'Problem (application/problem+json)' } as const;
@@ -60,11 +64,18 @@ const cardSchema = z.object({
 });
 const jobSchema = z.object({
   id: z.string(),
-  cardSerial: z.number().int(),
-  citizenId: z.string(),
+  /** Jobs run at a station: what kind of work, where, for whom, and each step. */
+  kind: z.enum(stationJobKinds).optional(),
+  station: z.object({ id: z.string(), name: z.string() }).optional(),
+  reader: z.string().optional(),
+  officer: z.string().optional(),
+  issuanceJobId: z.string().optional(),
+  cardSerial: z.number().int().optional(),
+  citizenId: z.string().optional(),
   status: z.enum(['running', 'interrupted', 'completed', 'failed', 'cancelled']),
   completedSteps: z.array(z.string()),
-  attempt: z.number().int(),
+  steps: z.array(z.object({ name: z.string(), title: z.string(), status: z.enum(['done', 'running', 'waiting-for-pin', 'pending']) })).optional(),
+  attempt: z.number().int().optional(),
   lastError: z.string().optional(),
   certificates: z.array(z.object({ slot: z.string(), serialHex: z.string() })),
   createdAt: z.string(),
@@ -230,6 +241,8 @@ export function issuanceRoutes(deps: IssuanceRouteDeps): AnyRoute[] {
       responses: { 200: { description: 'Job', schema: jobSchema }, 401: problem, 403: problem, 404: problem },
       async handle({ params, principal }) {
         requirePermission(principal, 'card.read');
+        const atStation = await deps.stationJobView?.(params.id);
+        if (atStation !== undefined) return { body: atStation };
         const j = isJobId(params.id) ? await deps.registry.getJob(params.id) : undefined;
         if (j === undefined) throw issuanceError('issuance_job_not_found', 'No such issuance job');
         return { body: jobOut(j) };
