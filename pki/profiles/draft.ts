@@ -12,6 +12,12 @@ export interface CardSubject {
   readonly country: string;
   readonly surname: string;
   readonly givenName: string;
+  /**
+   * The same name in Latin letters, for a name written in another script
+   * (Khmer): the CN carries it, so devices that cannot show that script can
+   * still show the holder; surname and givenName keep the national script.
+   */
+  readonly latin?: { readonly surname: string; readonly givenName: string } | undefined;
   /** National identity number: A-Z and 0-9. */
   readonly nationalId: string;
 }

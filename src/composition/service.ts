@@ -20,6 +20,8 @@ import { caLifetimeGauges, caLifetimeHelp, ocspResponderReadiness } from './ca-l
 import { ocspRenewalAudit } from './ocsp-renewal-audit.js';
 import { watchOcspResponder } from './watch-ocsp-responder.js';
 import { createPeppers, loadPeppers, pepperPath } from '../rp/pepper.js';
+import { assembleConsole } from './console.js';
+import { countAuthOutcomes } from './count-auth-outcomes.js';
 import type { Config } from '../config.js';
 import { errorRegistry } from './error-registry.js';
 import { createApp, type HttpApp } from '../http/app.js';
@@ -215,13 +217,14 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
       },
     });
 
+    const staffConsole = assembleConsole({ sql: db, store, clock, staff, apiPepper: auth.deps.peppers.apiSecret, baseUrl: config.baseUrl, logger });
     const metrics = new HttpMetrics();
     metrics.addGauges(caLifetimeHelp, async () => caLifetimeGauges(await ca.health(clock.now())));
     // Every route the service serves, in one list.
     const routes: AnyRoute[] = [
       ...pkiRoutes({ root: ca.root, issuing: ca.issuing, crl, ocsp }),
-      ...auth.routes,
-      ...staffRoutes({ staff, clientAddress: clientAddressOf(config.trustedProxies ? parseTrustedProxies(config.trustedProxies) : undefined) }),
+      ...countAuthOutcomes(auth.routes, { store, clock, logger }),
+      ...staffRoutes({ staff, clientAddress: clientAddressOf(config.trustedProxies ? parseTrustedProxies(config.trustedProxies) : undefined), baseUrl: config.baseUrl }),
       ...issuanceRoutes({
         registry,
         clock,
@@ -240,10 +243,11 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
           ocspResponder: ocspResponderReadiness(ca, clock),
         },
       }),
+      ...staffConsole.routes,
       ...documentationRoutes({ routes: () => routes, errorCodes: errorRegistry }),
     ];
 
-    const app = createApp({ routes, logger, errorCodes: errorRegistry, metrics, hsts: config.baseUrl.startsWith('https:'), upgrade: stationUpgrade });
+    const app = createApp({ routes, logger, errorCodes: errorRegistry, metrics, hsts: config.baseUrl.startsWith('https:'), upgrade: stationUpgrade, mounts: [staffConsole.mount] });
     return { app, ca, db, store, metrics, close };
   } catch (err) {
     await close();

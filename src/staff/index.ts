@@ -10,4 +10,5 @@ export { accountThrottleKey, addressThrottleKey, addressBucket } from './sign-in
 export { createSession, authenticateSession, endSession } from './sessions.js';
 export { addStaff, listStaffAccounts, setDisabled, changeRole, changePassword, viewStaff, type NewStaffInput, type StaffView } from './accounts.js';
 export { requestApproval, approve, reject, listApprovalRequests, executeApproval, viewApproval, type ApprovalView } from './approvals.js';
+export { changeOwnPassword } from './change-own-password.js';
 export { staffApprovalGate } from './approval-gate.js';

@@ -41,6 +41,8 @@ const citizenSchema = z.object({
   nationalId: z.string(),
   surname: z.string(),
   givenName: z.string(),
+  surnameLatin: z.string().optional().describe('The name in Latin letters (upper case), when enrolled with one'),
+  givenNameLatin: z.string().optional(),
   birthDate: z.string(),
   country: z.string(),
 });
@@ -86,7 +88,16 @@ const serialParams = z.object({ serial: z.string().regex(/^\d{1,10}$/, 'a card s
 const noteBody = z.object({ note: text(500, { multiLine: true }).optional() }).strict();
 
 function citizenOut(c: Citizen): z.infer<typeof citizenSchema> {
-  return { id: c.id, nationalId: c.nationalId, surname: c.surname, givenName: c.givenName, birthDate: c.birthDate, country: c.country };
+  return {
+    id: c.id,
+    nationalId: c.nationalId,
+    surname: c.surname,
+    givenName: c.givenName,
+    ...(c.surnameLatin === undefined ? {} : { surnameLatin: c.surnameLatin }),
+    ...(c.givenNameLatin === undefined ? {} : { givenNameLatin: c.givenNameLatin }),
+    birthDate: c.birthDate,
+    country: c.country,
+  };
 }
 function certOut(c: CertificateRecord): z.infer<typeof certificateSchema> {
   return {
@@ -179,7 +190,7 @@ export function issuanceRoutes(deps: IssuanceRouteDeps): AnyRoute[] {
       method: 'get',
       path: '/v1/issuance/citizens',
       operationId: 'searchCitizens',
-      summary: 'Find citizens by surname prefix',
+      summary: 'Find citizens by surname prefix (in the national script or in Latin letters)',
       tags,
       auth: deps.auth,
       query: z.object({ surname: text(64, { min: 1 }).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }),
