@@ -25,6 +25,7 @@ export const authCodes = defineCodes({
   rp_disabled: { status: 403, title: 'The relying party is disabled' },
   terminal_unknown: { status: 403, title: 'The terminal is not registered for this relying party' },
   terminal_not_allowed: { status: 403, title: 'This credential speaks for another terminal' },
+  terminal_key_required: { status: 403, title: 'This call is for a terminal-bound credential (cardauth rp terminal-key)' },
   rp_not_found: { status: 404, title: 'No such relying party' },
   rp_invalid: { status: 400, title: 'The relying-party registration is invalid' },
   pepper_not_initialised: { status: 503, title: 'The relying-party pepper secret is not in this data directory' },

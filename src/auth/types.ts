@@ -2,6 +2,7 @@
 // branded so an RP id cannot be passed where a terminal id is meant.
 import type { IssuedChallenge } from './create-challenge.js';
 import type { CurrencyCode } from './currencies.js';
+import type { ProgressHint } from './progress-hints.js';
 
 export type RpId = string & { readonly __brand: 'RpId' };
 export type TerminalId = string & { readonly __brand: 'TerminalId' };
@@ -52,9 +53,9 @@ export interface ChallengeRecord {
 
 /** Where a challenge stands, for GET /v1/auth/challenges/{id}. */
 export type ChallengeState =
-  | { readonly status: 'pending'; readonly expiresAt: Date; readonly challenge?: IssuedChallenge }
+  | { readonly status: 'pending'; readonly expiresAt: Date; readonly hint?: ProgressHint; readonly challenge?: IssuedChallenge }
   | { readonly status: 'completed'; readonly result: string; readonly claims: ResultClaims }
-  | { readonly status: 'failed'; readonly code: string }
+  | { readonly status: 'failed'; readonly code: string; readonly hint?: ProgressHint }
   | { readonly status: 'expired' };
 
 /** Claims of the signed result (JWS payload). */
@@ -76,4 +77,6 @@ export interface ResultClaims {
   /** As the terminal reported it (informative; the signature, not this, proves the PIN). */
   readonly tries_left?: number;
   readonly attributes?: Partial<Record<EkycAttribute, string>>;
+  /** Present (true) only in results of a sandbox service: test material, never evidence. */
+  readonly sandbox?: true;
 }

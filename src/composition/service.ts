@@ -22,6 +22,8 @@ import type { AnyRoute } from '../http/route.js';
 import { issuanceRoutes } from '../http/routes/issuance.js';
 import { pkiRoutes } from '../http/routes/pki.js';
 import { staffRoutes } from '../http/routes/staff.js';
+import { terminalRoutes } from '../http/routes/terminal.js';
+import { SANDBOX_CA_ORGANIZATION, checkSandboxRule, sandboxRequested } from '../sandbox/sandbox-ca.js';
 import { registryRevokedList, registryStatusLookup } from '../issuance/adapters/cert-status.js';
 import { sqlIssuanceRegistry } from '../issuance/store/sql-registry.js';
 import { migrate } from '../registry/migrate.js';
@@ -71,7 +73,8 @@ async function openOrInitCa(opts: ServiceOptions, keyStore: KeyStore, db: Databa
     config: {
       ...defaultCaConfig,
       country: config.country,
-      organization: opts.env.CARDAUTH_CA_ORGANIZATION ?? 'cardauth National ID',
+      // A sandbox's CA says so in every certificate it makes (src/sandbox/sandbox-ca.ts).
+      organization: sandboxRequested(opts.env) ? SANDBOX_CA_ORGANIZATION : (opts.env.CARDAUTH_CA_ORGANIZATION ?? 'cardauth National ID'),
       baseUrl: config.baseUrl,
     },
   });
@@ -102,6 +105,9 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     const keyStore = openKeyStore(config.dataDir, opts.env);
     closers.push(() => keyStore.close());
     const ca = await openOrInitCa(opts, keyStore, db);
+    // Test material never serves as production, nor the reverse.
+    const sandbox = checkSandboxRule(ca.root, opts.env);
+    if (sandbox) logger.warn('SANDBOX service: test CA and test cards, results marked "sandbox": true; not for production');
 
     const store: EphemeralStore = config.redisUrl
       ? await openRedisStore({ url: config.redisUrl, onError: (err) => logger.warn('redis connection error', { err }) })
@@ -152,11 +158,13 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
       log: logger,
       clock,
       resultKeys,
+      sandbox,
     });
 
     const routes: AnyRoute[] = [
       ...pkiRoutes({ root: ca.root, issuing: ca.issuing, crl, ocsp }),
       ...auth.routes,
+      ...terminalRoutes({ auth: auth.deps, authenticator: auth.authenticator, store }),
       ...staffRoutes({ staff }),
       ...issuanceRoutes({
         registry,

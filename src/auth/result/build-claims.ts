@@ -3,6 +3,8 @@
 // its hash), when, and that the PIN was verified on the card. eKYC
 // attributes only when the RP's policy allows them AND the challenge carried
 // the consent text the citizen saw; otherwise nothing but the pairwise sub.
+// A sandbox service (test CA and cards) adds `"sandbox": true`, so a result
+// made with test material can never pass for evidence.
 import type { CardStatusRecord, VerifiedCard } from '../ports.js';
 import { preimageParts } from '../signing-input.js';
 import type { ChallengeRecord, EkycAttribute, ResultClaims } from '../types.js';
@@ -19,6 +21,8 @@ export function buildClaims(input: {
   readonly allowedAttributes: readonly EkycAttribute[];
   readonly triesLeft: number | undefined;
   readonly now: Date;
+  /** A sandbox service's result: marked as test material. */
+  readonly sandbox?: boolean;
 }): ResultClaims {
   const { challenge: ch, status, card } = input;
   const t = Math.floor(input.now.getTime() / 1000);
@@ -51,5 +55,6 @@ export function buildClaims(input: {
     pinVerified: 'on-card',
     ...(input.triesLeft === undefined ? {} : { tries_left: input.triesLeft }),
     ...(attributes === undefined ? {} : { attributes }),
+    ...(input.sandbox === true ? { sandbox: true as const } : {}),
   };
 }

@@ -28,6 +28,7 @@ import { systemClock, type Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { jwksRoutes } from './jwks.js';
+import { progressHintSchema } from './progress-hint-schema.js';
 import { problemResponse, requireTerminal, requireTerminalRegistered, rpRouteAuth, rpRoutes, terminalAdmission, type RpAuthDeps } from './rp.js';
 
 export interface AuthRouteDeps extends RpAuthDeps {
@@ -65,7 +66,7 @@ const challengeBody = z.strictObject({
   ttlSeconds: z.number().int().min(MIN_CHALLENGE_TTL_SECONDS).max(MAX_CHALLENGE_TTL_SECONDS).optional(),
 });
 
-const challengeSchema = z.object({
+export const challengeSchema = z.object({
   id: z.string(),
   nonce: z.string().describe('base64url of 32 random bytes'),
   expiresAt: z.string(),
@@ -111,6 +112,7 @@ const claimsSchema = z.object({
   pinVerified: z.literal('on-card'),
   tries_left: z.number().int().optional().describe('PIN tries left as the terminal reported them after VERIFY: informative, not verified by the service'),
   attributes: z.record(z.string(), z.string()).optional(),
+  sandbox: z.literal(true).optional().describe('Only in results of a sandbox service (test CA and cards): never evidence'),
 });
 const resultSchema = z.object({ result: z.string().describe('compact JWS, ES256, kid in the header'), claims: claimsSchema });
 
@@ -121,6 +123,7 @@ const stateSchema = z.object({
   result: z.string().optional(),
   claims: claimsSchema.optional(),
   challenge: challengeSchema.optional().describe('While pending: the challenge as POST returned it, for a terminal given only the id'),
+  hint: progressHintSchema.optional(),
 });
 
 const refusals = { 401: problemResponse, 403: problemResponse, 429: problemResponse, 503: problemResponse };
@@ -207,7 +210,12 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
       responses: { 200: { description: 'The state', schema: stateSchema }, 404: problemResponse, ...refusals },
       async handle({ params, principal }) {
         const s = await getChallengeState(deps.auth, principal.rp.id, params.id as ChallengeId, principal.terminal);
-        return { body: s.status === 'pending' ? { status: 'pending', expiresAt: s.expiresAt.toISOString(), ...(s.challenge ? { challenge: s.challenge } : {}) } : s };
+        return {
+          body:
+            s.status === 'pending'
+              ? { status: 'pending', expiresAt: s.expiresAt.toISOString(), ...(s.hint ? { hint: s.hint } : {}), ...(s.challenge ? { challenge: s.challenge } : {}) }
+              : s,
+        };
       },
     }),
     defineRoute({
@@ -249,6 +257,8 @@ export async function createAuthRouteSet(opts: {
    * key as of now, for good.
    */
   readonly resultKeys?: Pick<LiveResultKeys, 'keys' | 'refresh'>;
+  /** A sandbox service: results carry `"sandbox": true`. */
+  readonly sandbox?: boolean;
 }): Promise<{ routes: AnyRoute[]; deps: AuthDeps; authenticator: RpAuthenticator }> {
   const clock = opts.clock ?? systemClock;
   const peppers = loadPeppers(pepperPath(opts.dataDir));
@@ -263,6 +273,7 @@ export async function createAuthRouteSet(opts: {
     log: opts.log,
     issuer: opts.issuer,
     challengeTtlSeconds: opts.challengeTtlSeconds,
+    ...(opts.sandbox === true ? { sandbox: true } : {}),
   };
   const authenticator = createRpAuthenticator({ sql: opts.sql, apiPepper: peppers.apiSecret, clock, log: opts.log });
   const routeDeps = { auth: deps, authenticator, store: opts.store };
