@@ -17,6 +17,7 @@ const commands = {
   audit: () => import('./commands/audit.js'),
   terminal: () => import('./commands/terminal.js'),
   stock: () => import('./commands/stock.js'),
+  sandbox: () => import('./commands/sandbox.js'),
 } as const satisfies Record<string, Loader>;
 
 function usage(): string {
@@ -40,7 +41,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   // The embedded default's key passphrase (see embedded-defaults.ts): created
   // by the commands that create keys, found by every other command.
   const createsKeys = name === 'serve' || (name === 'ca' && rest[0] === 'init');
-  applyEmbeddedKeyPassphrase(io.env, { create: createsKeys });
+  // The sandbox makes its own data directory and passphrase (src/sandbox/start-sandbox.ts).
+  if (name !== 'sandbox') applyEmbeddedKeyPassphrase(io.env, { create: createsKeys });
   try {
     const { run } = await load();
     return await run(rest, io);

@@ -1,6 +1,6 @@
 // The terminal client (issue 5 "The terminal"): the public API is this folder,
 // one operation per file.
-export type { TerminalChallenge, TerminalOutcome, TerminalDisplay, PinPad, TransactionView } from './types.js';
+export type { TerminalChallenge, TerminalOutcome, TerminalDisplay, TerminalStep, PinPad, TransactionView } from './types.js';
 export { terminalCodes, terminalError, type TerminalCode } from './codes.js';
 export { parseChallenge } from './parse-challenge.js';
 export { checkSigningInput } from './check-signing-input.js';

@@ -35,7 +35,8 @@ import { isAppError } from '../../errors/app-error.js';
 import { openCardFileReaders } from '../../card/in-process-card-file.js';
 import { CliError, type CliIo } from '../io.js';
 
-const USAGE = `usage: cardauth terminal --reader <name> --server <url> (--challenge <id> | --challenge-file <path>)
+const USAGE = `usage: cardauth terminal serve … (the terminal with the citizen's screen; cardauth terminal serve --help)
+       cardauth terminal --reader <name> --server <url> (--challenge <id> | --challenge-file <path>)
                          [--terminal-id <id>] [--rp-key-file <path>] [--card-timeout <seconds>] [--pin-attempts <n>]
        cardauth terminal --sim-card <card file> --server <url> (--challenge <id> | --challenge-file <path>) […]
 --reader takes the card in a PC/SC reader; --sim-card a simulated card file (firmware-sim) in this process, no pcscd.
@@ -57,10 +58,12 @@ const openPcsc = async (): Promise<CardReaders> => {
 };
 
 export async function run(args: string[], io: CliIo): Promise<number> {
+  // `cardauth terminal serve`: the terminal with the citizen's page (./terminal-serve.ts).
+  if (args[0] === 'serve') return (await import('./terminal-serve.js')).run(args.slice(1), io);
   return runWith(args, io, { openReaders: openPcsc });
 }
 
-function credentialOf(io: CliIo, file: string | undefined): string {
+export function credentialOf(io: CliIo, file: string | undefined): string {
   let raw: string | undefined;
   if (file !== undefined) {
     try {
