@@ -1,5 +1,6 @@
-// Public API of the certificate authority library (issue 3). Nothing else in
-// pki/ is meant to be imported from outside it. pki/ imports nothing from src/.
+// Public API of the certificate authority library. Nothing else in pki/ is
+// meant to be imported from outside it. pki/ imports nothing from src/
+// (docs/architecture.md, "Import rules").
 
 // Errors
 export { PkiError, isPkiError, pkiCodes } from './errors.js';
@@ -90,3 +91,4 @@ export {
   YUBICO_PIV_ROOT_CA_SERIAL_263751_PEM,
   YUBICO_PIV_ROOT_CA_SERIAL_263751_SHA256,
 } from './attestation/yubico-roots.js';
+export { Lru } from './lib/lru.js';

@@ -1,6 +1,6 @@
 // Rewrites the error-code table in README.md from the registry.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { errorCodesMarkdown, README_BEGIN, README_END } from '../src/errors/markdown.js';
+import { errorCodesMarkdown, README_BEGIN, README_END } from '../src/composition/error-codes-markdown.js';
 
 const path = new URL('../README.md', import.meta.url);
 const text = readFileSync(path, 'utf8');

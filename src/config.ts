@@ -41,7 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = r.data;
   if (e.CARDAUTH_WORKERS > 1 && !e.REDIS_URL) {
-    // measurements.md: an in-process challenge store let a second worker accept a used challenge.
+    // With an in-process challenge store, a second worker accepted a challenge the first had used.
     throw new AppError('config_invalid', 'CARDAUTH_WORKERS > 1 needs REDIS_URL: the in-process store serves one process only.', 500);
   }
   if (e.CARDAUTH_WORKERS > 1 && !e.DATABASE_URL) {

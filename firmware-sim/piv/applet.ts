@@ -65,7 +65,10 @@ export class PivApplet {
     private readonly onFault?: (error: unknown, ins: number | undefined) => void,
   ) {}
 
-  /** Power-on / reset: fresh volatile state, PIV default-selected (piv-interop.md "Discovery object"). */
+  /**
+   * Power-on / reset: fresh volatile state, PIV default-selected (OpenSC then
+   * accepts the card from its discovery object without a SELECT).
+   */
   resetSession(): void {
     this.session = newSession('piv');
   }

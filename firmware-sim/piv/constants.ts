@@ -6,7 +6,12 @@ export const PIV_AID = Uint8Array.from([0xa0, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00
 /** Yubico management application; ykpiv selects it to drop the PIN state. */
 export const YUBICO_MGMT_AID = Uint8Array.from([0xa0, 0x00, 0x00, 0x05, 0x27, 0x47, 0x11, 0x17]);
 
-/** The YubiKey 5 ATR (T=1, historical bytes "YubiKey"), see piv-interop.md. */
+/**
+ * The YubiKey 5 ATR (T=1, historical bytes "YubiKey"): OpenSC 0.23 identifies
+ * a YubiKey by it (and asks GET VERSION). Other ATRs trip OpenSC: ≥ 0.24 takes
+ * `3B8x8001…` as contactless, 0.23 disables EC for `3B80800101`
+ * (docs/piv-wire.md, "ATR").
+ */
 export const YUBIKEY5_ATR = Uint8Array.from(
   Buffer.from('3BFD1300008131FE158073C021C057597562694B657940', 'hex'),
 );
@@ -84,5 +89,5 @@ export const DEFAULT_PUK = '12345678';
 export const DEFAULT_MGM_KEY = Uint8Array.from(Buffer.from('010203040506070801020304050607080102030405060708', 'hex'));
 export const DEFAULT_TRIES = 3;
 
-/** Largest object content accepted by PUT DATA (piv-interop.md). */
+/** Largest object content accepted by PUT DATA (a YubiKey's limit; 6A84 above it). */
 export const MAX_OBJECT_SIZE = 3063;

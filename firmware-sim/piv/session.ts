@@ -1,7 +1,8 @@
 // Volatile state of the PIV application (SP 800-73-4 Part 2 §3 "security
 // status"; Yubico PIN policy ALWAYS). None of it is persisted: power off, reset,
 // SELECT of another application, VERIFY P1=FF, a failed VERIFY and a failed
-// management-key authentication clear it (piv-interop.md "Security state").
+// management-key authentication clear it, as on a YubiKey: middleware relies
+// on each of these to drop the PIN state (docs/piv-wire.md, "PIN and PUK").
 
 export type Selected = 'piv' | 'mgmt' | 'none';
 
@@ -45,7 +46,10 @@ export function newSession(selected: Selected): Session {
   };
 }
 
-/** Drop every piece of security state (the list in piv-interop.md). */
+/**
+ * Drop every piece of security state: PIN verified, management key
+ * authenticated, ALWAYS arming, pending challenge, pending response, chain.
+ */
 export function clearSecurityState(s: Session): void {
   s.pinVerified = false;
   s.mgmAuthenticated = false;

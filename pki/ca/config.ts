@@ -1,6 +1,7 @@
-// Configuration of the national CA. Country and base URL are configuration
-// (DESIGN.md certificate profile); they are written to <data-dir>/pki/ca.json
-// at initialisation so later commands issue consistently.
+// Configuration of the national CA. Country and base URL are configuration,
+// not constants: they go into every card certificate (subject C, AIA, CRL
+// distribution point). They are written to <data-dir>/pki/ca.json at
+// initialisation so later commands issue consistently.
 import { PkiError } from '../errors.js';
 import type { CurveName } from '../types.js';
 

@@ -1,7 +1,8 @@
-// The key store seam (DESIGN.md "Keys"): CA keys and the result-signing key
-// live behind this interface, in encrypted files or in a PKCS#11 token. The
-// CA only ever asks for a Signer; a private key never leaves the store's
-// implementation (with PKCS#11 it never enters the process at all).
+// The key store seam (docs/architecture.md, "Keys and secrets"): CA keys and
+// the result-signing key live behind this interface, in encrypted files or in
+// a PKCS#11 token. The CA only ever asks for a Signer; a private key never
+// leaves the store's implementation (with PKCS#11 it never enters the
+// process at all).
 import type { KeyObject } from 'node:crypto';
 import { PkiError } from '../errors.js';
 import type { CurveName } from '../types.js';

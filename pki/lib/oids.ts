@@ -50,7 +50,7 @@ export const oid = {
 
 /**
  * Certificate policy "key generated on the card, PIN verified by the card for
- * every signature" (DESIGN.md, certificate profile). An arc under 2.25
+ * every signature" (docs/architecture.md, "Card certificate profile"). An arc under 2.25
  * (ITU-T X.667: OID from a UUID, here 37506ede-da8a-4cdb-8fd2-3a33dfc29378)
  * so no one's enterprise number is used.
  */

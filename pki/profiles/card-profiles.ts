@@ -1,4 +1,4 @@
-// The two card profiles (DESIGN.md certificate profile): card
+// The two card profiles (docs/architecture.md, "Card certificate profile"): card
 // authentication (PIV slot 9A) and card signature (9C). Each is a list of
 // modifiers followed by validators that re-check the result.
 import { oid } from '../lib/oids.js';

@@ -6,7 +6,7 @@ import type { KeyUsageName } from '../lib/extensions.js';
 import type { NameAttribute } from '../lib/names.js';
 import type { CurveName, PublicKeyInput } from '../types.js';
 
-/** The citizen as the certificate names them (DESIGN.md certificate profile). */
+/** The citizen as the certificate names them (docs/architecture.md, "Card certificate profile"). */
 export interface CardSubject {
   /** ISO 3166-1 alpha-2, must be the CA's country. */
   readonly country: string;

@@ -1,4 +1,6 @@
-// The fixed publication paths (DESIGN.md "Public URLs") under the configured base URL.
+// The fixed publication paths under the configured base URL. Issued
+// certificates point at them (AIA, CRL distribution point), so they never
+// change (docs/architecture.md, "HTTP").
 export function publicationUrls(baseUrl: string): { root: string; issuing: string; crl: string; ocsp: string } {
   const base = baseUrl.replace(/\/+$/, '');
   return {

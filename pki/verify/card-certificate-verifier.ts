@@ -1,5 +1,6 @@
-// Verifies a card certificate for the authentication hot path (DESIGN.md
-// flow 2; RFC 5280 §6.1 for a fixed two-level path root → issuing → card).
+// Verifies a card certificate for the authentication hot path (check 4 of
+// flow 2 in docs/architecture.md; RFC 5280 §6.1 for a fixed two-level path
+// root → issuing → card).
 // Order: size, structure, algorithms, critical extensions, not a CA,
 // purpose, policy, trust (issuer name/AKI), signature — all cached per
 // SHA-256 of the DER, failures included — then, per call, validity at the

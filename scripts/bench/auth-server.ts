@@ -15,9 +15,9 @@ import { signerFromKeyStore } from '../../src/auth/adapters/result-keys.js';
 import { signJws } from '../../src/auth/result/sign-jws.js';
 import { signingInputPreimage } from '../../src/auth/signing-input.js';
 import type { ChallengeRecord } from '../../src/auth/types.js';
-import { errorRegistry } from '../../src/errors/registry.js';
+import { errorRegistry } from '../../src/composition/error-registry.js';
 import { createApp } from '../../src/http/app.js';
-import { createAuthRouteSet } from '../../src/http/routes/auth.js';
+import { assembleAuth } from '../../src/composition/auth.js';
 import { PostgresDatabase } from '../../src/registry/postgres.js';
 import { openRedisStore } from '../../src/store/redis.js';
 import { createLogger } from '../../src/util/log.js';
@@ -44,7 +44,7 @@ async function cardauth(): Promise<void> {
   const log = createLogger({ sink, level: 'info', buffered: true });
   const db = new PostgresDatabase(env['DATABASE_URL']!, { max: 8 });
   const store = await openRedisStore({ url: env['REDIS_URL']! });
-  const { routes } = await createAuthRouteSet({
+  const { routes } = await assembleAuth({
     sql: db,
     store,
     ca,

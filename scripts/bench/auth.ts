@@ -1,4 +1,4 @@
-// `npm run bench:auth` (issue 5 "Performance"): loads POST
+// `npm run bench:auth` (method, targets and figures: docs/benchmarks.md): loads POST
 // /v1/auth/challenges/{id}/response with distinct valid responses
 // (pre-created challenges, each signed by a card key) on loopback, against
 // cardauth and against a minimal reference server (auth-server.ts), with 1 and

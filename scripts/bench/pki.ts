@@ -1,6 +1,7 @@
 // npm run bench:pki — throughput of the national CA on this machine, one
 // process, beside the raw node:crypto P-256 sign/verify ceiling measured in
-// the same run (measurements.md: compare ratios within one run only).
+// the same run (the machine is noisy, ±30% between runs: compare ratios
+// within one run only; docs/benchmarks.md).
 // Prints a markdown table for the README.
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
@@ -60,7 +61,7 @@ try {
   const rawSign = await rate('raw P-256 sign', () => sign('sha256', data, privateKey));
   const rawVerify = await rate('raw P-256 verify', () => verify('sha256', data, publicKey, sig));
 
-  // Issuance (profile pipeline + pkijs encoding + issuing-key signature + self-check)
+  // Issuance (profile pipeline + DER encoding (pki/lib/der.ts) + issuing-key signature + self-check)
   const cardKeys = Array.from({ length: 64 }, () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey);
   const issue = await rate('certificates issued', (i) =>
     ca.issueCardCertificate({ publicKey: cardKeys[i % cardKeys.length]!, profile: 'card-auth', subject, notAfter }),

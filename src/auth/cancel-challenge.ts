@@ -7,7 +7,8 @@ import { authError } from './codes.js';
 import type { AuthDeps } from './deps.js';
 import { challengeKey, challengeMetaKey, outcomeKey, visibleTo, type ChallengeMeta, type StoredOutcome } from './lib/store-keys.js';
 import { storeCall } from './lib/store-call.js';
-import type { ChallengeId, RpId } from './types.js';
+import type { ChallengeId } from './wire.js';
+import type { RpId } from '../rp/ids.js';
 
 export const CANCELLED = 'challenge_cancelled';
 

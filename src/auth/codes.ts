@@ -1,5 +1,5 @@
-// Stable public error codes of card + PIN authentication and relying parties
-// (issue 5 "Errors"). Failures of a submitted response that would tell a
+// Stable public error codes of card + PIN authentication (the relying
+// parties' own are in src/rp/codes.ts). Failures of a submitted response that would tell a
 // forger WHICH check failed (certificate not ours, malformed, wrong purpose,
 // expired, no attestation on record, signature wrong) all answer the one
 // public code `authentication_failed`; the log keeps the internal reason
@@ -18,17 +18,6 @@ export const authCodes = defineCodes({
   card_revoked: { status: 401, title: 'The card is revoked' },
   card_suspended: { status: 401, title: 'The card is suspended' },
   attributes_not_allowed: { status: 403, title: 'The relying party may not receive these attributes' },
-  scope_not_allowed: { status: 403, title: 'The relying party lacks the scope for this call' },
-  rate_limited: { status: 429, title: 'Too many requests' },
-  unavailable: { status: 503, title: 'A service needed to answer is unavailable' },
-  unauthorized: { status: 401, title: 'Missing or invalid relying-party credential' },
-  rp_disabled: { status: 403, title: 'The relying party is disabled' },
-  terminal_unknown: { status: 403, title: 'The terminal is not registered for this relying party' },
-  terminal_not_allowed: { status: 403, title: 'This credential speaks for another terminal' },
-  terminal_key_required: { status: 403, title: 'This call is for a terminal-bound credential (cardauth rp terminal-key)' },
-  rp_not_found: { status: 404, title: 'No such relying party' },
-  rp_invalid: { status: 400, title: 'The relying-party registration is invalid' },
-  pepper_not_initialised: { status: 503, title: 'The relying-party pepper secret is not in this data directory' },
 });
 
 export type AuthCode = keyof typeof authCodes;

@@ -1,20 +1,22 @@
-// POST /v1/auth/challenges (DESIGN.md flow 2, first arrow): 32 random bytes
+// POST /v1/auth/challenges (flow 2 of docs/architecture.md, first arrow): 32 random bytes
 // from the platform CSPRNG, single use, expiring (default from config, never
 // above 5 minutes), bound to the RP, the terminal, the transaction and the
 // requested attributes with their consent text. Returns everything a terminal
 // needs to rebuild — and show — what the card will sign.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import { authError } from './codes.js';
 import { checkAmount, isCurrencyCode } from './currencies.js';
 import { displayTextLimits, multiLineTextProblem, singleLineTextProblem, textProblemMessages, type TextProblem } from './display-text.js';
-import { MAX_CHALLENGE_TTL_SECONDS, MIN_CHALLENGE_TTL_SECONDS, type AuthDeps } from './deps.js';
+import type { AuthDeps } from './deps.js';
 import { challengeKey, challengeMetaKey, type ChallengeMeta } from './lib/store-keys.js';
 import { terminalNextKey } from './lib/terminal-store-keys.js';
 import { storeCall } from './lib/store-call.js';
 import { SIGNING_INPUT_DOMAIN, preimageParts, recordPreimage, signingInputPreimage, transactionText } from './signing-input.js';
-import { createHash } from 'node:crypto';
-import type { ChallengeId, ChallengeRecord, EkycAttribute, RpId, TerminalId, Transaction } from './types.js';
+import { MAX_CHALLENGE_TTL_SECONDS, MIN_CHALLENGE_TTL_SECONDS, newChallengeId, type IssuedChallenge, type Transaction } from './wire.js';
+import type { ChallengeRecord } from './types.js';
+import type { EkycAttribute, RpId, TerminalId } from '../rp/ids.js';
+import { rpError } from '../rp/codes.js';
 
 export interface ChallengeRequest {
   readonly terminalId: TerminalId;
@@ -29,29 +31,6 @@ export interface ChallengeCaller {
   readonly rpId: RpId;
   readonly ekycAttributes: readonly EkycAttribute[];
   readonly hasEkycScope: boolean;
-}
-
-export interface IssuedChallenge {
-  readonly id: ChallengeId;
-  readonly nonce: string;
-  readonly expiresAt: string;
-  readonly rpId: RpId;
-  readonly terminalId: TerminalId;
-  readonly transaction: Transaction | null;
-  readonly requestedAttributes: readonly EkycAttribute[];
-  readonly consentText: string | null;
-  readonly signingInput: {
-    readonly algorithm: 'SHA-256';
-    readonly domain: string;
-    /** The canonical transaction text that is hashed ("" without a transaction). */
-    readonly transactionCanonical: string;
-    readonly rpIdSha256: string;
-    readonly nonceSha256: string;
-    readonly terminalIdSha256: string;
-    readonly transactionSha256: string;
-    /** The 32 bytes the card signs, hex. */
-    readonly input: string;
-  };
 }
 
 const invalidRequest = (message: string, options?: { detail?: Record<string, unknown> }) =>
@@ -82,7 +61,7 @@ export async function createChallenge(deps: AuthDeps, caller: ChallengeCaller, r
   const transaction = req.transaction ? checkTransaction(req.transaction) : null;
   const requested = [...new Set(req.requestedAttributes ?? [])];
   if (requested.length > 0) {
-    if (!caller.hasEkycScope) throw authError('scope_not_allowed', 'This relying party has no ekyc scope.');
+    if (!caller.hasEkycScope) throw rpError('scope_not_allowed', 'This relying party has no ekyc scope.');
     const refused = requested.filter((a) => !caller.ekycAttributes.includes(a));
     if (refused.length > 0) throw authError('attributes_not_allowed', `The policy does not allow: ${refused.join(', ')}.`, { detail: { refused } });
     if (!req.consentText || req.consentText.trim() === '') {
@@ -91,7 +70,7 @@ export async function createChallenge(deps: AuthDeps, caller: ChallengeCaller, r
   }
   if (req.consentText !== undefined) checkShownText('consentText', multiLineTextProblem(req.consentText));
   const nonce = randomBytes(32);
-  const id = `ch_${randomBytes(16).toString('base64url')}` as ChallengeId;
+  const id = newChallengeId();
   const now = deps.clock.now().getTime();
   const record: ChallengeRecord = {
     v: 1,

@@ -2,7 +2,8 @@
 import type { EphemeralStore } from '../store/ephemeral.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
-import type { CardCertificateVerifier, CardStatusLookup, Peppers, ResultKeys } from './ports.js';
+import type { Peppers } from '../rp/pepper.js';
+import type { CardCertificateVerifier, CardStatusLookup, ResultKeys } from './ports.js';
 
 export interface AuthDeps {
   readonly store: EphemeralStore;
@@ -22,6 +23,3 @@ export interface AuthDeps {
   readonly sandbox?: boolean;
 }
 
-export const MAX_CHALLENGE_TTL_SECONDS = 300;
-export const MIN_CHALLENGE_TTL_SECONDS = 10;
-export const DEFAULT_OUTCOME_TTL_SECONDS = 900;

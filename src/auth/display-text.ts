@@ -1,5 +1,5 @@
 // The text a relying party puts in a challenge and the terminal shows the
-// citizen before the PIN (DESIGN.md flow 2: "show amount/payee → PIN pad"):
+// citizen before the PIN (the terminal shows amount and payee before the PIN pad):
 // payee, reference, consent text. What the citizen reads is what the card
 // signs, so the text must be shown exactly as it is, on the lines it was
 // given, and nothing in it may act on the screen. The rule, applied by the

@@ -11,8 +11,10 @@ import { presentChallenge } from './create-challenge.js';
 import { challengeKey, challengeMetaKey, outcomeKey, visibleTo, type ChallengeMeta, type StoredOutcome } from './lib/store-keys.js';
 import { storeCall } from './lib/store-call.js';
 import { challengeHintKey } from './lib/terminal-store-keys.js';
-import { parseStoredHint, progressHint } from './progress-hints.js';
-import type { ChallengeId, ChallengeRecord, ChallengeState, ResultClaims, RpId } from './types.js';
+import { parseStoredHint, progressHint } from './progress-hint-codes.js';
+import type { ChallengeId, ResultClaims } from './wire.js';
+import type { ChallengeRecord, ChallengeState } from './types.js';
+import type { RpId } from '../rp/ids.js';
 
 export async function getChallengeState(deps: AuthDeps, rpId: RpId, id: ChallengeId, terminal?: string): Promise<ChallengeState> {
   const [metaRaw, outcomeRaw, recordRaw, hintRaw] = await storeCall('read challenge state', () =>

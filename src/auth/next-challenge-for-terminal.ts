@@ -17,12 +17,14 @@
 // Redis (and free for the in-process store); the read is non-destructive,
 // so a terminal that lost the answer (a dropped connection, a restart) asks
 // again and gets the same challenge.
-import { presentChallenge, type IssuedChallenge } from './create-challenge.js';
+import { presentChallenge } from './create-challenge.js';
 import type { AuthDeps } from './deps.js';
 import { challengeKey } from './lib/store-keys.js';
 import { storeCall } from './lib/store-call.js';
 import { terminalNextKey } from './lib/terminal-store-keys.js';
-import { isChallengeId, type ChallengeId, type ChallengeRecord, type RpId, type TerminalId } from './types.js';
+import type { ChallengeRecord } from './types.js';
+import { isChallengeId, type ChallengeId, type IssuedChallenge } from './wire.js';
+import type { RpId, TerminalId } from '../rp/ids.js';
 
 export const MAX_TERMINAL_WAIT_SECONDS = 30;
 export const DEFAULT_TERMINAL_POLL_MS = 250;

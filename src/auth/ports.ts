@@ -3,7 +3,7 @@
 // the key store (the result-signing key). The composition root hands in the
 // adapters in ./adapters (pki, SQL registry, key store); unit tests use fakes.
 import type { KeyObject } from 'node:crypto';
-import type { EkycAttribute } from './types.js';
+import type { EkycAttribute } from '../rp/ids.js';
 import type { PublicJwk } from '../../pki/index.js';
 
 /** A card certificate whose chain, purpose, policy and validity were checked. */
@@ -84,10 +84,5 @@ export interface ResultKeys {
   readonly published: readonly ResultPublicJwk[];
 }
 
-/** Keyed-hash secrets (never in the database): RP API secrets and pairwise subjects. */
-export interface Peppers {
-  readonly apiSecret: Buffer;
-  readonly subject: Buffer;
-}
 
 export type { EkycAttribute };

@@ -1,4 +1,4 @@
-// The 32 bytes a card signs for one challenge (DESIGN.md, flow 2):
+// The 32 bytes a card signs for one challenge (docs/architecture.md, "The signing input"):
 //
 //   input = SHA-256( "cardauth/v1" 0x00 || SHA-256(rpId) || SHA-256(nonce)
 //                    || SHA-256(terminalId) || SHA-256(transaction) )
@@ -11,29 +11,24 @@
 // 32 bytes.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
+import type { Transaction } from './wire.js';
+
+/** A transaction as text: the server's, or what a terminal shows (any currency code it was given). */
+export type TransactionText = Omit<Transaction, 'currency'> & { readonly currency: string };
 
 export const SIGNING_INPUT_DOMAIN = 'cardauth/v1';
-
-export interface Transaction {
-  /** Decimal string in major units with the currency's minor digits, e.g. "25000.00". */
-  readonly amount: string;
-  /** ISO 4217 alphabetic code. */
-  readonly currency: string;
-  readonly payee: string;
-  readonly reference?: string;
-}
 
 export interface SigningInputParts {
   readonly rpId: string;
   readonly nonce: Uint8Array;
   readonly terminalId: string;
-  readonly transaction: Transaction | null | undefined;
+  readonly transaction: TransactionText | null | undefined;
 }
 
 const sha256 = (data: string | Uint8Array): Buffer => createHash('sha256').update(data).digest();
 
 /** The canonical transaction text that is hashed ('' when there is none). */
-export function transactionText(tx: Transaction | null | undefined): string {
+export function transactionText(tx: TransactionText | null | undefined): string {
   if (!tx) return '';
   const t: Record<string, string> = { amount: tx.amount, currency: tx.currency, payee: tx.payee };
   if (tx.reference !== undefined) t.reference = tx.reference;
@@ -76,7 +71,7 @@ export function recordPreimage(r: {
   readonly rpId: string;
   readonly nonce: string;
   readonly terminalId: string;
-  readonly transaction: Transaction | null;
+  readonly transaction: TransactionText | null;
   readonly preimage?: string | undefined;
 }): Buffer {
   if (r.preimage !== undefined) return Buffer.from(r.preimage, 'base64');

@@ -14,12 +14,14 @@ import { isAppError } from '../errors/app-error.js';
 import { AuthFailure } from './codes.js';
 import type { AuthDeps } from './deps.js';
 import { responseChecks } from './checks/index.js';
-import { need, type ResponseCaller, type ResponseContext, type UnverifiedResponse } from './checks/context.js';
+import type { Consumed, ResponseCaller, Submitted } from './checks/context.js';
 import { challengeKey, outcomeKey, type StoredOutcome } from './lib/store-keys.js';
 import { storeCall } from './lib/store-call.js';
 import { buildClaims } from './result/build-claims.js';
 import { signJwsJson } from './result/sign-jws.js';
-import type { ChallengeId, ChallengeRecord, ResultClaims, RpId } from './types.js';
+import type { ChallengeId, ResultClaims, UnverifiedResponse } from './wire.js';
+import type { ChallengeRecord } from './types.js';
+import type { RpId } from '../rp/ids.js';
 
 export interface AuthResult {
   readonly result: string;
@@ -49,33 +51,31 @@ export async function submitResponse(
   challengeId: ChallengeId,
   unverified: UnverifiedResponse,
 ): Promise<AuthResult> {
-  const ctx: ResponseContext = { deps, caller, challengeId, unverified, now: deps.clock.now() };
-  let step = '';
+  const ctx: Submitted = { deps, caller, challengeId, unverified, now: deps.clock.now() };
+  let step: { readonly name: string; readonly whenUnavailable?: 'put-back' } = { name: 'start' };
   try {
-    for (const check of responseChecks) {
-      step = check.name;
-      const pending = check.run(ctx);
-      if (pending !== undefined) await pending; // a synchronous check costs no microtask turn
-    }
-    step = 'sign-result';
+    const checked = await responseChecks.run(ctx, (check) => {
+      step = check;
+    });
+    step = { name: 'sign-result' };
     const claims = buildClaims({
       issuer: deps.issuer,
       subjectPepper: deps.peppers.subject,
-      challenge: need(ctx.challenge, 'challenge'),
-      preimage: need(ctx.preimage, 'preimage'),
-      card: need(ctx.card, 'card'),
-      status: need(ctx.status, 'status'),
-      allowedAttributes: caller.ekycAttributes,
+      challenge: checked.challenge,
+      preimage: checked.preimage,
+      card: checked.card,
+      status: checked.status,
+      allowedAttributes: caller.rp.scopes.includes('ekyc') ? caller.rp.ekycAttributes : [],
       triesLeft: unverified.triesLeft,
       now: ctx.now,
       ...(deps.sandbox === true ? { sandbox: true } : {}),
     });
     const claimsJson = JSON.stringify(claims);
     const result = await signJwsJson(deps.keys.current, claimsJson);
-    await remember(deps, caller.rpId, challengeId, { status: 'completed', result });
+    await remember(deps, caller.rp.id, challengeId, { status: 'completed', result });
     deps.log.info('card authentication succeeded', {
       challenge: challengeId,
-      rp: caller.rpId,
+      rp: caller.rp.id,
       terminal: unverified.terminalId,
       cardSerial: claims.card_serial,
       certSerial: claims.cert_serial,
@@ -85,9 +85,9 @@ export async function submitResponse(
     const code = isAppError(err) ? err.code : 'internal_error';
     deps.log.warn('card authentication refused', {
       challenge: challengeId,
-      rp: caller.rpId,
+      rp: caller.rp.id,
       terminal: unverified.terminalId,
-      step,
+      step: step.name,
       code,
       ...(err instanceof AuthFailure ? { reason: err.reason } : {}),
       ...(isAppError(err) ? {} : { error: String(err) }),
@@ -96,14 +96,15 @@ export async function submitResponse(
     // the RP that owns it); a refusal before consumption leaves it usable.
     // This call can only have consumed one of its own RP's challenges (the
     // keys name the RP), so the outcome lands on the caller's own key.
-    if (ctx.challenge !== undefined) {
-      // The registry could not be asked: every check before it passed, so
-      // nothing was decided against this response; the challenge goes back.
-      const retryable = code === 'unavailable' && step === 'card-status';
-      if (retryable && (await putBack(deps, caller.rpId, challengeId, ctx.challenge, deps.clock.now()))) {
-        deps.log.info('challenge put back after the registry could not answer', { challenge: challengeId, rp: caller.rpId });
+    const consumed = (ctx as Partial<Consumed>).challenge;
+    if (consumed !== undefined) {
+      // A check that declares it: every check before it passed, so nothing
+      // was decided against this response; the challenge goes back.
+      const putBackNow = code === 'unavailable' && step.whenUnavailable === 'put-back';
+      if (putBackNow && (await putBack(deps, caller.rp.id, challengeId, consumed, deps.clock.now()))) {
+        deps.log.info('challenge put back after the registry could not answer', { challenge: challengeId, rp: caller.rp.id });
       } else {
-        await remember(deps, caller.rpId, challengeId, { status: 'failed', code }).catch(() => undefined);
+        await remember(deps, caller.rp.id, challengeId, { status: 'failed', code }).catch(() => undefined);
       }
     }
     throw err;

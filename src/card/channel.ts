@@ -1,5 +1,7 @@
-// The one seam between the host and a card (DESIGN.md "The host talks to cards
-// only through one CardChannel-like interface").
+// The one seam between the host and a card: the host talks to cards only
+// through this interface, in APDUs, and never reaches into card state, so the
+// same code drives a real card through pcscd and a simulated one in-process
+// (docs/architecture.md, "The CardChannel").
 //
 // ISO/IEC 7816-4 §5: the host sends a command APDU and gets back a response
 // APDU whose last two bytes are the status word. A CardChannel moves those

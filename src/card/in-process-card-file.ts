@@ -1,7 +1,7 @@
-// A firmware-sim card file in an in-process reader (DESIGN.md "The parts": the
-// in-process transport, for the embedded default). The host still talks to
-// the card only in APDUs through the CardReaders contract; this module is the
-// one place that turns a card file into such a card.
+// A firmware-sim card file in an in-process reader (the in-process transport,
+// so the embedded default needs no pcscd: `--sim-card`). The host still talks
+// to the card only in APDUs through the CardReaders contract; this module is
+// the one place that turns a card file into such a card.
 //
 // The file is the chip's NVM and firmware-sim writes every change atomically
 // before the card answers the command that made it (temporary file, fsync,

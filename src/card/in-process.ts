@@ -1,6 +1,8 @@
-// CardChannel straight to a firmware-sim card in this process (DESIGN.md: the
-// embedded default and fast tests). Same contract as the PC/SC channel: bytes
-// in, bytes out, the same typed transport errors; no reaching into card state.
+// CardChannel straight to a firmware-sim card in this process, for the
+// embedded default (no pcscd needed) and fast tests (~0.6 ms a full sign
+// against ~146 ms through pcscd + vpcd). Same contract as the PC/SC channel:
+// bytes in, bytes out, the same typed transport errors; no reaching into card
+// state.
 //
 // Two ways in:
 // - openInProcessChannel(card): this channel owns the card's power. It powers

@@ -1,6 +1,7 @@
-// The embedded default (DESIGN.md "State"): with nothing configured, cardauth
-// runs from its data directory alone. The one secret it cannot do without is
-// the passphrase of the encrypted key files; when none is configured, one is
+// The embedded default (PGlite registry, in-process store, file key store):
+// with nothing configured, cardauth runs from its data directory alone. The
+// one secret it cannot do without is the passphrase of the encrypted key
+// files; when none is configured, one is
 // generated once into <data-dir>/secrets/key-passphrase (0600) and used by the
 // service and the CLI alike. Production sets CARDAUTH_KEY_PASSPHRASE_FILE to
 // its own secret, or uses an HSM (CARDAUTH_KEY_STORE=pkcs11).

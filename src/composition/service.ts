@@ -13,16 +13,18 @@ import {
   type KeyStore,
 } from '../../pki/index.js';
 import { watchResultKeys } from '../auth/adapters/result-keys.js';
-import { createAuthRouteSet } from '../http/routes/auth.js';
+import { assembleAuth } from './auth.js';
 import { createPeppers, pepperPath } from '../rp/pepper.js';
 import type { Config } from '../config.js';
-import { errorRegistry } from '../errors/registry.js';
+import { errorRegistry } from './error-registry.js';
 import { createApp, type HttpApp } from '../http/app.js';
+import { HttpMetrics } from '../http/metrics.js';
 import type { AnyRoute } from '../http/route.js';
+import { documentationRoutes } from '../http/routes/documentation.js';
 import { issuanceRoutes } from '../http/routes/issuance.js';
+import { operationsRoutes } from '../http/routes/operations.js';
 import { pkiRoutes } from '../http/routes/pki.js';
 import { staffRoutes } from '../http/routes/staff.js';
-import { terminalRoutes } from '../http/routes/terminal.js';
 import { SANDBOX_CA_ORGANIZATION, checkSandboxRule, sandboxRequested } from '../sandbox/sandbox-ca.js';
 import { registryRevokedList, registryStatusLookup } from '../issuance/adapters/cert-status.js';
 import { sqlIssuanceRegistry } from '../issuance/store/sql-registry.js';
@@ -31,7 +33,8 @@ import { openDatabase } from '../registry/open-database.js';
 import { SqlCrlNumber } from '../registry/repos/crl-number.js';
 import type { Database } from '../registry/sql.js';
 import { watchStatusEpoch } from '../registry/status-epoch.js';
-import { staffApprovalGate, staffDeps, staffSessionAuth } from '../staff/index.js';
+import { staffSessionAuth } from '../http/staff-auth.js';
+import { staffApprovalGate, staffDeps } from '../staff/index.js';
 import type { EphemeralStore } from '../store/ephemeral.js';
 import { MemoryStore } from '../store/memory.js';
 import { openRedisStore } from '../store/redis.js';
@@ -148,7 +151,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     closers.push(async () => resultKeys.stop());
 
     const staff = staffDeps({ sql: db, store, clock });
-    const auth = await createAuthRouteSet({
+    const auth = await assembleAuth({
       sql: db,
       store,
       ca,
@@ -161,10 +164,11 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
       sandbox,
     });
 
+    const metrics = new HttpMetrics();
+    // Every route the service serves, in one list.
     const routes: AnyRoute[] = [
       ...pkiRoutes({ root: ca.root, issuing: ca.issuing, crl, ocsp }),
       ...auth.routes,
-      ...terminalRoutes({ auth: auth.deps, authenticator: auth.authenticator, store }),
       ...staffRoutes({ staff }),
       ...issuanceRoutes({
         registry,
@@ -174,17 +178,17 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
         auth: staffSessionAuth(staff),
         publication,
       }),
+      ...operationsRoutes({
+        metrics,
+        readiness: {
+          registry: async () => (await db.query('SELECT 1 AS ok')).length === 1,
+          store: () => store.ping(),
+        },
+      }),
+      ...documentationRoutes({ routes: () => routes, errorCodes: errorRegistry }),
     ];
 
-    const app = createApp({
-      routes,
-      logger,
-      errorCodes: errorRegistry,
-      readiness: {
-        registry: async () => (await db.query('SELECT 1 AS ok')).length === 1,
-        store: () => store.ping(),
-      },
-    });
+    const app = createApp({ routes, logger, errorCodes: errorRegistry, metrics });
     return { app, ca, db, store, close };
   } catch (err) {
     await close();

@@ -1,7 +1,7 @@
 // The one error type of the service. A code is stable and public; the message
 // is public and says nothing secret; `cause` is internal (logged, never sent).
 // Each area declares its codes in a table (see defineCodes) and
-// src/errors/registry.ts merges the tables into the one registry the HTTP
+// src/composition/error-registry.ts merges the tables into the one registry the HTTP
 // layer, the README and the tests read.
 
 export interface CodeInfo {

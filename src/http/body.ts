@@ -1,5 +1,5 @@
 // Reads a request body with a hard size bound before anything parses it
-// (DESIGN.md rules: size bounds, then structure, then trust).
+// (untrusted input: size bounds, then structure, then trust).
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../errors/app-error.js';
 

@@ -1,6 +1,6 @@
 // One route = one definition: method, path, zod schemas for what comes in and
 // what goes out, and the handler. The app mounts these definitions and the
-// OpenAPI 3.1 document is generated from the same objects (DESIGN.md rules:
+// OpenAPI 3.1 document is generated from the same objects (a rule of docs/architecture.md:
 // "One schema per HTTP route; the OpenAPI 3.1 document is generated from them").
 //
 // Route modules export a factory `(deps) => RouteDef[]` so the composition
@@ -32,7 +32,12 @@ export interface RouteAuth<A> {
    * Lets a scheme count refused requests without costing the accepted ones.
    */
   refused?(principal: A, req: IncomingMessage, res: ServerResponse, err: unknown): Promise<unknown>;
+  /** The route answered this authenticated caller successfully; the scheme may add headers before the answer is written. */
+  answered?(principal: A, res: ServerResponse): void;
 }
+
+/** A problem answer in a route's `responses` (application/problem+json). */
+export const problemResponse = { description: 'Problem (application/problem+json)' } as const;
 
 export const securitySchemes = {
   rpKey: {

@@ -1,5 +1,5 @@
 // Stable error codes of issuance (personalisation engine, enrolment, card
-// lifecycle). The coordinator merges this table into src/errors/registry.ts.
+// lifecycle). The coordinator merges this table into src/composition/error-registry.ts.
 // Messages built with these codes never carry a PIN, PUK or key.
 import { codedErrors, defineCodes } from '../errors/app-error.js';
 

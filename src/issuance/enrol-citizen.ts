@@ -2,7 +2,7 @@
 // the record (../validate/citizen.ts) and creates it with its audit entry;
 // a national ID already enrolled is citizen_exists.
 import type { Clock } from '../util/clock.js';
-import { requirePermission } from './permissions.js';
+import { requirePermission } from '../access/permissions.js';
 import type { Actor, IssuanceRegistry } from './ports/registry.js';
 import type { Citizen } from './types.js';
 import { validateCitizen } from './validate/citizen.js';

@@ -1,11 +1,10 @@
-// Issuance (DESIGN.md flow 1, issue 4): the public surface for the
+// Issuance (flow 1 of docs/architecture.md): the public surface for the
 // composition root, the HTTP routes and the CLI. The step list is in
 // ./steps/index.ts, the engine in ./engine/run-job.ts.
 export { issuanceCodes, issuanceError, isIssuanceError, type IssuanceErrorCode } from './codes.js';
 export * from './types.js';
 export { validateCitizen, citizenInputSchema, type CitizenInput, type ValidCitizen } from './validate/citizen.js';
 export { enrolCitizen } from './enrol-citizen.js';
-export { issuancePermissions, requirePermission, type IssuanceAction } from './permissions.js';
 
 // Engine
 export {
@@ -33,8 +32,7 @@ export { pkiCertificateIssuer, pkiAttestationVerifier } from './adapters/pki.js'
 export { registryStatusLookup, registryRevokedList } from './adapters/cert-status.js';
 export { openMasterSecretFile } from './adapters/master-secret-file.js';
 export { managementKeySource, memoryMasterHmac, deriveManagementKey, type MasterHmac } from './lib/diversify-management-key.js';
-export { ttyPinPad, stationPinPad } from './pin-pad/tty-pin-pad.js';
-export { streamPinPad } from './pin-pad/stream-pin-pad.js';
+export { stationPinPadFor, stationStreamPinPad, stationTtyPinPad } from './pin-pad/station-pin-pad.js';
 
 // Lifecycle
 export { suspendCard, resumeCard, revokeCard, type LifecycleDeps, type StatusPublication } from './lifecycle/change-status.js';

@@ -1,4 +1,4 @@
-// Value types of issuance (DESIGN.md flow 1). Identifiers are branded and
+// Value types of issuance (flow 1 of docs/architecture.md). Identifiers are branded and
 // minted by one function each, so a national ID cannot be confused with a
 // card serial or a job id.
 import type { CardSerial } from '../card/piv/constants.js';
@@ -41,7 +41,10 @@ export function isJobId(v: string): v is JobId {
 export const issuedSlots = { auth: 0x9a, sign: 0x9c } as const;
 export type IssuedSlotName = keyof typeof issuedSlots;
 
-/** The management key type a card is given (piv-interop.md: 3DES is what old tools speak). */
+/**
+ * The management key type a card is given: AES-256, or 3DES for cards that
+ * tools speaking only 3DES (yubico-piv-tool 2.2) must manage.
+ */
 export const managementKeyTypes = ['AES256', 'TDES'] as const;
 export type ManagementKeyType = (typeof managementKeyTypes)[number];
 

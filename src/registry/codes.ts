@@ -1,6 +1,6 @@
 // Stable error codes of the registry (PostgreSQL / PGlite), its migrations and
 // the audit log. Codes shared with issuance (citizen_exists, issuance_in_progress)
-// carry the same status and title, as src/errors/registry.ts requires.
+// carry the same status and title, as src/composition/error-registry.ts requires.
 import { codedErrors, defineCodes } from '../errors/app-error.js';
 
 export const registryCodes = defineCodes({

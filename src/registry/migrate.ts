@@ -1,4 +1,4 @@
-// Plain SQL migrations (DESIGN.md "State"): files migrations/NNN_name.sql,
+// Plain SQL migrations, the same for PostgreSQL and PGlite: files migrations/NNN_name.sql,
 // applied in lexical order, each in its own transaction, recorded in
 // schema_migrations with the SHA-256 of its text. Applying twice changes
 // nothing; an applied migration whose file changed afterwards is an error

@@ -1,4 +1,4 @@
-// The composition root's one way to get the registry (DESIGN.md "State"):
+// The composition root's one way to get the registry (docs/architecture.md, "Registry"):
 // PostgreSQL when a URL is given (DATABASE_URL), else PGlite in
 // <data-dir>/registry. Migrations are applied separately (./migrate.ts).
 import { join } from 'node:path';

@@ -3,8 +3,8 @@
 // PGlite runs one statement at a time in one process; its transaction() holds
 // the instance exclusively, so transactions are serialised (the chain-head
 // lock of the audit log is then trivially uncontended). A transaction opened
-// inside a transaction becomes a SAVEPOINT. Note (measurements.md): PGlite
-// runs with fsync off: it is not durable the way a PostgreSQL server is.
+// inside a transaction becomes a SAVEPOINT. Note: PGlite runs with fsync
+// off, so it is not durable the way a PostgreSQL server is (docs/decisions.md).
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { mapDbError } from './db-error.js';

@@ -1,4 +1,4 @@
-// Authenticates an RP call (issue 5: "Every RP call is authenticated; a
+// Authenticates an RP call ("every RP call is authenticated; a
 // disabled RP … is refused"). `Authorization: Bearer <keyId>.<secret>`; the
 // secret is checked as HMAC-SHA-256(pepper, secret) against the registry's
 // hash in constant time. Every failure about the credential itself answers
@@ -8,13 +8,14 @@
 // Credential rows are cached in process for `cacheTtlMs` (default 5 s) so the
 // hot path does not query the registry per call; a disable or rotation takes
 // effect within that time in every process.
-import { authError } from '../auth/codes.js';
 import type { Sql } from '../registry/sql.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { parseBearer, secretMatches } from './credentials.js';
 import { findCredential, type CredentialRecord } from './repo/find-credential.js';
 import type { RpPrincipal } from './types.js';
+import { rpError } from './codes.js';
+import { unavailableError } from '../errors/common-codes.js';
 
 export interface RpAuthenticatorDeps {
   readonly sql: Sql;
@@ -36,7 +37,7 @@ export function createRpAuthenticator(deps: RpAuthenticatorDeps): RpAuthenticato
   const max = deps.cacheEntries ?? 10_000;
   const cache = new Map<string, { at: number; record: CredentialRecord | undefined }>();
   const unauthorized = (why: string) =>
-    authError('unauthorized', 'Send a valid relying-party credential: Authorization: Bearer <keyId>.<secret>.', { cause: why });
+    rpError('unauthorized', 'Send a valid relying-party credential: Authorization: Bearer <keyId>.<secret>.', { cause: why });
 
   async function lookup(keyId: string, now: number): Promise<CredentialRecord | undefined> {
     const hit = cache.get(keyId);
@@ -45,7 +46,7 @@ export function createRpAuthenticator(deps: RpAuthenticatorDeps): RpAuthenticato
     try {
       record = await findCredential(deps.sql, keyId);
     } catch (err) {
-      throw authError('unavailable', 'The registry is unavailable; try again shortly.', { cause: err });
+      throw unavailableError('The registry is unavailable; try again shortly.', { cause: err });
     }
     if (cache.size >= max) cache.delete(cache.keys().next().value!);
     cache.set(keyId, { at: now, record });
@@ -61,7 +62,7 @@ export function createRpAuthenticator(deps: RpAuthenticatorDeps): RpAuthenticato
       if (!record) throw unauthorized('unknown key id');
       if (!secretMatches(deps.apiPepper, presented.secret, record.secretHash)) throw unauthorized('wrong secret');
       if (record.validUntil !== undefined && now.getTime() >= record.validUntil.getTime()) throw unauthorized('credential past its overlap period');
-      if (record.rp.status !== 'active') throw authError('rp_disabled', 'This relying party is disabled.');
+      if (record.rp.status !== 'active') throw rpError('rp_disabled', 'This relying party is disabled.');
       return { rp: record.rp, keyId: record.keyId, ...(record.terminal === undefined ? {} : { terminal: record.terminal }) };
     },
     invalidate() {

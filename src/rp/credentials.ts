@@ -1,5 +1,5 @@
-// RP API credentials (issue 5; DESIGN.md rules: "fast keyed hashes for
-// high-entropy machine secrets"). A credential is a public key id and a
+// RP API credentials: high-entropy machine secrets get a fast keyed hash, not
+// argon2id (docs/decisions.md). A credential is a public key id and a
 // 256-bit random secret; the registry keeps only HMAC-SHA-256(pepper, secret)
 // and comparison is constant-time. Presented as
 //   Authorization: Bearer <keyId>.<secret>

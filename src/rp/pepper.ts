@@ -15,9 +15,15 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Peppers } from '../auth/ports.js';
-import { authError } from '../auth/codes.js';
+import { rpError } from './codes.js';
 import { AppError } from '../errors/app-error.js';
+
+
+/** Keyed-hash secrets (never in the database): RP API secrets and pairwise subjects. */
+export interface Peppers {
+  readonly apiSecret: Buffer;
+  readonly subject: Buffer;
+}
 
 export function derivePeppers(master: Uint8Array): Peppers {
   if (master.length < 32) throw new Error('the pepper master secret must be at least 32 bytes');
@@ -35,7 +41,7 @@ export function loadPeppers(path: string): Peppers {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    throw authError(
+    throw rpError(
       'pepper_not_initialised',
       `The relying-party pepper file ${path} is missing. It is created once, where the data directory is initialised ` +
         '(the first start of cardauth serve, or cardauth ca init); every process of one deployment must use that ' +

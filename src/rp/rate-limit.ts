@@ -1,34 +1,46 @@
 // Fixed-window rate limits per RP and per terminal in the EphemeralStore
-// (Redis with several processes, in-process otherwise). Headers per
-// draft-ietf-httpapi-ratelimit-headers (RateLimit-Limit / -Remaining /
-// -Reset in seconds) and RFC 9110 §10.2.3 Retry-After on 429.
-import { authError } from '../auth/codes.js';
+// (Redis with several processes, in-process otherwise), and how a decision
+// reads as headers: draft-ietf-httpapi-ratelimit-headers. RateLimit-Limit /
+// -Remaining / -Reset speak of the RP's own limit (the terminal's when that one
+// refuses); RateLimit-Policy and RateLimit name every policy that counted the
+// request — "rp" and, for calls that name a terminal, "terminal" — so a
+// terminal can pace itself by its own quota. Retry-After (RFC 9110 §10.2.3)
+// on 429.
+import { unavailableError } from '../errors/common-codes.js';
 import type { EphemeralStore, HitResult } from '../store/ephemeral.js';
+import { rpError } from './codes.js';
 
 export const RATE_WINDOW_MS = 60_000;
 
+export const rpRateKey = (rpId: string) => `rl:rp:${rpId}`;
+export const terminalRateKey = (rpId: string, terminalId: string) => `rl:t:${rpId}:${terminalId}`;
+
+export type RatePolicy = 'rp' | 'terminal';
+
 export interface RateDecision {
+  readonly policy: RatePolicy;
   readonly allowed: boolean;
   readonly limit: number;
   readonly remaining: number;
   readonly resetSeconds: number;
 }
 
-export async function checkRate(store: EphemeralStore, key: string, limitPerMinute: number): Promise<RateDecision> {
+export async function checkRate(store: EphemeralStore, policy: RatePolicy, key: string, limitPerMinute: number): Promise<RateDecision> {
   let hit;
   try {
     hit = await store.hit(key, RATE_WINDOW_MS);
   } catch (err) {
     // Fail closed: without the counter we cannot tell, and the store being
     // down means challenges cannot be consumed either.
-    throw authError('unavailable', 'The ephemeral store is unavailable; try again shortly.', { cause: err });
+    throw unavailableError('The ephemeral store is unavailable; try again shortly.', { cause: err });
   }
-  return decide(hit, limitPerMinute);
+  return decide(policy, hit, limitPerMinute);
 }
 
 /** The decision for a counter after a hit. */
-export function decide(hit: HitResult, limitPerMinute: number): RateDecision {
+export function decide(policy: RatePolicy, hit: HitResult, limitPerMinute: number): RateDecision {
   return {
+    policy,
     allowed: hit.count <= limitPerMinute,
     limit: limitPerMinute,
     remaining: Math.max(0, limitPerMinute - hit.count),
@@ -36,18 +48,29 @@ export function decide(hit: HitResult, limitPerMinute: number): RateDecision {
   };
 }
 
-export function rateHeaders(d: RateDecision): Record<string, string> {
+/** The decision that refuses, if any (the RP's first), else the RP's. */
+export function shownDecision(decisions: readonly RateDecision[]): RateDecision | undefined {
+  return decisions.find((d) => !d.allowed) ?? decisions[0];
+}
+
+/** The headers of the decisions a request was counted by (RP first, then terminal). */
+export function rateHeaders(decisions: readonly RateDecision[]): Record<string, string> {
+  const shown = shownDecision(decisions);
+  if (shown === undefined) return {};
   const h: Record<string, string> = {
-    'RateLimit-Limit': String(d.limit),
-    'RateLimit-Remaining': String(d.remaining),
-    'RateLimit-Reset': String(d.resetSeconds),
+    'RateLimit-Limit': String(shown.limit),
+    'RateLimit-Remaining': String(shown.remaining),
+    'RateLimit-Reset': String(shown.resetSeconds),
+    'RateLimit-Policy': decisions.map((d) => `"${d.policy}";q=${d.limit};w=${RATE_WINDOW_MS / 1000}`).join(', '),
+    RateLimit: decisions.map((d) => `"${d.policy}";r=${d.remaining};t=${d.resetSeconds}`).join(', '),
   };
-  if (!d.allowed) h['Retry-After'] = String(d.resetSeconds);
+  if (!shown.allowed) h['Retry-After'] = String(shown.resetSeconds);
   return h;
 }
 
-export function rateLimitedError(what: string, d: RateDecision) {
-  return authError('rate_limited', `Too many requests for this ${what}; retry after ${d.resetSeconds} s.`, {
-    detail: { retryAfterSeconds: d.resetSeconds },
+export function rateLimitedError(d: RateDecision) {
+  const what = d.policy === 'rp' ? 'relying party' : 'terminal';
+  return rpError('rate_limited', `Too many requests for this ${what}; retry after ${d.resetSeconds} s.`, {
+    detail: { retryAfterSeconds: d.resetSeconds, policy: d.policy },
   });
 }

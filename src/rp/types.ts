@@ -1,6 +1,6 @@
-// Relying parties (issue 5): who may ask for card + PIN authentication, with
+// Relying parties: who may ask for card + PIN authentication, with
 // which scopes and attributes, from which terminals, at what rate.
-import type { EkycAttribute, RpId, TerminalId } from '../auth/types.js';
+import type { EkycAttribute, RpId, TerminalId } from './ids.js';
 
 export const rpScopes = ['auth', 'ekyc'] as const;
 export type RpScope = (typeof rpScopes)[number];

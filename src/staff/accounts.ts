@@ -1,4 +1,4 @@
-// Staff account management (issue 4 "Staff"): the first admin may be created
+// Staff account management: the first admin may be created
 // without a session, and only while no admin exists; after that only an admin
 // adds, disables or re-roles staff. The last active admin cannot be disabled
 // or demoted (nobody could manage staff any more).
@@ -19,7 +19,7 @@ import {
 import { staffError } from './codes.js';
 import type { StaffDeps } from './deps.js';
 import { checkPasswordPolicy, hashPassword } from './password.js';
-import { requirePermission } from './permissions.js';
+import { requirePermission } from '../access/permissions.js';
 import type { StaffPrincipal } from './principal.js';
 
 const USERNAME = /^[a-z][a-z0-9._-]{2,31}$/;

@@ -1,6 +1,6 @@
-// Four eyes (issue 4 "Staff": staff-assisted PIN reset and revocation for key
-// compromise need a second staff member's approval; an approver cannot
-// approve their own request). Rules, in order: the decider's role may decide;
+// Four eyes: staff-assisted PIN reset and revocation for key compromise need
+// a second staff member's approval; an approver cannot approve their own
+// request. Rules, in order: the decider's role may decide;
 // the request exists; it is not the decider's own; it is still pending; it has
 // not expired. The state change itself is conditional in SQL, so of two
 // concurrent decisions exactly one wins; the database also refuses a decision
@@ -19,7 +19,7 @@ import {
 } from '../registry/repos/approvals.js';
 import { staffError } from './codes.js';
 import type { StaffDeps } from './deps.js';
-import { requirePermission } from './permissions.js';
+import { requirePermission } from '../access/permissions.js';
 import type { StaffPrincipal } from './principal.js';
 
 export interface ApprovalView {

@@ -1,5 +1,5 @@
-// Stable error codes of staff accounts, sessions and four-eyes approvals
-// (issue 4 "Staff"). A failed login says only staff_login_failed, whether
+// Stable error codes of staff accounts, sessions and four-eyes approvals.
+// A failed login says only staff_login_failed, whether
 // the username is unknown, the password wrong or the account disabled.
 import { codedErrors, defineCodes } from '../errors/app-error.js';
 

@@ -1,6 +1,6 @@
-// The staff module's public surface (issue 4 "Staff").
+// The staff module's public surface: accounts, sign-in, sessions, roles and
+// four-eyes approvals.
 export { staffCodes, staffError, isStaffError, type StaffErrorCode } from './codes.js';
-export { staffPermissions, can, requirePermission, type StaffPermission } from './permissions.js';
 export { defaultStaffPolicy, staffDeps, type StaffDeps, type StaffPolicy } from './deps.js';
 export type { StaffPrincipal } from './principal.js';
 export { ARGON2_OPTIONS, PASSWORD_MIN, checkPasswordPolicy, hashPassword, verifyPassword } from './password.js';
@@ -9,4 +9,3 @@ export { createSession, authenticateSession, endSession } from './sessions.js';
 export { addStaff, listStaffAccounts, setDisabled, changeRole, changePassword, viewStaff, type NewStaffInput, type StaffView } from './accounts.js';
 export { requestApproval, approve, reject, listApprovalRequests, executeApproval, viewApproval, type ApprovalView } from './approvals.js';
 export { staffApprovalGate } from './approval-gate.js';
-export { staffSessionAuth } from './session-auth.js';

@@ -1,4 +1,4 @@
-// Staff sign-in (issue 4 "Staff"; OWASP Authentication Cheat Sheet):
+// Staff sign-in (OWASP Authentication Cheat Sheet):
 //  1. refuse early when the account or the client address has too many recent
 //     failures (EphemeralStore counters with a window)
 //  2. verify the password with argon2id under the concurrency cap; an unknown

@@ -1,4 +1,5 @@
-// Staff passwords (DESIGN.md rules: argon2id for secrets people choose).
+// Staff passwords: argon2id, a slow hash, because people choose them (RP API
+// secrets are random and get a fast keyed hash instead; docs/decisions.md).
 // Parameters: OWASP Password Storage Cheat Sheet minimum for argon2id,
 // m = 19 MiB (19456 KiB), t = 2, p = 1. Policy: NIST SP 800-63B §5.1.1.2
 // style — length matters (12…256 characters), no composition rules, not the

@@ -1,5 +1,6 @@
-// Staff sessions (issue 4 "Staff": a session token with expiry, stored in
-// Redis or the in-process store; a disabled account's sessions end at once).
+// Staff sessions: a session token with expiry, stored in the ephemeral store
+// (Redis, the in-process store, or the registry for CLI sessions without
+// Redis); a disabled account's sessions end at once.
 // The token is 32 random bytes, given to the client once; the store keeps only
 // its SHA-256, so a store dump yields no usable token. A session ends at the
 // absolute expiry or after idle time; every check re-reads the staff row, so

@@ -1,6 +1,7 @@
-// The ephemeral store port (DESIGN.md, state): challenges, rate limits, staff
-// sessions, idempotency keys. Redis in production (./redis.ts), the in-process
-// store (./memory.ts) as the embedded default for ONE process only.
+// The ephemeral store port (docs/architecture.md, "Ephemeral store"):
+// challenges, rate limits, staff sessions and sign-in counters. Redis in
+// production (./redis.ts), the in-process store (./memory.ts) as the embedded
+// default for ONE process only.
 //
 // Values are strings (callers serialise); TTLs are in milliseconds.
 /** One fixed-window counter of hitThenTake(): its key, window and the most hits it admits. */

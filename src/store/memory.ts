@@ -1,6 +1,7 @@
 // In-process EphemeralStore: the embedded default. Serves one process only;
 // the composition root refuses it when more than one service process runs
-// (measurements.md: a per-process challenge store accepted replays across workers).
+// (with two cluster workers, a challenge store in each process's memory let
+// the second worker accept a challenge the first had already consumed).
 import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
 import type { CounterSpec, EphemeralStore, HitResult } from './ephemeral.js';

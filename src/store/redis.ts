@@ -1,5 +1,5 @@
-// EphemeralStore over Redis (DESIGN.md "State": challenges set once with expiry
-// and consumed atomically, rate limits, sessions) with npm `redis` v5/6.
+// EphemeralStore over Redis (challenges set once with expiry and consumed
+// atomically, rate limits, sessions) with npm `redis` v5/6.
 //
 // Atomicity: take() is GETDEL (Redis ≥ 6.2), one command, so of concurrent
 // takers exactly one receives the value; hit() is one Lua script (INCR, then

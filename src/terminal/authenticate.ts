@@ -1,5 +1,5 @@
-// One card + PIN authentication at a terminal, start to end (DESIGN.md flow 2,
-// the terminal line; issue 5 "The terminal"):
+// One card + PIN authentication at a terminal, start to end (the terminal's
+// part of flow 2 in docs/architecture.md):
 //   1. refuse a challenge whose text cannot be shown as it is (control
 //      characters, bidi overrides, …); rebuild the signing input from the
 //      challenge fields to be shown, refuse on any difference (what the
@@ -25,10 +25,12 @@ import { deliverResponse, type DeliveryOptions } from './server/deliver-response
 import { showTransaction } from './show-transaction.js';
 import { signWithPin } from './sign-with-pin.js';
 import type { CardSession } from './wait-for-card.js';
-import type { PinPad, TerminalChallenge, TerminalDisplay, TerminalOutcome } from './types.js';
+import type { PinPad } from '../pin-pad/types.js';
+import type { TerminalDisplay, TerminalOutcome } from './types.js';
+import type { IssuedChallenge } from '../auth/wire.js';
 
 export interface AuthenticateOptions {
-  readonly challenge: TerminalChallenge;
+  readonly challenge: IssuedChallenge;
   /** This terminal's registered id; the challenge must be for it. */
   readonly terminalId: string;
   /** Produces the card session: waitForCard(readers, name) for PC/SC, openCardSession(channel) in-process. */

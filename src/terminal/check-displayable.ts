@@ -1,6 +1,7 @@
-// The terminal does not trust the server with its screen (DESIGN.md flow 2:
-// "show amount/payee → PIN pad"). Every field of a challenge that reaches the
-// citizen's eyes must be text this terminal can show exactly as it is: the
+// The terminal does not trust the server with its screen (it shows amount and
+// payee before the PIN pad: flow 2 of docs/architecture.md). Every field of a
+// challenge that reaches the citizen's eyes must be text this terminal can
+// show exactly as it is: the
 // rule of src/auth/display-text.ts for payee, reference and consent text,
 // a plain decimal string for the amount, letters for the currency and the
 // attribute names. A challenge that breaks it is refused before the card is
@@ -9,7 +10,7 @@
 // input from these very fields), not the one the citizen read.
 import { displayTextLimits, multiLineTextProblem, singleLineTextProblem, textProblemMessages, type TextProblem } from '../auth/display-text.js';
 import { terminalError } from './codes.js';
-import type { TerminalChallenge } from './types.js';
+import type { IssuedChallenge } from '../auth/wire.js';
 
 // formatAmount shows an amount that does not fit its currency as received:
 // only digits and one point may ever reach the screen that way.
@@ -18,7 +19,7 @@ const CURRENCY = /^[A-Z]{3}$/;
 const ATTRIBUTE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 /** Throws challenge_not_displayable naming the field and the reason (never the text). */
-export function checkDisplayable(challenge: TerminalChallenge): void {
+export function checkDisplayable(challenge: IssuedChallenge): void {
   const refuse = (field: string, reason: TextProblem | 'not_a_decimal' | 'not_a_currency_code' | 'not_an_attribute_name', words: string) =>
     terminalError('challenge_not_displayable', `The challenge's ${field} ${words}; this terminal will not show it and nothing was signed.`, {
       detail: { field, reason },

@@ -1,5 +1,5 @@
-// What the citizen sees is what the card signs (DESIGN.md flow 2, "Card + PIN
-// authentication"): the terminal rebuilds
+// What the citizen sees is what the card signs (docs/architecture.md, "The
+// signing input"): the terminal rebuilds
 //   SHA-256("cardauth/v1" 0x00 || SHA-256(rpId) || SHA-256(nonce)
 //            || SHA-256(terminalId) || SHA-256(transaction))
 // from the challenge fields it displays (transaction = RFC 8785 canonical
@@ -9,12 +9,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { SIGNING_INPUT_DOMAIN, signingInput, transactionText } from '../auth/signing-input.js';
 import { terminalError } from './codes.js';
-import type { TerminalChallenge } from './types.js';
+import type { IssuedChallenge } from '../auth/wire.js';
 
 const sha256hex = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 
 /** The 32 bytes to sign, rebuilt from the displayed fields; throws signing_input_mismatch. */
-export function checkSigningInput(challenge: TerminalChallenge, expectedTerminalId: string): Uint8Array {
+export function checkSigningInput(challenge: IssuedChallenge, expectedTerminalId: string): Uint8Array {
   const mismatch = (part: string) =>
     terminalError('signing_input_mismatch', `The server's signing input differs from what this terminal shows (${part}); nothing was signed.`, {
       detail: { part },

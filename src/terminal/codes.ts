@@ -1,4 +1,4 @@
-// Stable error codes of the terminal client (issue 5 "The terminal"): what a
+// Stable error codes of the terminal client (`cardauth terminal`): what a
 // terminal run ends with when it does not end with a signed result. The
 // server's own refusals keep the server's code (card_revoked, …); these are
 // the terminal's side of the conversation. `cardauth terminal` prints the code

@@ -1,6 +1,7 @@
 // The words a citizen (or the operator's script) reads at the end of a run,
 // and the stable code the CLI prints (`error: <code>`). A blocked PIN says
-// what to do next (issue 5: "blocked PIN says so and what to do").
+// what to do next (unblock it with the PUK at an issuance office), not just
+// that it failed.
 import type { TerminalOutcome } from './types.js';
 
 export function describeOutcome(o: TerminalOutcome): string {

@@ -1,6 +1,8 @@
-// The terminal client (issue 5 "The terminal"): the public API is this folder,
-// one operation per file.
-export type { TerminalChallenge, TerminalOutcome, TerminalDisplay, TerminalStep, PinPad, TransactionView } from './types.js';
+// The terminal client (`cardauth terminal`; flow 2 of docs/architecture.md):
+// the public API is this folder, one operation per file.
+export type { TerminalOutcome, TerminalDisplay, TerminalStep, TransactionView } from './types.js';
+export type { PinPad } from '../pin-pad/types.js';
+export type { IssuedChallenge } from '../auth/wire.js';
 export { terminalCodes, terminalError, type TerminalCode } from './codes.js';
 export { parseChallenge } from './parse-challenge.js';
 export { checkSigningInput } from './check-signing-input.js';
@@ -15,6 +17,6 @@ export { fetchChallenge, type FetchChallengeResult } from './server/fetch-challe
 export { submitResponse, type SubmitResponseResult } from './server/submit-response.js';
 export { authenticate, outcomeOfError, type AuthenticateOptions } from './authenticate.js';
 export { describeOutcome, outcomeCode } from './describe-outcome.js';
-export { ttyPinPad } from './pin-pad/tty-pin-pad.js';
-export { streamPinPad } from './pin-pad/stream-pin-pad.js';
+export { ttyPinPad } from '../pin-pad/tty-pin-pad.js';
+export { streamPinPad } from '../pin-pad/stream-pin-pad.js';
 export { streamDisplay } from './display/stream-display.js';

@@ -1,6 +1,7 @@
 // Read the card's authentication certificate (PIV slot 9A, container
 // 5FC105; SP 800-73-4 Part 1 Table 3) and check it can carry a cardauth
-// signature: an X.509 certificate with a P-256 key (DESIGN.md flow 1 step 4).
+// signature: an X.509 certificate with a P-256 key (issuance generates the
+// 9A key as P-256: docs/architecture.md, flow 1 step 4).
 // Trust is the server's decision; the terminal only refuses cards it cannot
 // use, before it asks the citizen for the PIN.
 import { X509Certificate, type KeyObject } from 'node:crypto';

@@ -1,8 +1,9 @@
 // VERIFY then GENERAL AUTHENTICATE 9A (SP 800-73-4 Part 2 §3.2.1, §3.2.4),
 // with nothing in between: the 9A key has PIN policy ALWAYS, so the card
-// signs only right after this VERIFY (DESIGN.md flow 2). The PIN goes from
-// the pad to the card and nowhere else; the caller's buffer is zeroed here
-// whatever happens.
+// signs only right after this VERIFY, which is what makes a valid signature
+// proof that the card checked the PIN (docs/architecture.md, flow 2). The PIN
+// goes from the pad to the card and nowhere else; the caller's buffer is
+// zeroed here whatever happens.
 //
 // The signature is checked against the certificate's key before it leaves
 // the terminal: a card whose 9A key does not match its certificate is told

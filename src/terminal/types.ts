@@ -1,36 +1,7 @@
-// Value types and ports of the terminal client (DESIGN.md flow 2, terminal
+// Value types and ports of the terminal client (the terminal's part of flow 2 in docs/architecture.md,
 // line: SELECT PIV → read certificate 9A → show amount/payee → PIN pad →
 // VERIFY → GENERAL AUTHENTICATE 9A over the signing input → post the response).
-import type { Transaction } from '../auth/signing-input.js';
-
-/**
- * A challenge as the server hands it to a terminal (the body of
- * POST /v1/auth/challenges). Parsed for structure by parseChallenge; its
- * signing input is only trusted once checkSigningInput rebuilt it from the
- * fields the terminal shows.
- */
-export interface TerminalChallenge {
-  readonly id: string;
-  /** base64url of the 32 random bytes. */
-  readonly nonce: string;
-  readonly expiresAt: string;
-  readonly rpId: string;
-  readonly terminalId: string;
-  readonly transaction: Transaction | null;
-  readonly requestedAttributes: readonly string[];
-  readonly consentText: string | null;
-  readonly signingInput: {
-    readonly algorithm: 'SHA-256';
-    readonly domain: string;
-    readonly transactionCanonical: string;
-    readonly rpIdSha256: string;
-    readonly nonceSha256: string;
-    readonly terminalIdSha256: string;
-    readonly transactionSha256: string;
-    /** hex of the 32 bytes the card signs */
-    readonly input: string;
-  };
-}
+// The PIN pad is the one abstraction of src/pin-pad.
 
 /** How a terminal run ends. The CLI exits 0 only for `completed`. */
 export type TerminalOutcome =
@@ -67,17 +38,4 @@ export interface TerminalDisplay {
   showTransaction(view: TransactionView): void;
   /** The final outcome, as words for the citizen. */
   showOutcome(outcome: TerminalOutcome, message: string): void;
-}
-
-/**
- * The PIN pad (port). Returns the PIN as ASCII bytes that the caller zeroes
- * after use, or null when the citizen cancelled or no more input will come.
- */
-export interface PinPad {
-  readPin(request: {
-    readonly prompt: string;
-    readonly triesLeft: number | undefined;
-    /** Aborted when the entry is moot (the card was pulled out): the pad answers null at once. */
-    readonly signal?: AbortSignal;
-  }): Promise<Uint8Array | null>;
 }

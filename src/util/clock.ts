@@ -1,4 +1,5 @@
-// Time comes from an injected clock (DESIGN.md, rules), so tests can freeze it.
+// Time comes from an injected clock, never from `new Date()` in domain code,
+// so tests can freeze it.
 export interface Clock {
   now(): Date;
 }

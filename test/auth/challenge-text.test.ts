@@ -12,7 +12,7 @@ import request from 'supertest';
 import { canonicalJson } from '../../src/auth/canonical-json.js';
 import { createChallenge } from '../../src/auth/create-challenge.js';
 import type { AuthDeps } from '../../src/auth/deps.js';
-import type { RpId, TerminalId } from '../../src/auth/types.js';
+import type { RpId, TerminalId } from '../../src/rp/ids.js';
 import { checkAmount, currencyMinorUnits, isCurrencyCode } from '../../src/auth/currencies.js';
 import { authRoutes } from '../../src/http/routes/auth.js';
 import { MemoryStore } from '../../src/store/memory.js';

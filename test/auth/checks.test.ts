@@ -1,8 +1,8 @@
 // The ordered checks of a card response with small fakes (fast, no I/O):
-// the order is the one DESIGN.md gives; a forged signature never reaches the
-// registry; a size failure leaves the challenge usable; a registry that
-// cannot answer is 503 `unavailable`; results verify with jose across a
-// result-key rotation.
+// the order is the documented one (docs/architecture.md, flow 2); a forged
+// signature never reaches the registry; a size failure leaves the challenge
+// usable; a registry that cannot answer is 503 `unavailable`; results verify
+// with jose across a result-key rotation.
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
@@ -17,7 +17,11 @@ import type { CardStatusLookup, CardStatusRecord, ResultKeys, VerifiedCard } fro
 import { signingInputPreimage } from '../../src/auth/signing-input.js';
 import { pairwiseSubject } from '../../src/auth/result/pairwise-subject.js';
 import { submitResponse } from '../../src/auth/submit-response.js';
-import type { ChallengeId, ChallengeRecord, RpId, TerminalId } from '../../src/auth/types.js';
+import type { ChallengeId } from '../../src/auth/wire.js';
+import type { ChallengeRecord } from '../../src/auth/types.js';
+import type { ResponseCaller } from '../../src/auth/checks/context.js';
+import type { EkycAttribute, RpId, TerminalId } from '../../src/rp/ids.js';
+import type { RpScope } from '../../src/rp/types.js';
 import { challengeKey } from '../../src/auth/lib/store-keys.js';
 import { derivePeppers } from '../../src/rp/pepper.js';
 import { MemoryStore } from '../../src/store/memory.js';
@@ -81,22 +85,43 @@ function respond(privateKey: KeyObject, ch: Awaited<ReturnType<typeof newChallen
 
 const codeOf = (e: unknown) => (e as { code?: string }).code;
 
+/** An RP with the auth and ekyc scopes and the test terminal, not rate-limited (in-process caller). */
+function caller(ekycAttributes: readonly EkycAttribute[], id: RpId = rpId, scopes: readonly RpScope[] = ['auth', 'ekyc']): ResponseCaller {
+  return { rp: { id, scopes, terminals: [terminalId], ekycAttributes, rateLimitPerMinute: 1000, terminalRatePerMinute: 1000 } };
+}
+
 describe('auth checks (fakes)', () => {
-  it('runs in the order of DESIGN.md flow 2', () => {
+  it('runs every check in one list, in the documented order (docs/architecture.md, flow 2); only the registry check puts the challenge back when it cannot answer', () => {
     assert.deepEqual(
-      responseChecks.map((c) => c.name),
-      ['size-bounds', 'consume-challenge', 'binding', 'certificate', 'signature', 'card-status'],
+      responseChecks.checks.map((c) => c.name),
+      ['scope', 'terminal', 'size-bounds', 'consume-challenge', 'binding', 'certificate', 'signature', 'card-status'],
     );
+    assert.deepEqual(
+      responseChecks.checks.filter((c) => c.whenUnavailable === 'put-back').map((c) => c.name),
+      ['card-status'],
+    );
+  });
+
+  it('the scope and the terminal are checked in memory first: nothing is consumed', async () => {
+    const s = setup();
+    const ch = await newChallenge(s.deps);
+    const ok = respond(s.card.privateKey, ch);
+    await assert.rejects(submitResponse(s.deps, caller([], rpId, ['ekyc']), ch.id, ok), (e: unknown) => codeOf(e) === 'scope_not_allowed');
+    const elsewhere: ResponseCaller = { ...caller([]), terminal: 'atm-2' as TerminalId };
+    await assert.rejects(submitResponse(s.deps, elsewhere, ch.id, ok), (e: unknown) => codeOf(e) === 'terminal_not_allowed');
+    await assert.rejects(submitResponse(s.deps, caller([]), ch.id, { ...ok, terminalId: 'atm-9' as TerminalId }), (e: unknown) => codeOf(e) === 'terminal_unknown');
+    assert.equal((await getChallengeState(s.deps, rpId, ch.id)).status, 'pending');
+    assert.equal((await submitResponse(s.deps, caller([]), ch.id, ok)).claims.jti, ch.id);
   });
 
   it('a forged signature never reaches the registry and burns the challenge', async () => {
     const s = setup();
     const ch = await newChallenge(s.deps);
     const forged = respond(keyPair().privateKey, ch);
-    await assert.rejects(submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, forged), (e: unknown) => e instanceof AuthFailure && e.reason === 'signature_invalid');
+    await assert.rejects(submitResponse(s.deps, caller([]), ch.id, forged), (e: unknown) => e instanceof AuthFailure && e.reason === 'signature_invalid');
     assert.equal(s.statusCalls(), 0);
     assert.deepEqual(await getChallengeState(s.deps, rpId, ch.id), { status: 'failed', code: 'authentication_failed' });
-    await assert.rejects(submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, respond(s.card.privateKey, ch)), (e: unknown) => codeOf(e) === 'challenge_used');
+    await assert.rejects(submitResponse(s.deps, caller([]), ch.id, respond(s.card.privateKey, ch)), (e: unknown) => codeOf(e) === 'challenge_used');
   });
 
   it('the record carries the preimage it was made with; a record without one (older) is rebuilt and verifies', async () => {
@@ -108,7 +133,7 @@ describe('auth checks (fakes)', () => {
     assert.equal(record.preimage, rebuilt.toString('base64'));
     const { preimage: _dropped, ...older } = record;
     await s.deps.store.set(key, JSON.stringify(older), 60_000);
-    const r = await submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, respond(s.card.privateKey, ch));
+    const r = await submitResponse(s.deps, caller([]), ch.id, respond(s.card.privateKey, ch));
     assert.equal(r.claims.txn_hash, createHash('sha256').update('{"amount":"25000.00","currency":"KHR","payee":"EDC"}').digest('hex'));
   });
 
@@ -116,16 +141,16 @@ describe('auth checks (fakes)', () => {
     const s = setup();
     const ch = await newChallenge(s.deps);
     const ok = respond(s.card.privateKey, ch);
-    await assert.rejects(submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, { ...ok, signature: 'not base64!' }), (e: unknown) => codeOf(e) === 'invalid_request');
+    await assert.rejects(submitResponse(s.deps, caller([]), ch.id, { ...ok, signature: 'not base64!' }), (e: unknown) => codeOf(e) === 'invalid_request');
     // Only canonical standard base64: no URL-safe letters, whitespace, missing or non-canonical padding.
     const sig = Buffer.from(ok.signature, 'base64');
     for (const variant of [sig.toString('base64url'), ` ${ok.signature}`, ok.signature.replace(/=+$/, ''), `${ok.signature.slice(0, 4)}\n${ok.signature.slice(4)}`, 'QR==']) {
       if (variant === ok.signature) continue;
-      await assert.rejects(submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, { ...ok, signature: variant }), (e: unknown) => codeOf(e) === 'invalid_request', variant);
+      await assert.rejects(submitResponse(s.deps, caller([]), ch.id, { ...ok, signature: variant }), (e: unknown) => codeOf(e) === 'invalid_request', variant);
     }
-    await assert.rejects(submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, { ...ok, certificate: Buffer.alloc(5000).toString('base64') }), (e: unknown) => codeOf(e) === 'invalid_request');
+    await assert.rejects(submitResponse(s.deps, caller([]), ch.id, { ...ok, certificate: Buffer.alloc(5000).toString('base64') }), (e: unknown) => codeOf(e) === 'invalid_request');
     assert.equal((await getChallengeState(s.deps, rpId, ch.id)).status, 'pending');
-    const r = await submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, ok);
+    const r = await submitResponse(s.deps, caller([]), ch.id, ok);
     assert.equal(r.claims.jti, ch.id);
   });
 
@@ -135,14 +160,14 @@ describe('auth checks (fakes)', () => {
     const ch = await newChallenge(flaky.deps);
     const stored = await flaky.deps.store.get(challengeKey(rpId, ch.id));
     const response = respond(flaky.card.privateKey, ch);
-    await assert.rejects(submitResponse(flaky.deps, { rpId, ekycAttributes: [] }, ch.id, response), (e: unknown) => codeOf(e) === 'unavailable' && (e as { status: number }).status === 503);
+    await assert.rejects(submitResponse(flaky.deps, caller([]), ch.id, response), (e: unknown) => codeOf(e) === 'unavailable' && (e as { status: number }).status === 503);
     assert.equal(await flaky.deps.store.get(challengeKey(rpId, ch.id)), stored, 'the record is back, byte for byte');
     assert.equal((await getChallengeState(flaky.deps, rpId, ch.id)).status, 'pending');
     flaky.clock.advance(30_000);
     registryUp = true;
-    const r = await submitResponse(flaky.deps, { rpId, ekycAttributes: [] }, ch.id, response);
+    const r = await submitResponse(flaky.deps, caller([]), ch.id, response);
     assert.equal(r.claims.jti, ch.id);
-    await assert.rejects(submitResponse(flaky.deps, { rpId, ekycAttributes: [] }, ch.id, response), (e: unknown) => codeOf(e) === 'challenge_used');
+    await assert.rejects(submitResponse(flaky.deps, caller([]), ch.id, response), (e: unknown) => codeOf(e) === 'challenge_used');
     assert.equal((await getChallengeState(flaky.deps, rpId, ch.id)).status, 'completed');
   });
 
@@ -159,7 +184,7 @@ describe('auth checks (fakes)', () => {
     });
     const ch = await newChallenge(down.deps);
     expiresAt = new Date(ch.expiresAt).getTime();
-    await assert.rejects(submitResponse(down.deps, { rpId, ekycAttributes: [] }, ch.id, respond(down.card.privateKey, ch)), (e: unknown) => codeOf(e) === 'unavailable');
+    await assert.rejects(submitResponse(down.deps, caller([]), ch.id, respond(down.card.privateKey, ch)), (e: unknown) => codeOf(e) === 'unavailable');
     assert.equal(await down.deps.store.get(challengeKey(rpId, ch.id)), null);
     assert.deepEqual(await getChallengeState(down.deps, rpId, ch.id), { status: 'failed', code: 'unavailable' });
   });
@@ -172,7 +197,7 @@ describe('auth checks (fakes)', () => {
     ] as const) {
       const s = setup({ status: { byCertificateSerial: async () => answer } });
       const c = await newChallenge(s.deps);
-      await assert.rejects(submitResponse(s.deps, { rpId, ekycAttributes: [] }, c.id, respond(s.card.privateKey, c)), (e: unknown) => e instanceof AuthFailure && e.reason === reason && e.code === 'authentication_failed');
+      await assert.rejects(submitResponse(s.deps, caller([]), c.id, respond(s.card.privateKey, c)), (e: unknown) => e instanceof AuthFailure && e.reason === reason && e.code === 'authentication_failed');
     }
   });
 
@@ -181,12 +206,12 @@ describe('auth checks (fakes)', () => {
     const oldSigner = signerFromPrivateKey(old.privateKey, old.publicKey);
     const s1 = setup({ keys: resultKeys(oldSigner) });
     const ch1 = await newChallenge(s1.deps);
-    const before = await submitResponse(s1.deps, { rpId, ekycAttributes: [] }, ch1.id, respond(s1.card.privateKey, ch1));
+    const before = await submitResponse(s1.deps, caller([]), ch1.id, respond(s1.card.privateKey, ch1));
     const fresh = keyPair();
     const rotated = resultKeys(signerFromPrivateKey(fresh.privateKey, fresh.publicKey), [oldSigner.publicJwk]);
     const s2 = setup({ keys: rotated });
     const ch2 = await newChallenge(s2.deps);
-    const after = await submitResponse(s2.deps, { rpId, ekycAttributes: [] }, ch2.id, respond(s2.card.privateKey, ch2));
+    const after = await submitResponse(s2.deps, caller([]), ch2.id, respond(s2.card.privateKey, ch2));
     const jwks = createLocalJWKSet({ keys: rotated.published.map((k) => ({ ...k })) });
     for (const r of [before, after]) {
       const { payload } = await jwtVerify(r.result, jwks, { audience: rpId, issuer: 'https://id.example', currentDate: new Date('2026-11-23T10:00:00Z') });
@@ -200,14 +225,14 @@ describe('auth checks (fakes)', () => {
   it('answers one JSON text whose claims are the JWS payload byte for byte, with the same sub for a returning citizen', async () => {
     const s = setup();
     const a = await newChallenge(s.deps);
-    const r = await submitResponse(s.deps, { rpId, ekycAttributes: [] }, a.id, respond(s.card.privateKey, a));
+    const r = await submitResponse(s.deps, caller([]), a.id, respond(s.card.privateKey, a));
     const parsed = JSON.parse(r.json) as { result: string; claims: unknown };
     assert.equal(parsed.result, r.result);
     assert.deepEqual(parsed.claims, r.claims);
     const payloadText = Buffer.from(r.result.split('.')[1]!, 'base64url').toString('utf8');
     assert.ok(r.json.endsWith(`"claims":${payloadText}}`), 'the answer carries the signed payload text itself');
     const b = await newChallenge(s.deps);
-    const again = await submitResponse(s.deps, { rpId, ekycAttributes: [] }, b.id, respond(s.card.privateKey, b));
+    const again = await submitResponse(s.deps, caller([]), b.id, respond(s.card.privateKey, b));
     assert.equal(again.claims.sub, r.claims.sub);
     assert.equal(r.claims.sub, pairwiseSubject(s.deps.peppers.subject, rpId, '123456789'), 'the remembered sub is the computed one');
   });
@@ -215,10 +240,10 @@ describe('auth checks (fakes)', () => {
   it('attributes need the consent text: none released when the challenge carried none', async () => {
     const s = setup();
     const ch = await newChallenge(s.deps);
-    const r = await submitResponse(s.deps, { rpId, ekycAttributes: ['givenName'] }, ch.id, respond(s.card.privateKey, ch));
+    const r = await submitResponse(s.deps, caller(['givenName']), ch.id, respond(s.card.privateKey, ch));
     assert.equal(r.claims.attributes, undefined);
     const ch2 = await newChallenge(s.deps, { requestedAttributes: ['givenName'], consentText: 'Share your given name.' });
-    const r2 = await submitResponse(s.deps, { rpId, ekycAttributes: ['givenName'] }, ch2.id, respond(s.card.privateKey, ch2));
+    const r2 = await submitResponse(s.deps, caller(['givenName']), ch2.id, respond(s.card.privateKey, ch2));
     assert.deepEqual(r2.claims.attributes, { givenName: 'Dara' });
   });
 
@@ -233,7 +258,7 @@ describe('auth checks (fakes)', () => {
         async (certificate, signature, realCert) => {
           const ch = await newChallenge(s.deps);
           const body = { certificate: realCert ? certDer.toString('base64') : certificate, signature, terminalId };
-          const err = await submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, body).then(
+          const err = await submitResponse(s.deps, caller([]), ch.id, body).then(
             () => undefined,
             (e: unknown) => e,
           );
@@ -249,7 +274,7 @@ describe('auth checks (fakes)', () => {
     const s = setup();
     const ch = await newChallenge(s.deps);
     await assert.rejects(
-      submitResponse(s.deps, { rpId, ekycAttributes: [] }, 'ch_BBBBBBBBBBBBBBBBBBBBBB' as ChallengeId, respond(s.card.privateKey, ch)),
+      submitResponse(s.deps, caller([]), 'ch_BBBBBBBBBBBBBBBBBBBBBB' as ChallengeId, respond(s.card.privateKey, ch)),
       (e: unknown) => codeOf(e) === 'challenge_not_found',
     );
   });
@@ -259,14 +284,14 @@ describe('auth checks (fakes)', () => {
     const ch = await newChallenge(s.deps);
     const other = 'rp_otherbank' as RpId;
     const ok = respond(s.card.privateKey, ch);
-    await assert.rejects(submitResponse(s.deps, { rpId: other, ekycAttributes: [] }, ch.id, ok), (e: unknown) => codeOf(e) === 'challenge_not_found');
+    await assert.rejects(submitResponse(s.deps, caller([], other), ch.id, ok), (e: unknown) => codeOf(e) === 'challenge_not_found');
     assert.ok((await s.deps.store.get(challengeKey(rpId, ch.id))) !== null, 'the owner\'s record was not consumed');
     assert.equal((await getChallengeState(s.deps, rpId, ch.id)).status, 'pending');
     await assert.rejects(getChallengeState(s.deps, other, ch.id), (e: unknown) => codeOf(e) === 'challenge_not_found');
     // Second line (binding): a record of this RP planted under another RP's key is refused, with the same code.
     await s.deps.store.set(challengeKey(other, ch.id), (await s.deps.store.get(challengeKey(rpId, ch.id)))!, 60_000);
-    await assert.rejects(submitResponse(s.deps, { rpId: other, ekycAttributes: [] }, ch.id, ok), (e: unknown) => codeOf(e) === 'challenge_not_found');
-    const r = await submitResponse(s.deps, { rpId, ekycAttributes: [] }, ch.id, ok);
+    await assert.rejects(submitResponse(s.deps, caller([], other), ch.id, ok), (e: unknown) => codeOf(e) === 'challenge_not_found');
+    const r = await submitResponse(s.deps, caller([]), ch.id, ok);
     assert.equal(r.claims.aud, rpId);
   });
 });

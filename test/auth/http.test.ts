@@ -1,22 +1,22 @@
 // Card + PIN authentication through the HTTP API with real peers: the national
 // CA (pki), PostgreSQL (registry + relying parties), the in-process store;
 // results verified with npm `jose` from /.well-known/jwks.json. One test per
-// security property of issue 5 (Redis variants in redis.test.ts).
+// security property of the RP API (src/auth/README.md; Redis variants in redis.test.ts).
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import request from 'supertest';
 import { authFailureReasons } from '../../src/auth/codes.js';
-import { progressHint } from '../../src/auth/progress-hints.js';
+import { progressHint } from '../../src/auth/progress-hint-codes.js';
 import { registryCardStatus } from '../../src/auth/adapters/registry-status.js';
-import type { Transaction } from '../../src/auth/types.js';
+import type { Transaction } from '../../src/auth/wire.js';
 import { setCertificatesStatus } from '../../src/registry/index.js';
 import { PostgresDatabase } from '../../src/registry/postgres.js';
 import { disableRp, setRpStatus } from '../../src/rp/repo/set-rp-status.js';
 import { updateRp } from '../../src/rp/repo/update-rp.js';
 import { issueTerminalCredential } from '../../src/rp/repo/issue-terminal-credential.js';
 import { rotateCredential } from '../../src/rp/repo/rotate-credential.js';
-import { terminalRateKey } from '../../src/auth/lib/store-keys.js';
+import { terminalRateKey } from '../../src/rp/rate-limit.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { FixedClock } from '../../src/util/clock.js';
 import {
@@ -403,6 +403,24 @@ describe('auth HTTP API (real CA, PostgreSQL, memory store)', function () {
     assert.equal(t429.status, 429);
     assert.ok(t429.headers['retry-after']);
     assert.equal((await request(t.app).post('/v1/auth/challenges').set('Authorization', kiosk.bearer).send({ terminalId: 'atm-2' })).status, 201);
+  });
+
+  it('names both policies in its headers, so a terminal sees its own quota before its 429', async () => {
+    const kiosk = await addRp(reg.db, { rateLimitPerMinute: 6000, terminalRatePerMinute: 3 });
+    const create = () => request(t.app).post('/v1/auth/challenges').set('Authorization', kiosk.bearer).send({ terminalId: 'atm-1' });
+    await create();
+    const last = await create();
+    assert.equal(last.status, 201);
+    assert.equal(last.headers['ratelimit-policy'], '"rp";q=6000;w=60, "terminal";q=3;w=60');
+    assert.match(last.headers['ratelimit']!, /^"rp";r=5998;t=\d+, "terminal";r=1;t=\d+$/);
+    await create();
+    const refused = await create();
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers['ratelimit-limit'], '3', 'the limit that refused');
+    assert.match(refused.headers['ratelimit']!, /"terminal";r=0;/);
+    assert.equal(refused.body.policy, 'terminal');
+    const me = await request(t.app).get('/v1/rp/me').set('Authorization', kiosk.bearer);
+    assert.equal(me.headers['ratelimit-policy'], '"rp";q=6000;w=60', 'a call naming no terminal counts the RP only');
   });
 
   it('a response over the terminal limit is 429 and consumes nothing; after the window it completes', async () => {

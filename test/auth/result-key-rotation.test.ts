@@ -1,5 +1,5 @@
-// Result-key rotation seen by a relying party (issue 5: "GET
-// /.well-known/jwks.json with the current and previous result-signing keys"):
+// Result-key rotation seen by a relying party (GET /.well-known/jwks.json
+// lists the current and the previous result-signing keys):
 // the real CA and key store, PostgreSQL, the auth routes and the JWKS route
 // over watchResultKeys (src/auth/adapters/result-keys.ts). A result signed
 // before `rotateResultKey` still verifies with npm `jose` against the JWKS
@@ -12,7 +12,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet
 import request from 'supertest';
 import { isPkiError, resultKeyStatePath, rotateResultKey } from '../../pki/index.js';
 import { watchResultKeys, type LiveResultKeys } from '../../src/auth/adapters/result-keys.js';
-import { errorRegistry } from '../../src/errors/registry.js';
+import { errorRegistry } from '../../src/composition/error-registry.js';
 import { createApp, type HttpApp } from '../../src/http/app.js';
 import { jwksRoutes } from '../../src/http/routes/jwks.js';
 import { MemoryStore } from '../../src/store/memory.js';

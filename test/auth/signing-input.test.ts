@@ -34,7 +34,7 @@ describe('RFC 8785 canonical JSON', () => {
   });
 });
 
-describe('signing input (DESIGN.md flow 2)', () => {
+describe('signing input (docs/architecture.md, "The signing input")', () => {
   const nonce = Buffer.alloc(32, 7);
   const h = (x: string | Buffer) => createHash('sha256').update(x).digest();
 

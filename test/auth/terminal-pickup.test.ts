@@ -9,7 +9,11 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { authCodes } from '../../src/auth/codes.js';
+import { commonCodes } from '../../src/errors/common-codes.js';
 import { httpCodes } from '../../src/http/codes.js';
+import type { AnyRoute } from '../../src/http/route.js';
+import { documentationRoutes } from '../../src/http/routes/documentation.js';
+import { rpCodes } from '../../src/rp/codes.js';
 import { createApp } from '../../src/http/app.js';
 import { authRoutes } from '../../src/http/routes/auth.js';
 import { terminalRoutes } from '../../src/http/routes/terminal.js';
@@ -40,7 +44,10 @@ describe('terminal pick-up (long poll) and progress hints', function () {
   async function service(store: EphemeralStore) {
     const t = await buildApp({ ca: ca.ca, db: reg.db, store, clock: systemClock });
     const deps = { auth: t.deps, authenticator: t.authenticator, store, pollMs: 20 };
-    return createApp({ routes: [...authRoutes(deps), ...terminalRoutes(deps)], logger: t.logger, errorCodes: { ...httpCodes, ...authCodes } });
+    const errorCodes = { ...httpCodes, ...commonCodes, ...authCodes, ...rpCodes };
+    const routes: AnyRoute[] = [...authRoutes(deps), ...terminalRoutes(deps)];
+    routes.push(...documentationRoutes({ routes: () => routes, errorCodes }));
+    return createApp({ routes, logger: t.logger, errorCodes });
   }
 
   let banks = 0;

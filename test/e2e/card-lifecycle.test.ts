@@ -1,4 +1,4 @@
-// Acceptance (issue 2): card state survives killing (SIGKILL) and restarting the
+// Card state survives killing (SIGKILL) and restarting the
 // simulator; removing the card (power-off) clears the PIN-verified state. Real
 // pcscd + vpcd, checked with opensc-tool and yubico-piv-tool.
 import assert from 'node:assert/strict';

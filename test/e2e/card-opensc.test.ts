@@ -1,4 +1,4 @@
-// Acceptance (issue 2): the simulated card through real pcscd + vpcd, seen by
+// The simulated card through real pcscd + vpcd, seen by
 // unmodified OpenSC 0.23 (opensc-tool, pkcs15-tool, pkcs11-tool with
 // opensc-pkcs11.so); signatures checked with openssl.
 import assert from 'node:assert/strict';

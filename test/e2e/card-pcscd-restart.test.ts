@@ -1,4 +1,4 @@
-// Acceptance (issue 2 "Transports"): the card in a vpcd reader reconnects when
+// The vpcd transport: the card in a vpcd reader reconnects when
 // pcscd restarts. The machine's shared pcscd is never touched: a private pcscd
 // runs in its own mount namespace (tmpfs over /run/pcscd, the only socket
 // pcscd 1.9.9 uses) with one vpcd reader on a free port.

@@ -1,4 +1,4 @@
-// Acceptance (issue 2): the simulated card through real pcscd + vpcd, driven by
+// The simulated card through real pcscd + vpcd, driven by
 // the unmodified Debian yubico-piv-tool (libykpiv 2.2.0) and checked with openssl.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Issue 4 acceptance, through real pcscd: manufacture a blank firmware-sim
+// Issuance end to end, through real pcscd: manufacture a blank firmware-sim
 // card, enrol a citizen, personalise the card over PC/SC, then with
 // unmodified tools — pkcs15-tool -D shows the citizen's certificate, openssl
 // verify accepts it against the CA, yubico-piv-tool's 9A attestation

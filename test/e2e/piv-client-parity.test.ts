@@ -1,5 +1,5 @@
-// Acceptance (issue 2): "the same scenarios through the host-side PIV client
-// over PC/SC and in-process give the same results". One scenario table, run
+// The same scenarios through the host-side PIV client over PC/SC and
+// in-process give the same results. One scenario table, run
 // step by step against two blank cards of the same serial: one in this
 // process (openInProcessChannel), one in a firmware-sim process behind real
 // pcscd + vpcd (PcscReaders). Each step's typed result is normalised (keys

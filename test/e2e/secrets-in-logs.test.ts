@@ -1,4 +1,4 @@
-// Issue 5 "Security properties": the PIN, PUK and API secrets never appear in
+// Secrets never reach a log: the PIN, PUK and API secrets never appear in
 // any log line — proven over the logs of one full run of the real stack:
 //   - `cardauth serve` (a real process, PostgreSQL + Redis so the CLI can run
 //     beside it, debug logging, stderr captured), reached through a recording

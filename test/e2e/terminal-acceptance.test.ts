@@ -1,4 +1,4 @@
-// Issue 5 "Acceptance", end to end through real pcscd, with the terminal
+// Card + PIN authentication end to end through real pcscd, with the terminal
 // client at the centre: a citizen's card personalised by the issuance engine
 // (src/issuance, over PC/SC, on the same PostgreSQL registry the service
 // reads); an RP registered; the RP creates a challenge for 25,000.00 KHR to a

@@ -1,4 +1,4 @@
-// The terminal through the real stack (issue 5 "Acceptance", terminal side):
+// The terminal through the real stack:
 // a personalised citizen card in the firmware-sim process on a vpcd reader,
 // real pcscd, the real authentication HTTP server (src/http/app.ts with the
 // auth, rp and jwks route factories, the real CA, a PostgreSQL registry) on
@@ -19,7 +19,9 @@ import { setCertificatesStatus } from '../../src/registry/index.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { authenticate } from '../../src/terminal/authenticate.js';
 import { parseChallenge } from '../../src/terminal/parse-challenge.js';
-import type { PinPad, TerminalChallenge, TerminalDisplay, TerminalOutcome } from '../../src/terminal/types.js';
+import type { TerminalDisplay, TerminalOutcome } from '../../src/terminal/types.js';
+import type { PinPad } from '../../src/pin-pad/types.js';
+import type { IssuedChallenge } from '../../src/auth/wire.js';
 import { waitForCard } from '../../src/terminal/wait-for-card.js';
 import { systemClock } from '../../src/util/clock.js';
 import { addRp, buildApp, makeCa, openRegistry, registerCard, type Registry, type TestApp, type TestCa } from '../auth/support/fixture.js';
@@ -92,7 +94,7 @@ describe('e2e terminal: pcscd + firmware-sim card + auth HTTP server', function 
     return (await r.json()) as Record<string, unknown>;
   }
 
-  function run(challenge: TerminalChallenge, pinPad: PinPad, display = quietDisplay()): Promise<TerminalOutcome> {
+  function run(challenge: IssuedChallenge, pinPad: PinPad, display = quietDisplay()): Promise<TerminalOutcome> {
     return authenticate({
       challenge,
       terminalId: TERMINAL,

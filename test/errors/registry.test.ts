@@ -1,9 +1,9 @@
-// One registry of public error codes (issue 5: "the README lists every code;
-// a test keeps the list and the registry equal").
+// One registry of public error codes: the README lists every code, and this
+// test keeps the list and the registry equal.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { errorRegistry } from '../../src/errors/registry.js';
-import { errorCodesMarkdown, README_BEGIN, README_END } from '../../src/errors/markdown.js';
+import { errorRegistry } from '../../src/composition/error-registry.js';
+import { errorCodesMarkdown, README_BEGIN, README_END } from '../../src/composition/error-codes-markdown.js';
 
 describe('error code registry', () => {
   it('codes are snake_case with an HTTP status and a title', () => {

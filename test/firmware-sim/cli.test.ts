@@ -1,4 +1,4 @@
-// The `firmware-sim` command as operators and scripts use it (issue 2 "A CLI"):
+// The `firmware-sim` command as operators and scripts use it:
 // manufacture, show, factory-root, run; errors are one message and a non-zero exit.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Robustness (issue 2 "Bad input"): no APDU, however malformed — wrong lengths,
+// Robustness against bad input: no APDU, however malformed — wrong lengths,
 // truncated TLVs, bogus chains, out-of-order GET RESPONSE, random bytes —
 // crashes the card or corrupts its state. 100,000+ random and mutated APDUs go
 // to one card; every answer must be a well-formed R-APDU with a status word

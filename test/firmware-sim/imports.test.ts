@@ -1,4 +1,5 @@
-// DESIGN.md import rule: firmware-sim/ is the card; it imports nothing from src/ or pki/.
+// Import rule (docs/architecture.md): firmware-sim/ is the card; it imports
+// nothing from src/ or pki/.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';

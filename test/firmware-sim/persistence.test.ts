@@ -1,4 +1,4 @@
-// The card is a file (piv-interop.md / issue 2): non-volatile state persists
+// The card is a file (its NVM): non-volatile state persists
 // across power-off and simulator restarts, each change is on disk before its
 // response, and a crash mid-write (SIGKILL) never leaves an unloadable card.
 import assert from 'node:assert/strict';

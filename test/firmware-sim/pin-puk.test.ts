@@ -1,5 +1,5 @@
 // VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER (SP 800-73-4 Part 2
-// §3.2.1–§3.2.3): counters, blocking, and the security-state rules of piv-interop.md.
+// §3.2.1–§3.2.3): counters, blocking, and the security-state rules of docs/piv-wire.md.
 import assert from 'node:assert/strict';
 import { VirtualCard } from '../../firmware-sim/index.js';
 import { SELECT_PIV, newCard, pinBlock, raw, send, verifyApdu } from './helpers.js';

@@ -1,4 +1,5 @@
-// SELECT (SP 800-73-4 Part 2 §3.1.1) and the probes of other drivers (piv-interop.md "Selection").
+// SELECT (SP 800-73-4 Part 2 §3.1.1) and the probes of other drivers
+// (docs/piv-wire.md, "Selection").
 import assert from 'node:assert/strict';
 import { SELECT_PIV, newCard, raw, send, toHex, verifyApdu } from './helpers.js';
 import type { TestCard } from './helpers.js';

@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { z } from 'zod';
 import { AppError } from '../../src/errors/app-error.js';
-import { errorRegistry } from '../../src/errors/registry.js';
+import { errorRegistry } from '../../src/composition/error-registry.js';
 import { createApp } from '../../src/http/app.js';
-import { defineRoute } from '../../src/http/route.js';
+import { HttpMetrics } from '../../src/http/metrics.js';
+import { defineRoute, type AnyRoute } from '../../src/http/route.js';
+import { documentationRoutes } from '../../src/http/routes/documentation.js';
+import { operationsRoutes } from '../../src/http/routes/operations.js';
 import { createLogger } from '../../src/util/log.js';
 import { capture } from '../support/capture.js';
 
@@ -51,7 +54,9 @@ const preserialised = defineRoute({
 
 describe('http app', () => {
   const log = capture();
-  const app = createApp({ routes: [echo], logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry });
+  const metrics = new HttpMetrics();
+  const routes: AnyRoute[] = [echo, ...operationsRoutes({ metrics }), ...documentationRoutes({ routes: () => routes, errorCodes: errorRegistry })];
+  const app = createApp({ routes, logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry, metrics });
 
   it('validates and answers', async () => {
     const r = await request(app).post('/v1/echo/abc').send({ n: 2 }).expect(200);
@@ -155,7 +160,7 @@ describe('http app', () => {
 
   it('reports health, readiness and metrics', async () => {
     await request(app).get('/healthz').expect(200);
-    const down = createApp({ routes: [], logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry, readiness: { db: async () => false } });
+    const down = createApp({ routes: operationsRoutes({ metrics: new HttpMetrics(), readiness: { db: async () => false } }), logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry });
     const r = await request(down).get('/readyz').expect(503);
     assert.deepEqual(r.body.checks, { db: false });
     const m = (await request(app).get('/metrics').expect(200)).text;

@@ -1,4 +1,4 @@
-// Bad input and faults (issue 4): each gets a clear error code and leaves the
+// Bad input and faults: each gets a clear error code and leaves the
 // registry consistent — no card or certificate registered without the card
 // holding its keys, and no key on a card without a job or record naming it.
 import assert from 'node:assert/strict';

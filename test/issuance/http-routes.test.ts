@@ -5,6 +5,8 @@ import type { IncomingMessage } from 'node:http';
 import request from 'supertest';
 import { AppError } from '../../src/errors/app-error.js';
 import { createApp } from '../../src/http/app.js';
+import type { AnyRoute } from '../../src/http/route.js';
+import { documentationRoutes } from '../../src/http/routes/documentation.js';
 import { httpCodes } from '../../src/http/codes.js';
 import { issuanceRoutes } from '../../src/http/routes/issuance.js';
 import { issuanceCodes } from '../../src/issuance/codes.js';
@@ -46,11 +48,10 @@ describe('HTTP /v1/issuance', function () {
   before(async () => {
     registry = new MemoryIssuanceRegistry();
     f = await makeFixture({ registry });
-    app = createApp({
-      routes: issuanceRoutes({ registry, clock: f.deps.clock, country: 'LU', approvals: new TestApprovals(), auth }),
-      logger: silentLogger,
-      errorCodes: { ...httpCodes, ...issuanceCodes, unauthenticated: { status: 401, title: 'Unauthenticated' } },
-    });
+    const errorCodes = { ...httpCodes, ...issuanceCodes, unauthenticated: { status: 401, title: 'Unauthenticated' } };
+    const routes: AnyRoute[] = issuanceRoutes({ registry, clock: f.deps.clock, country: 'LU', approvals: new TestApprovals(), auth });
+    routes.push(...documentationRoutes({ routes: () => routes, errorCodes }));
+    app = createApp({ routes, logger: silentLogger, errorCodes });
   });
   after(async () => f.cleanup());
 

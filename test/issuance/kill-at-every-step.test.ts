@@ -1,5 +1,5 @@
-// Kill at every step (issue 4 "Acceptance: the kill-at-every-step test passes
-// for every step"). For each step of flow 1, a child process personalises a
+// Kill at every step: an interrupted personalisation is never left
+// half-issued and unknown. For each step of flow 1, a child process personalises a
 // card and SIGKILLs itself right after the step is persisted (and, for each
 // step that touches the card, also after the card work but before the
 // registry heard of it). The registry is a real PostgreSQL server (the

@@ -1,4 +1,4 @@
-// Card lifecycle after personalisation (DESIGN.md flow 1 "Lifecycle"): hand-
+// Card lifecycle after personalisation (docs/architecture.md, flow 1): hand-
 // over activation, suspend/resume, revoke with reasons and four-eyes for key
 // compromise, PIN unblock with the PUK, staff-assisted reset, replacement,
 // expiry. Card operations run against a real firmware-sim card.

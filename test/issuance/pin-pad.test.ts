@@ -2,8 +2,7 @@
 // twice, backspace edits, Ctrl-C abandons; from a pipe, one PIN per line.
 import assert from 'node:assert/strict';
 import { PassThrough, Readable } from 'node:stream';
-import { streamPinPad } from '../../src/issuance/pin-pad/stream-pin-pad.js';
-import { stationPinPad, ttyPinPad } from '../../src/issuance/pin-pad/tty-pin-pad.js';
+import { stationPinPadFor, stationStreamPinPad as streamPinPad, stationTtyPinPad as ttyPinPad } from '../../src/issuance/pin-pad/station-pin-pad.js';
 
 function fakeTty(): PassThrough & { isTTY: boolean; raw: boolean[]; setRawMode(on: boolean): void } {
   const s = new PassThrough() as PassThrough & { isTTY: boolean; raw: boolean[]; setRawMode(on: boolean): void };
@@ -55,11 +54,11 @@ describe('issuance: station PIN pads', () => {
 
   it('chooses the TTY pad for a terminal and the line pad for a pipe', async () => {
     const tty = fakeTty();
-    const p = stationPinPad(tty, sink(), streamPinPad).readPin({ purpose: 'x' });
+    const p = stationPinPadFor(tty, sink()).readPin({ purpose: 'x' });
     type(tty, '123\r');
     assert.equal(Buffer.from(await p).toString(), '123');
     assert.equal(tty.raw[0], true);
-    const pipe = stationPinPad(Readable.from([Buffer.from('999999\n')]), sink(), streamPinPad);
+    const pipe = stationPinPadFor(Readable.from([Buffer.from('999999\n')]), sink());
     assert.equal(Buffer.from(await pipe.readPin({ purpose: 'x' })).toString(), '999999');
   });
 });

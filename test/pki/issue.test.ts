@@ -1,6 +1,6 @@
 // Issuance: the hierarchy `initCa` creates (RFC 5280 §4.2.1.9 path lengths,
 // §4.2.1.3 key usage, RFC 6960 §4.2.2.2 responder), the card profiles
-// (DESIGN.md certificate profile) and the profile pipeline's refusals.
+// (docs/architecture.md, "Card certificate profile") and the profile pipeline's refusals.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -62,7 +62,7 @@ describe('pki/ca hierarchy and card profiles', () => {
     assert.equal(existsSync(join(other, 'pki')), false);
   });
 
-  it('issues a card-auth certificate with the DESIGN.md profile', async () => {
+  it('issues a card-auth certificate with the documented card profile', async () => {
     const key = cardKey();
     const issued = await t.ca.issueCardCertificate({ publicKey: key, profile: 'card-auth', subject, notAfter: inYears(3) });
     const x = new X509Certificate(issued.der);

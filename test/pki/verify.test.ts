@@ -1,7 +1,7 @@
 // The card-certificate verifier (authentication hot path) and its table of
 // bad inputs, each named by cause and asserting its stable code. Includes the
-// forged-leaf case (measurements.md: pkijs's chain engine accepted a leaf
-// signed by the wrong key when given [leaf, CA]).
+// forged-leaf case (pkijs's chain engine accepted a leaf signed by the wrong
+// key when given [leaf, CA]; docs/decisions.md).
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import {

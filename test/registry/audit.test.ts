@@ -1,4 +1,4 @@
-// Audit log (DESIGN.md "Audit log"): hash-chained, append-only in the database,
+// Audit log (docs/architecture.md, "Audit log"): hash-chained, append-only in the database,
 // written in the same transaction as the change, and `verify` names the first
 // entry that was altered, removed or reordered. Tampering is done directly in
 // the table with the guard triggers switched off, as a database superuser could.

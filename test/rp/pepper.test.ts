@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { cliIo } from '../support/cli-io.js';
-import { errorRegistry } from '../../src/errors/registry.js';
+import { errorRegistry } from '../../src/composition/error-registry.js';
 import { createPeppers, derivePeppers, loadPeppers, pepperPath } from '../../src/rp/pepper.js';
 
 // Loaded with import(), as in test/pki/cli-ca.test.ts: one copy of CliError.

@@ -1,4 +1,4 @@
-// Staff accounts, sign-in, sessions and four-eyes approvals (issue 4 "Staff")
+// Staff accounts, sign-in, sessions and four-eyes approvals
 // over both registry backends, with a frozen clock and the in-process store.
 import assert from 'node:assert/strict';
 import { isAppError } from '../../src/errors/app-error.js';

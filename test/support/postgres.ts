@@ -1,5 +1,5 @@
-// A real PostgreSQL server for tests (issue 4: "a real PostgreSQL server that
-// the harness starts on loopback on a free port"). One private server per test
+// A real PostgreSQL server for tests, started by the harness on loopback on a
+// free port. One private server per test
 // process, started on first use by scripts/services/postgres.sh and stopped by
 // its recorded pid when the process exits; every startPostgres() call gets its
 // own fresh database on it, dropped by stop(). Set CARDAUTH_TEST_PG_URL to an

@@ -6,12 +6,14 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import type { ChallengeRequest } from '../../src/auth/create-challenge.js';
-import type { TerminalId } from '../../src/auth/types.js';
+import type { TerminalId } from '../../src/rp/ids.js';
 import { InProcessReaders, openInProcessChannel } from '../../src/card/in-process.js';
 import { authenticate, type AuthenticateOptions } from '../../src/terminal/authenticate.js';
 import { describeOutcome, outcomeCode } from '../../src/terminal/describe-outcome.js';
 import { parseChallenge } from '../../src/terminal/parse-challenge.js';
-import type { PinPad, TerminalChallenge, TerminalDisplay, TerminalOutcome, TransactionView } from '../../src/terminal/types.js';
+import type { TerminalDisplay, TerminalOutcome, TransactionView } from '../../src/terminal/types.js';
+import type { PinPad } from '../../src/pin-pad/types.js';
+import type { IssuedChallenge } from '../../src/auth/wire.js';
 import { openCardSession, waitForCard } from '../../src/terminal/wait-for-card.js';
 import { createLogger } from '../../src/util/log.js';
 import { CITIZEN_PIN, useCardFactory, fakeServer, type CardFactory, type CitizenCard, type FakeServer } from './support.js';
@@ -87,7 +89,7 @@ describe('terminal client (in-process card, in-memory server)', function () {
     return c;
   }
 
-  function options(challenge: TerminalChallenge, pad: PinPad, display: TerminalDisplay, over: Partial<AuthenticateOptions> = {}): AuthenticateOptions {
+  function options(challenge: IssuedChallenge, pad: PinPad, display: TerminalDisplay, over: Partial<AuthenticateOptions> = {}): AuthenticateOptions {
     return {
       challenge,
       terminalId: TERMINAL,
@@ -181,7 +183,7 @@ describe('terminal client (in-process card, in-memory server)', function () {
   });
 
   describe('refuses a challenge whose signing input differs from what it shows (before any PIN, before the card)', () => {
-    const tamper: Array<[string, (c: TerminalChallenge) => TerminalChallenge]> = [
+    const tamper: Array<[string, (c: IssuedChallenge) => IssuedChallenge]> = [
       ['amount changed after the input was computed', (c) => ({ ...c, transaction: { ...c.transaction!, amount: '250.00' } })],
       ['payee changed', (c) => ({ ...c, transaction: { ...c.transaction!, payee: 'Someone Else Co.' } })],
       ['reference dropped', (c) => ({ ...c, transaction: { amount: c.transaction!.amount, currency: c.transaction!.currency, payee: c.transaction!.payee } })],

@@ -3,7 +3,7 @@
 // the server's own computation (src/auth/create-challenge.ts) on vectors.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import type { TerminalId } from '../../src/auth/types.js';
+import type { TerminalId } from '../../src/rp/ids.js';
 import { checkSigningInput } from '../../src/terminal/check-signing-input.js';
 import { formatAmount } from '../../src/terminal/format-amount.js';
 import { parseChallenge } from '../../src/terminal/parse-challenge.js';
@@ -43,7 +43,7 @@ describe('terminal: challenge parsing, display and signing input', () => {
     }
   });
 
-  it('matches an independent computation of DESIGN.md\'s formula (no shared code)', () => {
+  it('matches an independent computation of the signing-input formula (no shared code)', () => {
     const h = (b: Buffer | string) => createHash('sha256').update(b).digest();
     const nonce = Buffer.alloc(32, 0x11);
     const tx = '{"amount":"25000.00","currency":"KHR","payee":"Phnom Penh Water Supply"}';

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { VirtualCard } from '../../firmware-sim/index.js';
-import type { TerminalId } from '../../src/auth/types.js';
+import type { TerminalId } from '../../src/rp/ids.js';
 import { InProcessReaders } from '../../src/card/in-process.js';
 import { runWith } from '../../src/cli/commands/terminal.js';
 import type { CliIo } from '../../src/cli/io.js';

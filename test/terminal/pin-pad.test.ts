@@ -4,8 +4,8 @@
 // echoed, end of input = no more PINs).
 import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
-import { streamPinPad } from '../../src/terminal/pin-pad/stream-pin-pad.js';
-import { ttyPinPad } from '../../src/terminal/pin-pad/tty-pin-pad.js';
+import { streamPinPad } from '../../src/pin-pad/stream-pin-pad.js';
+import { ttyPinPad } from '../../src/pin-pad/tty-pin-pad.js';
 
 class Sink extends Writable {
   text = '';

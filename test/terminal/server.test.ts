@@ -2,7 +2,7 @@
 // 503 / network / timeouts / junk are "unavailable", and reading a challenge
 // by id maps the non-pending states to the codes an operator can act on.
 import assert from 'node:assert/strict';
-import type { TerminalId } from '../../src/auth/types.js';
+import type { TerminalId } from '../../src/rp/ids.js';
 import { callServer } from '../../src/terminal/server/http.js';
 import { fetchChallenge } from '../../src/terminal/server/fetch-challenge.js';
 import { fakeServer } from './support.js';

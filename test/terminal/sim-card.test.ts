@@ -1,5 +1,5 @@
-// `cardauth terminal --sim-card <card file>` (issue 5 "The terminal": the same
-// client drives the in-process card for the embedded default). The card file
+// `cardauth terminal --sim-card <card file>` (the same terminal client drives
+// the in-process card, so the embedded default needs no pcscd). The card file
 // is a citizen card personalised as the issuance engine does it; the card is
 // opened in this process, no pcscd. Its PIN counter is the card's NVM: after a
 // run the file is read again (firmware-sim describeCard) to prove the change
@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { describeCard, lockCardFile } from '../../firmware-sim/index.js';
-import type { TerminalId } from '../../src/auth/types.js';
+import type { TerminalId } from '../../src/rp/ids.js';
 import { runWith } from '../../src/cli/commands/terminal.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { MemoryStore } from '../../src/store/memory.js';

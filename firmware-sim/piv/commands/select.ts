@@ -4,7 +4,8 @@
 // 2. The data field is the PIV AID or a right-truncated prefix of it (≥ 5 bytes;
 //    yubico-piv-tool sends only A000000308). Response: the application property
 //    template `61 { 4F PIX-of-AID, 79 { 4F A000000308 } }` — no `AC` tag, so no
-//    secure-messaging suite is advertised (piv-interop.md "Selection").
+//    secure-messaging suite (27, 2E) is advertised: the card implements no
+//    secure messaging, and OpenSC tries to open it with a card that advertises one.
 // 3. Other drivers probe with their own AIDs (CoolKey, MUSCLE, …): answer 6A82
 //    and keep the current selection, so the PIV state survives the probe.
 // 4. The Yubico management AID answers 9000 (ykpiv selects it to drop the PIN

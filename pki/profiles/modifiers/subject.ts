@@ -1,5 +1,5 @@
-// Sets the subject DN of a card certificate (DESIGN.md certificate profile;
-// ETSI EN 319 412-1 §5.1.3 semantics identifier "PNO" = national personal
+// Sets the subject DN of a card certificate (docs/architecture.md, "Card
+// certificate profile"; ETSI EN 319 412-1 §5.1.3 semantics identifier "PNO" = national personal
 // number): C, CN "SURNAME,GIVEN", surname, givenName, serialNumber PNO<C>-<id>.
 import { oid } from '../../lib/oids.js';
 import type { CardSubject, Modifier } from '../draft.js';

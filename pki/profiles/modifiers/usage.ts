@@ -1,5 +1,6 @@
 // Key usage, extended key usage and policy for the card profiles
-// (DESIGN.md: 9A digitalSignature + clientAuth; 9C nonRepudiation).
+// (9A digitalSignature + clientAuth: the card authenticates its holder;
+// 9C nonRepudiation: the card signs for its holder).
 import type { KeyUsageName } from '../../lib/extensions.js';
 import { POLICY_KEY_ON_CARD_PIN_ALWAYS } from '../../lib/oids.js';
 import type { Modifier } from '../draft.js';

@@ -2,7 +2,7 @@
 // createCardCertificateVerifier: chain, purpose, policy, validity, cached per
 // certificate). Its revocation step is given a status port that always says
 // good ON PURPOSE: revocation, suspension and attestation are checked by
-// checks/card-status.ts in one registry query AFTER the signature (DESIGN.md
+// checks/card-status.ts in one registry query AFTER the signature (docs/architecture.md,
 // flow 2 order), failing closed there. pki error codes are mapped to the
 // internal reasons behind `authentication_failed`.
 import {

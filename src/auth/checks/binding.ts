@@ -7,13 +7,13 @@
 // as check 2 does for another RP's id — not found — so even then no answer
 // tells the caller that the id exists for someone else.
 import { authError } from '../codes.js';
-import { need, type ResponseCheck } from './context.js';
+import type { Consumed, ResponseCheck } from './context.js';
 
-export const binding: ResponseCheck = {
+export const binding: ResponseCheck<Consumed> = {
   name: 'binding',
   run(ctx) {
-    const ch = need(ctx.challenge, 'challenge');
-    if (ch.rpId !== ctx.caller.rpId) throw authError('challenge_not_found', 'No such challenge.');
+    const ch = ctx.challenge;
+    if (ch.rpId !== ctx.caller.rp.id) throw authError('challenge_not_found', 'No such challenge.');
     if (ch.terminalId !== ctx.unverified.terminalId) {
       throw authError('challenge_terminal_mismatch', 'The challenge was issued for another terminal.');
     }

@@ -1,53 +1,52 @@
-// Check 2 — consume the challenge atomically FIRST (issue 5): GETDEL in the
+// Check 4 — consume the challenge atomically before anything is decided: GETDEL in the
 // store, so of two concurrent submissions of the same response exactly one
 // proceeds, whatever happens after. When nothing is there, the marker kept
 // beside the challenge tells expired from used from never-issued. The keys
 // carry the caller's RP (lib/store-keys.ts), so another RP's challenge id is
 // not even looked at: nothing is consumed, and the answer is not found, as
 // for an id never issued (no oracle for ids, nothing burnt). With the
-// caller's rate limits (ResponseCaller.admission) the counting and the GETDEL
+// caller's rate account (ResponseCaller.rate) the counting and the GETDEL
 // are one atomic store step, and a refused request consumes nothing.
 import { authError } from '../codes.js';
 import { challengeKey, challengeMetaKey, outcomeKey, visibleTo, type ChallengeMeta } from '../lib/store-keys.js';
 import { storeCall } from '../lib/store-call.js';
 import type { ChallengeRecord } from '../types.js';
-import type { ResponseCheck } from './context.js';
+import { consumeAdmission } from '../../rp/admission.js';
+import type { Bounded, ResponseCheck } from './context.js';
 
-export const consumeChallenge: ResponseCheck = {
+export const consumeChallenge: ResponseCheck<Bounded, { challenge: ChallengeRecord }> = {
   name: 'consume-challenge',
   async run(ctx) {
     const { store } = ctx.deps;
-    const admission = ctx.caller.admission;
-    const rpId = ctx.caller.rpId;
+    const { caller } = ctx;
+    const rpId = caller.rp.id;
     const key = challengeKey(rpId, ctx.challengeId);
     // A terminal-bound credential may not consume (burn) another terminal's
     // challenge by its id: its marker is read first, and another terminal's
     // challenge is not found, untouched. One more round trip, for such
     // credentials only.
-    if (ctx.caller.terminal !== undefined) {
+    if (caller.terminal !== undefined) {
       const metaRaw = await storeCall('read challenge marker', () => store.get(challengeMetaKey(rpId, ctx.challengeId)));
       const meta = metaRaw === null ? undefined : (JSON.parse(metaRaw) as ChallengeMeta);
-      if (meta !== undefined && !visibleTo(meta, rpId, ctx.caller.terminal)) throw authError('challenge_not_found', 'No such challenge.');
+      if (meta !== undefined && !visibleTo(meta, rpId, caller.terminal)) throw authError('challenge_not_found', 'No such challenge.');
     }
     let raw: string | null;
-    if (admission === undefined) {
+    if (caller.rate === undefined) {
       raw = await storeCall('take challenge', () => store.take(key));
     } else {
+      const admission = consumeAdmission({ rp: caller.rp, rate: caller.rate }, ctx.unverified.terminalId);
       const r = await storeCall('count and take challenge', () => store.hitThenTake(admission.counters, key));
       admission.admit(r.hits); // throws when a limit refuses (the store took nothing then)
       if (r.hits.some((h, i) => h.count > admission.counters[i]!.limit)) throw new Error('admission let through a request over its limit');
       raw = r.value;
     }
-    if (raw !== null) {
-      ctx.challenge = JSON.parse(raw) as ChallengeRecord;
-      return;
-    }
+    if (raw !== null) return { challenge: JSON.parse(raw) as ChallengeRecord };
     const [metaRaw, outcome] = await storeCall('explain missing challenge', () =>
       Promise.all([store.get(challengeMetaKey(rpId, ctx.challengeId)), store.get(outcomeKey(rpId, ctx.challengeId))]),
     );
     const meta = metaRaw === null ? undefined : (JSON.parse(metaRaw) as ChallengeMeta);
     // The rpId comparison is a second line: the key already named this RP.
-    if (!visibleTo(meta, rpId, ctx.caller.terminal)) throw authError('challenge_not_found', 'No such challenge.');
+    if (!visibleTo(meta, rpId, caller.terminal)) throw authError('challenge_not_found', 'No such challenge.');
     if (outcome === null && ctx.now.getTime() >= meta.expiresAt) throw authError('challenge_expired', 'The challenge has expired; ask for a new one.');
     throw authError('challenge_used', 'The challenge was already used; ask for a new one.');
   },

@@ -1,65 +1,90 @@
-// The state one card response accumulates while it goes through the checks
-// (./index.ts). Each check reads what earlier checks established and adds
-// its own finding; nothing later trusts a field an earlier check did not set.
-import type { CounterSpec, HitResult } from '../../store/ephemeral.js';
+// What one card response carries through the checks (./index.ts), typed by
+// stage: each check reads what earlier checks established and returns what it
+// adds, so the compiler knows which fields exist after which check. Nothing
+// later trusts a field an earlier check did not set: no field is optional.
+import type { AdmissionSubject } from '../../rp/admission.js';
+import type { EkycAttribute } from '../../rp/ids.js';
 import type { AuthDeps } from '../deps.js';
 import type { CardStatusRecord, VerifiedCard } from '../ports.js';
-import type { ChallengeId, ChallengeRecord, EkycAttribute, RpId, TerminalId } from '../types.js';
+import type { ChallengeRecord } from '../types.js';
+import type { ChallengeId, UnverifiedResponse } from '../wire.js';
 
-export interface UnverifiedResponse {
-  /** base64 DER X.509 (the card's 9A certificate) */
-  readonly certificate: string;
-  /** base64 DER ECDSA-Sig-Value over the signing input */
-  readonly signature: string;
-  /** The terminal that submits (must be the challenge's). */
-  readonly terminalId: TerminalId;
-  /** PIN tries left as the terminal saw them after VERIFY (informative). */
-  readonly triesLeft?: number | undefined;
+/** Who submits: the RP as registered (scopes, terminals, eKYC policy, limits), its credential's terminal, its request's rate account. */
+export interface ResponseCaller extends AdmissionSubject {
+  readonly rp: AdmissionSubject['rp'] & { readonly ekycAttributes: readonly EkycAttribute[] };
 }
 
-export interface ResponseCaller {
-  readonly rpId: RpId;
-  readonly ekycAttributes: readonly EkycAttribute[];
-  /** The one terminal a terminal-bound credential speaks for (other terminals' challenges are not found to it). */
-  readonly terminal?: TerminalId | undefined;
-  /** The caller's rate limits, counted in the step that consumes the challenge. */
-  readonly admission?: Admission | undefined;
-}
-
-/**
- * Counters the store increments in the same atomic step that consumes the
- * challenge (one Redis round trip): the challenge is taken only when every
- * count is within its limit, so a refused request consumes nothing. `admit`
- * sees the counts (in `counters` order) and throws to refuse.
- */
-export interface Admission {
-  readonly counters: readonly CounterSpec[];
-  admit(hits: readonly HitResult[]): void;
-}
-
-export interface ResponseContext {
+/** Stage 0: what the caller handed in. */
+export interface Submitted {
   readonly deps: AuthDeps;
   readonly caller: ResponseCaller;
   readonly challengeId: ChallengeId;
   readonly unverified: UnverifiedResponse;
   readonly now: Date;
-  // Set by the checks, in order:
-  unverifiedCertDer?: Buffer;
-  unverifiedSignature?: Buffer;
-  challenge?: ChallengeRecord;
-  card?: VerifiedCard;
-  /** The signing input's preimage the signature was verified over. */
-  preimage?: Buffer;
-  status?: CardStatusRecord;
+}
+/** After the size bounds: the decoded bytes, still untrusted. */
+export interface Bounded extends Submitted {
+  readonly unverifiedCertDer: Buffer;
+  readonly unverifiedSignature: Buffer;
+}
+/** After the challenge was consumed: the server's own record of it. */
+export interface Consumed extends Bounded {
+  readonly challenge: ChallengeRecord;
+}
+/** After the certificate checked out. */
+export interface Certified extends Consumed {
+  readonly card: VerifiedCard;
+}
+/** After the signature verified: the preimage it was verified over. */
+export interface Signed extends Certified {
+  readonly preimage: Buffer;
+}
+/** After the registry vouched for the card: every check passed. */
+export interface Checked extends Signed {
+  readonly status: CardStatusRecord;
 }
 
-export interface ResponseCheck {
+/**
+ * One check: reads stage `In`, throws to refuse, returns the fields it adds
+ * (nothing for a check that only refuses). Synchronous checks return
+ * synchronously: they cost no microtask turn.
+ */
+export interface ResponseCheck<In, Added extends object | void = void> {
   readonly name: string;
-  run(ctx: ResponseContext): Promise<void> | void;
+  /**
+   * `put-back`: when this check fails with `unavailable`, every check before
+   * it passed and nothing was decided against the response, so the consumed
+   * challenge goes back for the rest of its lifetime and the same signed
+   * response can complete it later.
+   */
+  readonly whenUnavailable?: 'put-back';
+  run(ctx: In): Added | Promise<Added>;
 }
 
-/** A field an earlier check must have set; a missing one is a wiring bug, refused closed. */
-export function need<T>(v: T | undefined, what: string): T {
-  if (v === undefined) throw new Error(`check order broken: ${what} not established`);
-  return v;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyCheck = ResponseCheck<any, object | void>;
+
+/** An ordered list of checks whose types chain: each check's input is what the checks before it established. */
+export class CheckList<In, Out> {
+  private constructor(readonly checks: readonly AnyCheck[]) {}
+
+  static from<In>(): CheckList<In, In> {
+    return new CheckList<In, In>([]);
+  }
+
+  then<Added extends object | void>(check: ResponseCheck<Out, Added>): CheckList<In, Added extends object ? Out & Added : Out> {
+    return new CheckList([...this.checks, check]);
+  }
+
+  /** Run the checks in order; `onStep` learns each one before it runs (for the log and the put-back rule). */
+  async run(ctx: In, onStep: (check: AnyCheck) => void): Promise<Out> {
+    const acc = ctx as Record<string, unknown>;
+    for (const check of this.checks) {
+      onStep(check);
+      let added = check.run(acc);
+      if (added instanceof Promise) added = await added;
+      if (added !== undefined) Object.assign(acc, added);
+    }
+    return acc as Out;
+  }
 }

@@ -1,9 +1,9 @@
 // Check 1 — size bounds and encoding of the untrusted response, before any
-// state is touched (DESIGN.md rules: "size bounds, structure, trust,
-// signature, business rules"). A truncated or oversized field is refused
+// state is touched (untrusted input is parsed in order: size bounds, structure,
+// trust, signature, business rules). A truncated or oversized field is refused
 // here and the challenge stays usable.
 import { AppError } from '../../errors/app-error.js';
-import type { ResponseCheck } from './context.js';
+import type { ResponseCheck, Submitted } from './context.js';
 
 /** pki MAX_CERT_BYTES: larger certificates are refused by the verifier anyway. */
 export const MAX_CERT_DER_BYTES = 4096;
@@ -27,10 +27,12 @@ function strictBase64(s: string, field: string, min: number, max: number): Buffe
   return b;
 }
 
-export const sizeBounds: ResponseCheck = {
+export const sizeBounds: ResponseCheck<Submitted, { unverifiedCertDer: Buffer; unverifiedSignature: Buffer }> = {
   name: 'size-bounds',
   run(ctx) {
-    ctx.unverifiedCertDer = strictBase64(ctx.unverified.certificate, 'certificate', MIN_CERT_DER_BYTES, MAX_CERT_DER_BYTES);
-    ctx.unverifiedSignature = strictBase64(ctx.unverified.signature, 'signature', MIN_SIGNATURE_DER_BYTES, MAX_SIGNATURE_DER_BYTES);
+    return {
+      unverifiedCertDer: strictBase64(ctx.unverified.certificate, 'certificate', MIN_CERT_DER_BYTES, MAX_CERT_DER_BYTES),
+      unverifiedSignature: strictBase64(ctx.unverified.signature, 'signature', MIN_SIGNATURE_DER_BYTES, MAX_SIGNATURE_DER_BYTES),
+    };
   },
 };

@@ -9,7 +9,8 @@
 //                                (progress-hints.ts)
 // RpId has no ':' (types.ts), so a terminal id with ':' in it is unambiguous
 // as the last part.
-import type { ChallengeId, RpId, TerminalId } from '../types.js';
+import type { RpId, TerminalId } from '../../rp/ids.js';
+import type { ChallengeId } from '../wire.js';
 
 export const terminalNextKey = (rpId: RpId, terminalId: TerminalId) => `auth:tn:${rpId}:${terminalId}`;
 export const challengeHintKey = (rpId: RpId, id: ChallengeId) => `auth:chh:${rpId}:${id}`;

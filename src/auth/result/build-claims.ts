@@ -1,4 +1,4 @@
-// Claims of the signed result (DESIGN.md flow 2 "The result"): who (pairwise
+// Claims of the signed result (docs/architecture.md, "The result"): who (pairwise
 // sub), which card and certificate, where (terminal), what (transaction and
 // its hash), when, and that the PIN was verified on the card. eKYC
 // attributes only when the RP's policy allows them AND the challenge carried
@@ -7,7 +7,9 @@
 // made with test material can never pass for evidence.
 import type { CardStatusRecord, VerifiedCard } from '../ports.js';
 import { preimageParts } from '../signing-input.js';
-import type { ChallengeRecord, EkycAttribute, ResultClaims } from '../types.js';
+import type { ChallengeRecord } from '../types.js';
+import type { EkycAttribute } from '../../rp/ids.js';
+import type { ResultClaims } from '../wire.js';
 import { rememberedPairwiseSubject } from './pairwise-subject.js';
 
 export function buildClaims(input: {

@@ -1,4 +1,4 @@
-// ATTEST (Yubico extension INS F9, piv-interop.md "Attestation certificate"):
+// ATTEST (Yubico extension INS F9; the certificate's format: docs/piv-wire.md):
 // `00 F9 <slot> 00 00` → a DER certificate for the key in <slot>, signed by the
 // card's factory key in F9, carrying the serial, firmware version and the
 // key's PIN / touch policy (OIDs 1.3.6.1.4.1.41482.3.*). Only keys generated

@@ -1,6 +1,6 @@
 // Card Holder Unique Identifier content (SP 800-73-4 Part 1 §3.1.2, Appendix
 // A Table 9), in the form yubico-piv-tool writes and OpenSC reads
-// (piv-interop.md):
+// (docs/piv-wire.md, "Data objects"):
 //   CHUID = 30 19 FASC-N ‖ 34 10 GUID ‖ 35 08 expiry "YYYYMMDD" ‖ 3E 00 ‖ FE 00
 // The FASC-N is the "non-federal issuer" value with agency code 9999, for
 // which OpenSC takes the token serial from the GUID. The issuer signature

@@ -133,7 +133,7 @@ export class PivClient {
 
   /**
    * VERIFY then GENERAL AUTHENTICATE with nothing in between: what a key with
-   * PIN policy ALWAYS needs (the terminal flow of DESIGN.md).
+   * PIN policy ALWAYS needs (the terminal's step in flow 2 of docs/architecture.md).
    */
   verifyPinAndSign(pin: SecretInput, slot: PivKeySlot, algorithm: KeyAlgorithm, digest: Uint8Array): Promise<VerifyAndSignResult> {
     return this.#run(async (c) => {

@@ -1,6 +1,6 @@
 // PIV identifiers as tables (NIST SP 800-73-4 Part 1 §3.1 and Part 2 §3,
 // SP 800-78-4 Table 6-2, and the Yubico extensions described in
-// /work/shared/piv-interop.md). No enums: `as const` tables and the literal
+// docs/piv-wire.md). No enums: `as const` tables and the literal
 // unions derived from them.
 import { cardError } from '../codes.js';
 
@@ -180,7 +180,7 @@ export function cardSerial(value: number): CardSerial {
   return value as CardSerial;
 }
 
-/** Factory values of a blank card (piv-interop.md "Defaults"; the PIV/YubiKey defaults). */
+/** Factory values of a blank card (the PIV/YubiKey defaults: public knowledge, so issuance replaces each). */
 export const factoryDefaults = {
   pin: '123456',
   puk: '12345678',

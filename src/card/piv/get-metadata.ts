@@ -1,4 +1,4 @@
-// GET METADATA (Yubico extension INS F7, YubiKey ≥ 5.3; piv-interop.md):
+// GET METADATA (Yubico extension INS F7, YubiKey ≥ 5.3; yubikit piv.py's tags):
 // `00 F7 00 <slot> 00` → TLVs 01 algorithm, 02 policy (PIN, touch), 03 origin
 // (01 generated on the card, 02 imported), 04 public key (7F49 members),
 // 05 is-default (PIN / PUK / management key still at the factory value),

@@ -1,6 +1,6 @@
-// The typed PIV client (NIST SP 800-73-4 with the Yubico extensions of
-// piv-interop.md). The public API is this folder: one operation per file,
-// gathered here and in PivClient.
+// The typed PIV client (NIST SP 800-73-4 with the Yubico extensions; the wire
+// facts are in docs/piv-wire.md). The public API is this folder: one
+// operation per file, gathered here and in PivClient.
 export { PivClient, type VerifyAndSignResult } from './client.js';
 export * from './constants.js';
 export type { Ok, Fail } from './lib/result.js';

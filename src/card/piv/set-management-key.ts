@@ -1,4 +1,4 @@
-// SET MANAGEMENT KEY (Yubico extension INS FF, piv-interop.md):
+// SET MANAGEMENT KEY (Yubico extension INS FF, as ykpiv_set_mgmkey2 sends it):
 //   `00 FF FF <FF | FE> Lc <alg> 9B <len> <key>`; P2 FE requires touch.
 // Needs a prior management key authentication (6982 otherwise).
 import type { CardChannel } from '../channel.js';

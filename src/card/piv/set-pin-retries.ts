@@ -1,6 +1,6 @@
 // SET PIN RETRIES (Yubico extension INS FA): `00 FA <pin tries> <puk tries>`.
 // Needs the management key AND the PIN; the card then sets PIN and PUK back
-// to their defaults (piv-interop.md), so callers change both afterwards.
+// to their defaults (as a YubiKey does), so callers change both afterwards.
 import type { CardChannel } from '../channel.js';
 import { cardError } from '../codes.js';
 import { ins } from './constants.js';

@@ -1,6 +1,6 @@
 // VERIFY the PIN (SP 800-73-4 Part 2 §3.2.1): `00 20 00 80 08 <PIN FF-padded>`.
 // 9000 verified; 63Cx wrong, x tries left; 6983 blocked. A wrong PIN also
-// clears the verified state (piv-interop.md). 63C0 means no try left: the PIN
+// clears the verified state (as a YubiKey does). 63C0 means no try left: the PIN
 // is now blocked, and is reported as such.
 import type { CardChannel } from '../channel.js';
 import { ins, pivReferences } from './constants.js';

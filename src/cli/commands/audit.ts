@@ -1,5 +1,5 @@
-// `cardauth audit verify|list` (DESIGN.md "Audit log": `cardauth audit verify`
-// finds any entry changed, removed or reordered).
+// `cardauth audit verify|list` (docs/architecture.md, "Audit log": `cardauth
+// audit verify` finds any entry changed, removed or reordered).
 //   audit verify [--dir <data-dir>] [--json] [--expect-head <seq>:<sha256-hex>]
 //     exit 0 when the chain is whole; 1 naming the first broken entry.
 //     --expect-head checks the chain still contains an entry noted earlier

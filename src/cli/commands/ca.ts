@@ -1,4 +1,4 @@
-// `cardauth ca init|issue`: the national CA from the command line (issue 3).
+// `cardauth ca init|issue`: the national CA from the command line (pki/README.md).
 //   ca init  [--dir <data-dir>] [--country CC] [--organization NAME] [--base-url URL] [--issuing-curve P-256|P-384]
 //   ca issue --public-key <pem file> --profile card-auth|card-sign --subject-json <file>
 //            [--not-after <ISO date>] [--dir <data-dir>]

@@ -1,5 +1,5 @@
-// `cardauth card …`: the lifecycle of an issued card (DESIGN.md flow 1
-// "Lifecycle").
+// `cardauth card …`: the lifecycle of an issued card (docs/architecture.md,
+// flow 1 lifecycle).
 //   cardauth card show     <serial>
 //   cardauth card suspend  <serial> [--note <text>]
 //   cardauth card resume   <serial> [--note <text>]
@@ -20,7 +20,7 @@ import { resumeCard, revokeCard, suspendCard } from '../../issuance/lifecycle/ch
 import { replaceCard } from '../../issuance/lifecycle/replace.js';
 import { staffAssistedReset } from '../../issuance/lifecycle/staff-assisted-reset.js';
 import { unblockPinWithPuk } from '../../issuance/lifecycle/unblock-pin.js';
-import { requirePermission } from '../../issuance/permissions.js';
+import { requirePermission } from '../../access/permissions.js';
 import { issuanceError } from '../../issuance/codes.js';
 import type { CardSerial } from '../../issuance/types.js';
 import { CliError, type CliIo } from '../io.js';

@@ -1,5 +1,5 @@
-// `cardauth db migrate|status`: the registry schema (DESIGN.md "State": plain
-// SQL migrations; applying them twice changes nothing).
+// `cardauth db migrate|status`: the registry schema (plain SQL migrations;
+// applying them twice changes nothing).
 //   db migrate [--dir <data-dir>]   apply pending migrations (DATABASE_URL, else PGlite in <data-dir>/registry)
 //   db status  [--dir <data-dir>]   list migrations: applied, pending, changed
 import { parseArgs } from 'node:util';

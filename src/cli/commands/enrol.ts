@@ -1,4 +1,4 @@
-// `cardauth enrol`: enrol a citizen (DESIGN.md flow 1 step 1).
+// `cardauth enrol`: enrol a citizen (flow 1 step 1 of docs/architecture.md).
 //   cardauth enrol --national-id <id> --surname <name> --given-name <name> --birth-date YYYY-MM-DD [--json]
 // Staff: CARDAUTH_STAFF_TOKEN (see issuance-station.ts).
 import { parseArgs } from 'node:util';

@@ -35,8 +35,7 @@ import { managementKeySource, memoryMasterHmac } from '../../issuance/lib/divers
 import type { ApprovalGate } from '../../issuance/ports/approvals.js';
 import type { Actor, IssuanceRegistry } from '../../issuance/ports/registry.js';
 import type { PinPad } from '../../issuance/ports/station.js';
-import { stationPinPad } from '../../issuance/pin-pad/tty-pin-pad.js';
-import { streamPinPad } from '../../issuance/pin-pad/stream-pin-pad.js';
+import { stationPinPadFor } from '../../issuance/pin-pad/station-pin-pad.js';
 import { sqlIssuanceRegistry } from '../../issuance/store/sql-registry.js';
 import { openDatabase } from '../../registry/open-database.js';
 import { staffApprovalGate } from '../../staff/index.js';
@@ -59,7 +58,7 @@ export interface IssuanceStation {
 export type OpenStation = (io: CliIo) => Promise<IssuanceStation>;
 
 export function pinPadFor(io: CliIo): PinPad {
-  return stationPinPad(io.stdin as never, io.stderr, streamPinPad);
+  return stationPinPadFor(io.stdin as never, io.stderr);
 }
 
 function readSecretFile(path: string, what: string): string {

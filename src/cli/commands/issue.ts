@@ -1,5 +1,5 @@
 // `cardauth issue`: personalise the blank card in a reader of this station for
-// an enrolled citizen, step by step (DESIGN.md flow 1), or resume the
+// an enrolled citizen, step by step (flow 1 of docs/architecture.md), or resume the
 // unfinished job of the card in the reader.
 //   cardauth issue --reader <reader name> --national-id <id>
 //                  [--signature-key] [--on-hold] [--expires YYYY-MM-DD]

@@ -1,4 +1,4 @@
-// `cardauth rp …`: relying parties (issue 5 "Relying parties and terminals").
+// `cardauth rp …`: relying parties and their terminals (src/auth/README.md).
 //   cardauth rp add --name <name> --terminal <id> [--terminal <id>…] [--scope auth|ekyc]…
 //                   [--attribute givenName|surname|birthDate|nationalId|country]…
 //                   [--rate <per minute>] [--terminal-rate <per minute>]
@@ -23,7 +23,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
 import { isAppError } from '../../errors/app-error.js';
-import type { EkycAttribute } from '../../auth/types.js';
+import type { EkycAttribute } from '../../rp/ids.js';
 import { migrate } from '../../registry/migrate.js';
 import { openDatabase } from '../../registry/open-database.js';
 import type { Sql } from '../../registry/sql.js';

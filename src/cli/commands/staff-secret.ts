@@ -1,4 +1,4 @@
-// Reading a staff password for the CLI (issue 4 "Interfaces": without echo
+// Reading a staff password for the CLI: without echo
 // from the terminal, or from standard input when it is not a terminal, so it
 // can be scripted; never from a command-line argument). On a terminal the
 // input is read in raw mode and nothing is echoed; Ctrl-C / Ctrl-D abandon.

@@ -6,10 +6,11 @@
 // so a command refuses before it changes anything (the station commands check
 // theirs per operation: src/issuance/permissions.ts).
 import { readFileSync } from 'node:fs';
-import { authenticateSession, login, requirePermission, type StaffDeps, type StaffPermission, type StaffPrincipal } from '../../staff/index.js';
+import { requirePermission, type Permission } from '../../access/permissions.js';
+import { authenticateSession, login, type StaffDeps, type StaffPrincipal } from '../../staff/index.js';
 import { CliError } from '../io.js';
 
-export async function staffFromEnv(env: NodeJS.ProcessEnv, deps: StaffDeps, permission?: StaffPermission): Promise<StaffPrincipal> {
+export async function staffFromEnv(env: NodeJS.ProcessEnv, deps: StaffDeps, permission?: Permission): Promise<StaffPrincipal> {
   const token = env['CARDAUTH_STAFF_TOKEN'];
   const user = env['CARDAUTH_STAFF_USER'];
   let principal: StaffPrincipal;

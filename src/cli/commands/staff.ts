@@ -1,4 +1,4 @@
-// `cardauth staff …`: staff accounts from the command line (issue 4 "Staff").
+// `cardauth staff …`: staff accounts from the command line.
 //   staff add --username U --role admin|supervisor|officer|auditor --display-name NAME
 //       the new password is read without echo from the terminal, or one line
 //       from standard input; never from an argument. With no admin yet, the

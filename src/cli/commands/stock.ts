@@ -1,7 +1,7 @@
 // `cardauth stock receive`: take a blank card from the manufacturer into the
-// stock the issuance engine personalises from (DESIGN.md flow 1: "a blank card
-// comes from the manufacturer with a serial … and a factory attestation key in
-// slot F9"). The serial and the F9 attestation certificate are read from the
+// stock the issuance engine personalises from (a blank card comes from the
+// manufacturer with a serial and a factory attestation key in slot F9:
+// docs/architecture.md, flow 1). The serial and the F9 attestation certificate are read from the
 // card itself, so the stock records what the card says, not what a list says;
 // the engine checks the attestation chain against the manufacturer roots when
 // it personalises the card.
@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { PivClient } from '../../card/piv/client.js';
 import { readCertificate } from '../../card/piv/read-certificate.js';
 import { issuanceError } from '../../issuance/codes.js';
-import { requirePermission } from '../../issuance/permissions.js';
+import { requirePermission } from '../../access/permissions.js';
 import { CliError, type CliIo } from '../io.js';
 import { cardSourceOf, cardSourceOptions, withCard } from './card-source.js';
 import { asCliErrors } from './issuance-errors.js';

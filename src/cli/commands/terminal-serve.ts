@@ -21,7 +21,7 @@ import { parseListenAddress, type ListenAddress } from '../../terminal/screen/li
 import { startTerminalScreen } from '../../terminal/screen/start-terminal-screen.js';
 import { createLogger } from '../../util/log.js';
 import { CliError, type CliIo } from '../io.js';
-import { credentialOf } from './terminal.js';
+import { rpCredentialOf } from './rp-credential.js';
 
 const USAGE = `usage: cardauth terminal serve --server <url> --terminal-id <id> (--reader <name> | --sim-card <card file>)
                               [--listen 127.0.0.1:8090] [--language km|en] [--rp-key-file <path>]
@@ -103,7 +103,7 @@ export async function runWith(args: string[], io: CliIo, deps: TerminalServeDeps
   }
   const language = values.language ?? 'km';
   if (language !== 'km' && language !== 'en') throw new CliError('--language must be km or en', 'usage', 2);
-  const config: ServerConfig = { url: server, credential: credentialOf(io, values['rp-key-file']) };
+  const config: ServerConfig = { url: server, credential: rpCredentialOf(io, values['rp-key-file'], USAGE) };
   await checkKey(config, terminalId, io);
 
   const log = createLogger({ level: (io.env.CARDAUTH_LOG_LEVEL as 'info' | undefined) ?? 'info', base: { svc: 'cardauth-terminal' } });

@@ -1,6 +1,7 @@
-// `cardauth terminal`: complete one challenge at a PC/SC reader (issue 5 "The
-// terminal", scriptable form), or with a simulated card in this process
-// ("the same client drives the in-process card for the embedded default"):
+// `cardauth terminal`: complete one challenge at a PC/SC reader (the
+// terminal client in a scriptable form), or with a simulated card in this
+// process (the same client drives the in-process card, so the embedded
+// default needs no pcscd):
 //   cardauth terminal --reader <name> --server <url> --challenge <id>
 //                     [--terminal-id <id>] [--rp-key-file <path>]
 //                     [--card-timeout <seconds>] [--pin-attempts <n>]
@@ -25,15 +26,17 @@ import { authenticate } from '../../terminal/authenticate.js';
 import { describeOutcome, outcomeCode } from '../../terminal/describe-outcome.js';
 import { streamDisplay } from '../../terminal/display/stream-display.js';
 import { parseChallenge } from '../../terminal/parse-challenge.js';
-import { streamPinPad } from '../../terminal/pin-pad/stream-pin-pad.js';
-import { ttyPinPad } from '../../terminal/pin-pad/tty-pin-pad.js';
+import { streamPinPad } from '../../pin-pad/stream-pin-pad.js';
+import { ttyPinPad } from '../../pin-pad/tty-pin-pad.js';
 import { fetchChallenge } from '../../terminal/server/fetch-challenge.js';
 import type { ServerConfig } from '../../terminal/server/http.js';
-import type { TerminalChallenge, TerminalOutcome } from '../../terminal/types.js';
+import type { TerminalOutcome } from '../../terminal/types.js';
+import type { IssuedChallenge } from '../../auth/wire.js';
 import { waitForCard } from '../../terminal/wait-for-card.js';
 import { isAppError } from '../../errors/app-error.js';
 import { openCardFileReaders } from '../../card/in-process-card-file.js';
 import { CliError, type CliIo } from '../io.js';
+import { rpCredentialOf } from './rp-credential.js';
 
 const USAGE = `usage: cardauth terminal serve … (the terminal with the citizen's screen; cardauth terminal serve --help)
        cardauth terminal --reader <name> --server <url> (--challenge <id> | --challenge-file <path>)
@@ -61,22 +64,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   // `cardauth terminal serve`: the terminal with the citizen's page (./terminal-serve.ts).
   if (args[0] === 'serve') return (await import('./terminal-serve.js')).run(args.slice(1), io);
   return runWith(args, io, { openReaders: openPcsc });
-}
-
-export function credentialOf(io: CliIo, file: string | undefined): string {
-  let raw: string | undefined;
-  if (file !== undefined) {
-    try {
-      raw = readFileSync(file, 'utf8');
-    } catch {
-      throw new CliError(`cannot read the RP key file ${file}`, 'usage', 2);
-    }
-  } else {
-    raw = io.env.CARDAUTH_RP_KEY;
-  }
-  const key = raw?.trim();
-  if (!key) throw new CliError(`no RP credential: set CARDAUTH_RP_KEY or pass --rp-key-file\n${USAGE}`, 'usage', 2);
-  return key.replace(/^Bearer\s+/i, '');
 }
 
 function positiveInt(v: string | undefined, name: string, fallback: number): number {
@@ -127,7 +114,7 @@ export async function runWith(args: string[], io: CliIo, deps: TerminalCommandDe
   } catch {
     throw new CliError(`--server is not a URL: ${server}`, 'usage', 2);
   }
-  const config: ServerConfig = { url: server, credential: credentialOf(io, values['rp-key-file']), ...(deps.fetch ? { fetch: deps.fetch } : {}) };
+  const config: ServerConfig = { url: server, credential: rpCredentialOf(io, values['rp-key-file'], USAGE), ...(deps.fetch ? { fetch: deps.fetch } : {}) };
   const cardTimeoutMs = positiveInt(values['card-timeout'], 'card-timeout', 120) * 1000;
   const maxPinAttempts = positiveInt(values['pin-attempts'], 'pin-attempts', 3);
 
@@ -137,7 +124,7 @@ export async function runWith(args: string[], io: CliIo, deps: TerminalCommandDe
     return 1;
   };
 
-  let challenge: TerminalChallenge;
+  let challenge: IssuedChallenge;
   try {
     if (values['challenge-file'] !== undefined) {
       let unverified: unknown;

@@ -1,4 +1,4 @@
-// Staff HTTP API of issuance, /v1/issuance/… (issue 4 "Interfaces").
+// Staff HTTP API of issuance, /v1/issuance/….
 //
 // Personalisation itself runs at the issuance station (`cardauth issue`):
 // the card is in the station's reader and the citizen types the PIN on the
@@ -13,7 +13,7 @@ import { issuanceError } from '../../issuance/codes.js';
 import { enrolCitizen } from '../../issuance/enrol-citizen.js';
 import { resumeCard, revokeCard, suspendCard, type LifecycleDeps } from '../../issuance/lifecycle/change-status.js';
 import { expireCards } from '../../issuance/lifecycle/expire.js';
-import { requirePermission } from '../../issuance/permissions.js';
+import { requirePermission } from '../../access/permissions.js';
 import type { Actor, CertificateRecord, IssuanceRegistry, JobRecord } from '../../issuance/ports/registry.js';
 import { citizenInputSchema } from '../../issuance/validate/citizen.js';
 import { cardSerial } from '../../card/piv/constants.js';

@@ -1,4 +1,4 @@
-// GET /.well-known/jwks.json (DESIGN.md public URLs; RFC 7517 §5): the public
+// GET /.well-known/jwks.json (docs/architecture.md, "HTTP": public URLs; RFC 7517 §5): the public
 // keys that sign authentication results — the current one and the previous
 // ones still published after a rotation — so relying parties verify results
 // offline with any JOSE library. After `cardauth ca rotate-result-key` the

@@ -1,5 +1,5 @@
 // Publication of the national CA at the fixed URLs its certificates name
-// (DESIGN.md "Public URLs"; RFC 5280 §4.2.2.1 caIssuers and §4.2.1.13 CRL DP
+// (docs/architecture.md, "HTTP": public URLs; RFC 5280 §4.2.2.1 caIssuers and §4.2.1.13 CRL DP
 // served as DER, RFC 2585 §3-4 media types; RFC 6960 Appendix A OCSP over
 // HTTP: POST application/ocsp-request, GET with the base64 request appended).
 // OCSP failures are answered in-band (an OCSP error response, HTTP 200), as

@@ -1,4 +1,4 @@
-// Staff HTTP API (issue 4 "Staff", DESIGN.md public URLs /v1/staff/…):
+// Staff HTTP API (/v1/staff/…):
 // sign-in / sign-out / who am I, staff management (admin), and four-eyes
 // approval requests (list, request, approve, reject). Every route but login
 // needs `Authorization: Bearer <staff session token>`; permissions come from
@@ -10,7 +10,7 @@ import { addStaff, changeRole, listStaffAccounts, setDisabled } from '../../staf
 import { approve, listApprovalRequests, reject, requestApproval } from '../../staff/approvals.js';
 import type { StaffDeps } from '../../staff/deps.js';
 import { login } from '../../staff/login.js';
-import { bearerToken, staffSessionAuth } from '../../staff/session-auth.js';
+import { bearerToken, staffSessionAuth } from '../staff-auth.js';
 import { endSession } from '../../staff/sessions.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 

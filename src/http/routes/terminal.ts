@@ -12,17 +12,17 @@
 // translate; the rules live in src/auth.
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { authError } from '../../auth/codes.js';
 import type { AuthDeps } from '../../auth/deps.js';
-import { terminalRateKey } from '../../auth/lib/store-keys.js';
 import { MAX_TERMINAL_WAIT_SECONDS, nextChallengeForTerminal } from '../../auth/next-challenge-for-terminal.js';
-import { reportableHints, reportProgress } from '../../auth/progress-hints.js';
-import { CHALLENGE_ID, TERMINAL_ID, type ChallengeId, type TerminalId } from '../../auth/types.js';
-import { checkRate, rateHeaders, rateLimitedError } from '../../rp/rate-limit.js';
-import type { RpPrincipal } from '../../rp/types.js';
-import { defineRoute, type AnyRoute, type RouteAuth } from '../route.js';
-import { challengeSchema } from './auth.js';
-import { problemResponse, requireTerminalRegistered, type RpAuthDeps } from './rp.js';
+import { reportableHints } from '../../auth/progress-hint-codes.js';
+import { reportProgress } from '../../auth/report-progress.js';
+import { challengeIdSchema, challengeWire } from '../../auth/wire.js';
+import { newRpCall, requireTerminal, type RpCall } from '../../rp/admission.js';
+import { rpError } from '../../rp/codes.js';
+import { terminalIdSchema, type TerminalId } from '../../rp/ids.js';
+import { checkRate, rateHeaders, rateLimitedError, terminalRateKey } from '../../rp/rate-limit.js';
+import { defineRoute, problemResponse, type AnyRoute, type RouteAuth } from '../route.js';
+import type { RpAuthDeps } from './rp.js';
 
 export interface TerminalRouteDeps extends RpAuthDeps {
   readonly auth: AuthDeps;
@@ -31,28 +31,33 @@ export interface TerminalRouteDeps extends RpAuthDeps {
 }
 
 /** A caller whose credential speaks for one terminal. */
-export type TerminalPrincipal = RpPrincipal & { readonly terminal: TerminalId };
+export type TerminalCall = RpCall & { readonly terminal: TerminalId };
 
-const setHeaders = (res: ServerResponse, h: Record<string, string>): void => {
-  for (const [k, v] of Object.entries(h)) res.setHeader(k, v);
-};
+function writeRateHeaders(res: ServerResponse, call: RpCall): void {
+  if (res.headersSent) return;
+  for (const [k, v] of Object.entries(rateHeaders(call.rate.decisions))) res.setHeader(k, v);
+}
 
-/** The rpKey scheme for terminal-bound credentials, counted against the terminal's limit. */
-export function terminalKeyAuth(deps: RpAuthDeps): RouteAuth<TerminalPrincipal> {
+/** The rpKey scheme for terminal-bound credentials, counted against the terminal's own limit. */
+export function terminalKeyAuth(deps: RpAuthDeps): RouteAuth<TerminalCall> {
   return {
     scheme: 'rpKey',
     async authenticate(req, res) {
-      const principal = await deps.authenticator.authenticate(req.headers.authorization);
-      const terminal = principal.terminal;
+      const call = newRpCall(await deps.authenticator.authenticate(req.headers.authorization));
+      const terminal = call.terminal;
       if (terminal === undefined) {
-        throw authError('terminal_key_required', 'Use the key of this terminal (cardauth rp terminal-key), not the RP-wide key.');
+        throw rpError('terminal_key_required', 'Use the key of this terminal (cardauth rp terminal-key), not the RP-wide key.');
       }
-      // Still registered (a removed terminal's key is removed too; this is the second line).
-      requireTerminalRegistered(principal, terminal);
-      const d = await checkRate(deps.store, terminalRateKey(principal.rp.id, terminal), principal.rp.terminalRatePerMinute);
-      setHeaders(res, rateHeaders(d));
-      if (!d.allowed) throw rateLimitedError('terminal', d);
-      return { ...principal, terminal };
+      // Still registered (removing a terminal removes its keys; this is the second line).
+      requireTerminal(call, terminal);
+      const d = await checkRate(deps.store, 'terminal', terminalRateKey(call.rp.id, terminal), call.rp.terminalRatePerMinute);
+      call.rate.decisions = [d];
+      writeRateHeaders(res, call);
+      if (!d.allowed) throw rateLimitedError(d);
+      return { ...call, terminal };
+    },
+    answered(call, res) {
+      writeRateHeaders(res, call);
     },
   };
 }
@@ -69,15 +74,15 @@ export function terminalRoutes(deps: TerminalRouteDeps): AnyRoute[] {
         'Waits up to `wait` seconds (0-30) for a pending challenge made for this terminal that is not `after` (the one it took last), and answers it with the name the relying party is registered under (the terminal shows "who is asking"). 204 when none came in time: ask again. The read takes nothing away: asked again, the same pending challenge is answered again. A newer challenge for the same terminal replaces an older one that was not taken yet.',
       tags: ['authentication', 'terminals'],
       auth,
-      params: z.strictObject({ terminalId: z.string().regex(TERMINAL_ID, 'a terminal id') }),
+      params: z.strictObject({ terminalId: terminalIdSchema }),
       query: z.object({
         wait: z.coerce.number().int().min(0).max(MAX_TERMINAL_WAIT_SECONDS).default(25).describe('seconds to wait for a challenge'),
-        after: z.string().regex(CHALLENGE_ID, 'a challenge id (ch_…)').optional().describe('the challenge this terminal took last: not offered again'),
+        after: challengeIdSchema.optional().describe('the challenge this terminal took last: not offered again'),
       }),
       responses: {
         200: {
           description: 'A pending challenge for this terminal',
-          schema: z.object({ challenge: challengeSchema, rpName: z.string().describe("The relying party's registered name") }),
+          schema: z.object({ challenge: challengeWire, rpName: z.string().describe("The relying party's registered name") }),
         },
         204: { description: 'No challenge within the wait' },
         400: problemResponse,
@@ -87,7 +92,7 @@ export function terminalRoutes(deps: TerminalRouteDeps): AnyRoute[] {
         503: problemResponse,
       },
       async handle({ params, query, principal, res }) {
-        requireTerminalRegistered(principal, params.terminalId as TerminalId);
+        requireTerminal(principal, params.terminalId);
         // The terminal hung up: stop looking.
         const gone = new AbortController();
         const onClose = (): void => gone.abort();
@@ -95,7 +100,7 @@ export function terminalRoutes(deps: TerminalRouteDeps): AnyRoute[] {
         try {
           const challenge = await nextChallengeForTerminal(
             deps.auth,
-            { rpId: principal.rp.id, terminalId: principal.terminal, after: query.after as ChallengeId | undefined, waitMs: query.wait * 1000, signal: gone.signal },
+            { rpId: principal.rp.id, terminalId: principal.terminal, after: query.after, waitMs: query.wait * 1000, signal: gone.signal },
             deps.pollMs === undefined ? {} : { pollMs: deps.pollMs },
           );
           if (challenge === undefined) return { status: 204 };
@@ -113,8 +118,8 @@ export function terminalRoutes(deps: TerminalRouteDeps): AnyRoute[] {
       description: `Hints: ${reportableHints.map((h) => `\`${h}\``).join(', ')}. Only while the challenge is pending; a hint never changes its status.`,
       tags: ['authentication', 'terminals'],
       auth,
-      params: z.strictObject({ id: z.string().regex(CHALLENGE_ID, 'a challenge id (ch_…)') }),
-      body: z.strictObject({ hint: z.enum(reportableHints as [string, ...string[]]) }),
+      params: z.strictObject({ id: challengeIdSchema }),
+      body: z.strictObject({ hint: z.enum(reportableHints) }),
       maxBodyBytes: 256,
       responses: {
         204: { description: 'Recorded' },
@@ -128,7 +133,7 @@ export function terminalRoutes(deps: TerminalRouteDeps): AnyRoute[] {
         503: problemResponse,
       },
       async handle({ params, body, principal }) {
-        await reportProgress(deps.auth, { rpId: principal.rp.id, terminal: principal.terminal }, params.id as ChallengeId, body.hint as (typeof reportableHints)[number]);
+        await reportProgress(deps.auth, { rpId: principal.rp.id, terminal: principal.terminal }, params.id, body.hint);
         return { status: 204 };
       },
     }),

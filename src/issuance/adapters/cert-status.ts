@@ -1,6 +1,6 @@
 // The CA's status ports (pki CertStatusLookup / RevokedListSource) read from
 // the registry's certificates, so OCSP and the CRL say what issuance last
-// wrote (DESIGN.md flow 3). An unknown serial is 'unknown' (RFC 6960 §2.2),
+// wrote (flow 3 of docs/architecture.md). An unknown serial is 'unknown' (RFC 6960 §2.2),
 // never 'good'.
 import type { CertSerialHex, CertStatus, RevokedEntry } from '../../../pki/index.js';
 import type { CertificateRecord, IssuanceRegistry } from '../ports/registry.js';

@@ -1,6 +1,6 @@
 // The management-key master secret in the encrypted-file key store's
-// directory (DESIGN.md "Keys": "the management-key master secret live[s] in a
-// key store: encrypted files by default"). 32 CSPRNG bytes sealed with
+// directory, beside the CA keys and never in the database (docs/architecture.md,
+// "Keys and secrets"). 32 CSPRNG bytes sealed with
 // AES-256-GCM under a key from scrypt(passphrase) (RFC 7914; N=2^15, r=8,
 // p=1), the same passphrase as the CA key files (CARDAUTH_KEY_PASSPHRASE).
 // The file is created once, exclusively ('wx'), mode 0600; a wrong passphrase

@@ -35,7 +35,7 @@ export interface EngineDeps {
   };
 }
 
-/** Time spent per kind of work, for the benchmark (DESIGN.md: where the time goes). */
+/** Time spent per kind of work, so `npm run bench:issuance` can say where a card's time goes. */
 export interface Timing {
   card: number;
   ca: number;

@@ -1,7 +1,8 @@
-// The persisted state of one personalisation (DESIGN.md flow 1: "Every step is
-// recorded so an interrupted personalisation can be resumed or the card wiped
-// and restarted"). Only public facts are kept: public keys, attestation and
-// issued certificates, the card UUID. Never a PIN, a PUK or a management key.
+// The persisted state of one personalisation: every step is recorded so an
+// interrupted personalisation can be resumed, or the card wiped and
+// restarted, never left half-issued and unknown. Only public facts are kept:
+// public keys, attestation and issued certificates, the card UUID. Never a
+// PIN, a PUK or a management key.
 import type { CardSerial, CardUuid, ManagementKeyType } from '../types.js';
 
 /** The steps of flow 1, in order (the list itself is in ../steps/index.ts). */

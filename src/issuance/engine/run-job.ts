@@ -1,4 +1,4 @@
-// The personalisation engine (DESIGN.md flow 1; issue 4 "Personalisation"):
+// The personalisation engine (flow 1 of docs/architecture.md):
 // runs the steps of ../steps/index.ts on the card in a reader, recording each
 // completion in the issuance job before the next step starts.
 //
@@ -20,7 +20,7 @@ import { AppError } from '../../errors/app-error.js';
 import { issuanceError, isIssuanceError } from '../codes.js';
 import { cardRefused } from '../lib/card-refused.js';
 import { wipeCard } from '../lib/wipe-card.js';
-import { requirePermission } from '../permissions.js';
+import { requirePermission } from '../../access/permissions.js';
 import type { Actor, JobRecord, StockCard } from '../ports/registry.js';
 import type { PinPad, Progress, PukDisplay } from '../ports/station.js';
 import { issuanceSteps } from '../steps/index.js';

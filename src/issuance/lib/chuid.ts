@@ -3,7 +3,7 @@
 // - 30 FASC-N: the TIG SCEPACS encoding of agency 9999, system 9999,
 //   credential 999999 (the non-federal value yubico-piv-tool also writes).
 //   Agency code 9999 tells OpenSC (pkcs15-piv.c) to take the token serial
-//   from the GUID instead of the FASC-N (piv-interop.md), so the PKCS#11
+//   from the GUID instead of the FASC-N (docs/piv-wire.md), so the PKCS#11
 //   token serial is our card UUID.
 // - 34 GUID: the card UUID, 16 bytes (RFC 4122 binary form).
 // - 35 expiration date: "YYYYMMDD" (ASCII), the card's expiry.

@@ -1,4 +1,6 @@
-// Per-card management key diversification (DESIGN.md flow 1 step 3).
+// Per-card management key diversification (flow 1 step 3 of docs/architecture.md):
+// one card's key opens that card only, and the master secret never leaves the
+// service's key store.
 //
 // key = first L bytes of HMAC-SHA-256(master, "cardauth/piv-mgm/v1" ‖ type ‖
 //       serial (4 bytes, big-endian) ‖ counter ‖ 0x01)

@@ -1,5 +1,5 @@
-// The values a blank PIV card ships with (piv-interop.md "Defaults"; Yubico
-// PIV factory state). Public knowledge: that is why personalisation replaces
+// The values a blank PIV card ships with (the YubiKey PIV factory state,
+// which firmware-sim copies). Public knowledge: that is why personalisation replaces
 // every one of them.
 export const FACTORY_PIN = '123456';
 export const FACTORY_PUK = '12345678';

@@ -1,5 +1,5 @@
-// The citizen's PUK (DESIGN.md flow 1 step 7: "sets a random PUK given to the
-// citizen once"). Eight decimal digits from the platform CSPRNG, drawn without
+// The citizen's PUK (flow 1 step 7: a random PUK, given to the citizen once
+// and stored nowhere). Eight decimal digits from the platform CSPRNG, drawn without
 // modulo bias (crypto.randomInt rejects and redraws).
 import { randomInt } from 'node:crypto';
 

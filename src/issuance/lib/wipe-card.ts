@@ -1,7 +1,7 @@
 // Wipe a card back to its factory state (Yubico PIV RESET, INS FB: allowed
 // only once both the PIN and the PUK are blocked; it removes every key and
 // object except the F9 attestation key and certificate, and restores the
-// default PIN, PUK and management key — piv-interop.md).
+// default PIN, PUK and management key — as a YubiKey does).
 //
 // We need neither the PIN nor the PUK for this: we block them with wrong
 // values. That is the point of the card's rule — a wipe destroys the keys, so

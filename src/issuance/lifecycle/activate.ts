@@ -1,12 +1,12 @@
-// Hand-over activation (DESIGN.md flow 1 step 8: "The certificate may be
-// issued on hold and activated when the citizen proves the PIN at
-// hand-over"). The citizen types the PIN on the station's pad; VERIFY runs
+// Hand-over activation (flow 1 step 8 of docs/architecture.md: the
+// certificates may be issued on hold and activated when the citizen proves
+// the PIN at hand-over). The citizen types the PIN on the station's pad; VERIFY runs
 // on the card (the PIN never reaches the service); on success the card
 // becomes active and its certificates good, audited, in one transaction.
 import type { CardChannel } from '../../card/channel.js';
 import type { Clock } from '../../util/clock.js';
 import { issuanceError } from '../codes.js';
-import { requirePermission } from '../permissions.js';
+import { requirePermission } from '../../access/permissions.js';
 import type { Actor, IssuanceRegistry } from '../ports/registry.js';
 import type { PinPad } from '../ports/station.js';
 import type { CardSerial } from '../types.js';

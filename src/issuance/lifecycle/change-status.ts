@@ -1,5 +1,5 @@
-// Suspend, resume and revoke (DESIGN.md flow 1 "Lifecycle": suspend / resume
-// (certificateHold), revoke (reason codes, permanent)). Each is one registry
+// Suspend, resume and revoke (docs/architecture.md, flow 1 lifecycle: suspend
+// / resume with certificateHold, revoke with a reason code, permanent). Each is one registry
 // transaction changing the card and its certificates together with the
 // audit entry; OCSP and the CRL read certificate status from the registry,
 // so they reflect the change at once.
@@ -9,7 +9,7 @@
 // Revocation for keyCompromise needs a second staff member's approval.
 import type { Clock } from '../../util/clock.js';
 import { issuanceError } from '../codes.js';
-import { requirePermission } from '../permissions.js';
+import { requirePermission } from '../../access/permissions.js';
 import type { ApprovalGate } from '../ports/approvals.js';
 import type { Actor, CertificateRecord, IssuanceRegistry } from '../ports/registry.js';
 import { revocationReasons, type CardSerial, type RevocationReason } from '../types.js';

@@ -1,4 +1,4 @@
-// Expiry (DESIGN.md flow 1 "Lifecycle"). Certificates end no later than the
+// Expiry (docs/architecture.md, flow 1 lifecycle). Certificates end no later than the
 // card (profile: "validity capped by the card's expiry"), so relying parties
 // already refuse them by date; this marks the cards expired in the registry
 // (audited), which ends their place in "active card of the citizen" and
@@ -6,7 +6,7 @@
 // left as it was: RFC 5280 §3.3 drops expired certificates from the CRL
 // anyway, and a revoked one stays revoked.
 import type { Clock } from '../../util/clock.js';
-import { requirePermission } from '../permissions.js';
+import { requirePermission } from '../../access/permissions.js';
 import type { Actor, IssuanceRegistry } from '../ports/registry.js';
 import type { CardSerial } from '../types.js';
 

@@ -1,11 +1,11 @@
-// Replacement (DESIGN.md flow 1 "Lifecycle: replace (old card superseded)"):
+// Replacement (the old card is superseded; docs/architecture.md, flow 1 lifecycle):
 // a new blank card is personalised for the citizen of the old card; the
 // final registry transaction of that personalisation marks the old card
 // superseded and revokes its certificates with reason superseded (RFC 5280
 // §5.3.1), so there is never a moment with two active cards or none.
 import { issuanceError } from '../codes.js';
 import type { IssuanceEngine, PersonaliseRequest, PersonaliseResult } from '../engine/run-job.js';
-import { requirePermission } from '../permissions.js';
+import { requirePermission } from '../../access/permissions.js';
 import type { IssuanceRegistry } from '../ports/registry.js';
 import type { CardSerial } from '../types.js';
 

@@ -1,5 +1,6 @@
-// Staff-assisted PIN/PUK reset with four-eyes approval (DESIGN.md flow 1
-// "Lifecycle: staff-assisted reset needs a second staff member's approval").
+// Staff-assisted PIN/PUK reset with four-eyes approval: a second staff
+// member approves it, because it gives a new PIN to a card that holds the
+// citizen's keys.
 //
 // What the card allows (SP 800-73-4 Part 2 §3.2; Yubico PIV extensions):
 // - The management key does NOT give access to the PIN or the PUK. No command
@@ -22,7 +23,7 @@ import { cardRefused } from '../lib/card-refused.js';
 import { FACTORY_PIN, FACTORY_PUK } from '../lib/factory-defaults.js';
 import { weakPinReason } from '../lib/pin-rules.js';
 import { generatePuk } from '../lib/puk.js';
-import { requirePermission } from '../permissions.js';
+import { requirePermission } from '../../access/permissions.js';
 import type { ApprovalGate } from '../ports/approvals.js';
 import type { ManagementKeySource } from '../ports/management-key.js';
 import type { Actor, IssuanceRegistry } from '../ports/registry.js';

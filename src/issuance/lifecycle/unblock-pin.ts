@@ -1,5 +1,5 @@
-// PIN unblock with the PUK at a reader (DESIGN.md flow 1 "Lifecycle: PIN
-// unblock (PUK at a terminal)"). RESET RETRY COUNTER (SP 800-73-4 Part 2
+// PIN unblock with the PUK at a reader (docs/architecture.md, flow 1
+// lifecycle). RESET RETRY COUNTER (SP 800-73-4 Part 2
 // §3.2.3) with the PUK and the new PIN, both typed on the pad and sent only
 // to the card. A wrong PUK costs a PUK try; the card counts, not us.
 // Refused for cards that are revoked, superseded, expired or wiped: there is
@@ -8,7 +8,7 @@ import type { CardChannel } from '../../card/channel.js';
 import type { Clock } from '../../util/clock.js';
 import { issuanceError } from '../codes.js';
 import { weakPinReason } from '../lib/pin-rules.js';
-import { requirePermission } from '../permissions.js';
+import { requirePermission } from '../../access/permissions.js';
 import type { Actor, IssuanceRegistry } from '../ports/registry.js';
 import type { PinPad } from '../ports/station.js';
 import type { CardSerial } from '../types.js';

@@ -1,6 +1,6 @@
-// Four-eyes approval (issue 4 "Staff": "Sensitive actions need a second staff
-// member's approval: staff-assisted PIN reset and revocation for key
-// compromise. An approver cannot approve their own request."). The staff
+// Four-eyes approval: sensitive actions — staff-assisted PIN reset and
+// revocation for key compromise — need a second staff member's approval, and
+// nobody approves their own request. The staff
 // module owns requests and approvals; issuance only asks to use one.
 import type { Actor } from './registry.js';
 

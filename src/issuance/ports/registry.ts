@@ -1,10 +1,11 @@
-// What issuance needs from the registry (DESIGN.md "State"), as a port: the
+// What issuance needs from the registry (docs/architecture.md, "Registry"), as a port: the
 // engine and the lifecycle operations see only this. The SQL adapter over
 // the registry's tables lives in ../store/sql-registry.ts; a memory one for
 // fast unit tests in ../store/memory-registry.ts.
 //
 // Every method that changes citizens, cards or certificates writes its audit
-// entry in the same transaction (DESIGN.md "Audit log").
+// entry in the same transaction, so a change and its record commit or roll
+// back together.
 import type { CardSerial, CardStatus, CardUuid, CertSerialHex, CertificateStatus, Citizen, JobId, RevocationReason } from '../types.js';
 import type { ValidCitizen } from '../validate/citizen.js';
 import type { JobData, JobOptions, StepName } from '../engine/job.js';
@@ -78,7 +79,7 @@ export interface CertificateRecord {
   readonly notAfter: Date;
 }
 
-/** The one transaction at the end of a personalisation (DESIGN.md flow 1 step 8). */
+/** The one transaction at the end of a personalisation (flow 1 step 8 of docs/architecture.md). */
 export interface IssuanceCommit {
   readonly jobId: JobId;
   readonly jobVersion: number;

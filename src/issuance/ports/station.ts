@@ -2,8 +2,8 @@
 // where the one-time PUK is shown, and how progress is reported.
 
 /**
- * A PIN pad at the station (issue 4: "for the simulator: a PIN entered at the
- * station, sent only to the card"). Implementations: the terminal without
+ * A PIN pad at the station: the PIN is entered at the station and sent only
+ * to the card, never to the service. Implementations: the terminal without
  * echo, standard input when it is not a terminal, and a test pad.
  * The returned buffer is zeroed by the engine once the card has it.
  */

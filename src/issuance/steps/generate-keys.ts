@@ -3,7 +3,7 @@
 // keys never leave the card." GENERATE ASYMMETRIC KEY PAIR (SP 800-73-4 Part
 // 2 §3.3.2) with the Yubico PIN policy tag AA = 03 (always): every use of the
 // key needs a VERIFY right before it, which is what lets a signature prove
-// the PIN was entered (DESIGN.md flow 2).
+// the PIN was entered (flow 2 of docs/architecture.md).
 //
 // Re-runnable: generating again replaces the key; the job records the key
 // the card holds now.

@@ -1,4 +1,5 @@
-// The personalisation, in the order of DESIGN.md flow 1 — one visible list.
+// The personalisation, in the order of flow 1 of docs/architecture.md (steps
+// 2–8; step 1, enrolment, comes before) — one visible list.
 // Each entry is one file in this folder; the engine (../engine/run-job.ts)
 // runs them in turn and records each completion in the issuance job before
 // the next starts.
@@ -22,16 +23,16 @@ import { verifyAttestation } from './verify-attestation.js';
 import { writeCardObjects } from './write-card-objects.js';
 
 export const issuanceSteps: readonly IssuanceStep[] = [
-  checkCard, //                1. blank and in stock (serial via F8)
-  diversifyManagementKey, //   2. factory 9B key → per-card key
-  generateKeys, //             3. 9A (and 9C) P-256, PIN policy ALWAYS
-  verifyAttestation, //        4. F9 attestation: root, serial, key, policy
-  issueCertificates, //        5. CA issues the certificates
-  writeCardObjects, //         6. certificates, CHUID, CCC on the card
-  setRetryLimits, //           7a. PIN/PUK retry counters
-  citizenSetsPin, //           7b. the citizen's PIN, pad → card
-  setPuk, //                   7c. random PUK, shown once
-  record, //                   8. one registry transaction
+  checkCard, //                step 2: blank and in stock (serial via F8)
+  diversifyManagementKey, //   step 3: factory 9B key → per-card key
+  generateKeys, //             step 4: 9A (and 9C) P-256, PIN policy ALWAYS
+  verifyAttestation, //        step 5: F9 attestation: root, serial, key, policy
+  issueCertificates, //        step 6a: CA issues the certificates
+  writeCardObjects, //         step 6b: certificates, CHUID, CCC on the card
+  setRetryLimits, //           step 7a: PIN/PUK retry counters
+  citizenSetsPin, //           step 7b: the citizen's PIN, pad → card
+  setPuk, //                   step 7c: random PUK, shown once
+  record, //                   step 8: one registry transaction
 ];
 
 // The persisted step names and this list must agree (a job names its steps).

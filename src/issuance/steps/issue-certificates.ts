@@ -1,7 +1,7 @@
 // Flow 1 step 6 (first half): "Issues the certificates from the issuing CA".
 // 9A gets the card-authentication profile (digitalSignature, clientAuth), 9C
-// the signature profile (nonRepudiation); both name the citizen as DESIGN.md's
-// certificate profile says and end no later than the card.
+// the signature profile (nonRepudiation); both name the citizen as the card
+// certificate profile says (docs/architecture.md) and end no later than the card.
 //
 // Certificates issued here are not registered yet: the registry learns them
 // only in the final transaction (step 'record'), together with the card. A

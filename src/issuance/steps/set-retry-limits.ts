@@ -1,6 +1,6 @@
 // Flow 1 step 7 (first part): "Sets retry limits". Yubico SET PIN RETRIES (INS
 // FA) needs the management key AND the PIN verified, and resets PIN and PUK
-// to their factory values with the new counters (piv-interop.md). So it runs
+// to their factory values with the new counters (as a YubiKey does). So it runs
 // before the citizen chooses the PIN, while the PIN is still the factory one;
 // the PIN state is dropped afterwards (VERIFY P1=FF).
 import type { IssuanceStep } from '../engine/context.js';

@@ -1,5 +1,5 @@
-// Validation of a citizen's enrolment record (issue 4, "Input fields are
-// validated (national ID format, names, dates) with useful messages"). One
+// Validation of a citizen's enrolment record: national ID format, names and
+// dates, with messages that name the field and what is wrong. One
 // zod schema, used by the HTTP route and the CLI alike; the first problem is
 // turned into citizen_invalid naming the field.
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// Append one audit entry (DESIGN.md "Audit log"): called with the transaction
+// Append one audit entry (docs/architecture.md, "Audit log"): called with the transaction
 // of the change it records, so the entry and the change commit or roll back
 // together. The chain head row is locked FOR UPDATE first: concurrent appends
 // from any number of processes queue on it, so seq is gap-free and every

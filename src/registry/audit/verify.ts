@@ -1,5 +1,5 @@
-// `cardauth audit verify` (DESIGN.md "Audit log": finds any entry changed,
-// removed or reordered). Walks the chain in seq order from the genesis hash:
+// `cardauth audit verify`: finds any entry changed, removed or reordered.
+// Walks the chain in seq order from the genesis hash:
 //   - a missing seq number            → that entry was removed
 //   - prev_hash ≠ the previous hash   → the entry no longer follows its
 //                                       predecessor (reordered, or one before it removed)

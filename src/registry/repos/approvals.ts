@@ -1,4 +1,4 @@
-// Four-eyes approvals (issue 4 "Staff"). Rows move pending → approved |
+// Four-eyes approvals (src/staff/approvals.ts). Rows move pending → approved |
 // rejected, approved → executed, each move conditional on the current state
 // in the UPDATE itself, so two approvers racing cannot both decide. The
 // database refuses a decision by the requester (approvals_not_self).

@@ -1,5 +1,5 @@
 // Card certificates and their status: the source of OCSP answers and CRL
-// entries (DESIGN.md flow 3) and of the authentication status check.
+// entries (flow 3 of docs/architecture.md) and of the authentication status check.
 // Revocation is permanent (a database trigger refuses to change a revoked
 // certificate, migration 006); certificateHold may be lifted.
 import { createHash } from 'node:crypto';

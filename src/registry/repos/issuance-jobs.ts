@@ -1,5 +1,5 @@
-// Issuance jobs: the persisted state of one personalisation (DESIGN.md flow 1,
-// "every step is recorded"). Changes are optimistic: a job changes only if its
+// Issuance jobs: the persisted state of one personalisation (every step is
+// recorded, so a run can resume). Changes are optimistic: a job changes only if its
 // version is still the one the runner read. At most one open job per card
 // (unique index, migration 005) → issuance_in_progress.
 import type { Sql } from '../sql.js';

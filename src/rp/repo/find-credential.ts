@@ -1,7 +1,7 @@
 // The credential row and its RP for one presented key id (the RP
 // authentication lookup). Returns the stored hash for a constant-time compare.
 import type { Sql } from '../../registry/sql.js';
-import type { TerminalId } from '../../auth/types.js';
+import { storedTerminalId, type TerminalId } from '../ids.js';
 import type { RelyingParty } from '../types.js';
 import { RP_SELECT, toRp, type RpRaw } from './rows.js';
 
@@ -28,7 +28,7 @@ export async function findCredential(sql: Sql, keyId: string): Promise<Credentia
     keyId: c.key_id,
     secretHash: new Uint8Array(c.secret_hash),
     validUntil: c.valid_until === null ? undefined : new Date(c.valid_until),
-    terminal: c.terminal_id === null ? undefined : (c.terminal_id as TerminalId),
+    terminal: c.terminal_id === null ? undefined : storedTerminalId(c.terminal_id),
     rp: toRp(r),
   };
 }

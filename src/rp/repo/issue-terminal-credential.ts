@@ -6,11 +6,11 @@
 // (`rp update --remove-terminal`) removes its credentials.
 import { appendAudit } from '../../registry/audit/append.js';
 import type { Sql } from '../../registry/sql.js';
-import { authError } from '../../auth/codes.js';
-import type { TerminalId } from '../../auth/types.js';
+import { storedTerminalId, type TerminalId } from '../ids.js';
 import { hashSecret, newCredential } from '../credentials.js';
 import type { IssuedCredential } from '../types.js';
 import { rpById } from './rows.js';
+import { rpError } from '../codes.js';
 
 export async function issueTerminalCredential(
   sql: Sql,
@@ -23,9 +23,9 @@ export async function issueTerminalCredential(
   const credential = newCredential();
   await sql.transaction(async (tx) => {
     const rp = await rpById(tx, rpId);
-    if (!rp) throw authError('rp_not_found', `no relying party ${rpId}`);
+    if (!rp) throw rpError('rp_not_found', `no relying party ${rpId}`);
     if (!(rp.terminals as readonly string[]).includes(terminalId)) {
-      throw authError('rp_invalid', `terminal '${terminalId.slice(0, 70)}' is not registered to ${rpId} (rp update --add-terminal first)`);
+      throw rpError('rp_invalid', `terminal '${terminalId.slice(0, 70)}' is not registered to ${rpId} (rp update --add-terminal first)`);
     }
     await tx.query('INSERT INTO rp_credentials (key_id, rp_id, terminal_id, secret_hash, created_at, valid_until) VALUES ($1, $2, $3, $4, $5, NULL)', [
       credential.keyId,
@@ -36,5 +36,5 @@ export async function issueTerminalCredential(
     ]);
     await appendAudit(tx, { actor, action: 'rp.credential.terminal', subject: `rp:${rpId}`, data: { keyId: credential.keyId, terminal: terminalId }, at: now });
   });
-  return { credential, terminal: terminalId as TerminalId };
+  return { credential, terminal: storedTerminalId(terminalId) };
 }

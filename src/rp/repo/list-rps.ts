@@ -1,6 +1,6 @@
 // All relying parties with their terminals and credential key ids (never hashes).
 import type { Sql } from '../../registry/sql.js';
-import type { TerminalId } from '../../auth/types.js';
+import { storedTerminalId } from '../ids.js';
 import type { RelyingParty, RpCredentialInfo } from '../types.js';
 import { RP_SELECT, toRp, type RpRaw } from './rows.js';
 
@@ -15,7 +15,7 @@ export async function listRps(sql: Sql): Promise<Array<RelyingParty & { credenti
       .filter((c) => c.rp_id === rp.id)
       .map((c) => ({
         keyId: c.key_id,
-        terminal: c.terminal_id === null ? undefined : (c.terminal_id as TerminalId),
+        terminal: c.terminal_id === null ? undefined : storedTerminalId(c.terminal_id),
         createdAt: new Date(c.created_at),
         validUntil: c.valid_until === null ? undefined : new Date(c.valid_until),
       })),

@@ -1,14 +1,13 @@
 // Register a relying party with its first API credential, terminals, scopes
-// and rate limits; audited in the same transaction (DESIGN.md "Audit log").
+// and rate limits; audited in the same transaction (docs/architecture.md, "Audit log").
 // The secret is returned once and never stored.
-import { randomBytes } from 'node:crypto';
 import { appendAudit } from '../../registry/audit/append.js';
 import type { Sql } from '../../registry/sql.js';
-import { authError } from '../../auth/codes.js';
-import { ekycAttributes, isTerminalId, type EkycAttribute, type RpId } from '../../auth/types.js';
+import { ekycAttributes, isTerminalId, newRpId, type EkycAttribute } from '../ids.js';
 import { hashSecret, newCredential } from '../credentials.js';
 import { rpScopes, type IssuedCredential, type RelyingParty, type RpScope } from '../types.js';
 import { rpById } from './rows.js';
+import { rpError } from '../codes.js';
 
 export interface NewRelyingParty {
   readonly name: string;
@@ -23,7 +22,7 @@ export const DEFAULT_RP_RATE_PER_MINUTE = 6000;
 export const DEFAULT_TERMINAL_RATE_PER_MINUTE = 60;
 
 export function checkNewRp(input: NewRelyingParty): void {
-  const bad = (m: string) => authError('rp_invalid', m);
+  const bad = (m: string) => rpError('rp_invalid', m);
   if (input.name.trim().length < 1 || input.name.length > 200) throw bad('the name must be 1 to 200 characters');
   if (input.scopes.length === 0 || input.scopes.some((s) => !rpScopes.includes(s))) throw bad(`scopes must be among ${rpScopes.join(', ')}`);
   const attrs = input.ekycAttributes ?? [];
@@ -45,7 +44,7 @@ export async function registerRp(
   now: Date,
 ): Promise<{ rp: RelyingParty; credential: IssuedCredential }> {
   checkNewRp(input);
-  const id = `rp_${randomBytes(9).toString('base64url')}` as RpId;
+  const id = newRpId();
   const credential = newCredential();
   const terminals = [...new Set(input.terminals)].sort();
   const rp = await sql.transaction(async (tx) => {

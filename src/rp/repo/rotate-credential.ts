@@ -4,10 +4,10 @@
 // terminals' own credentials (issue-terminal-credential.ts) are not touched.
 import { appendAudit } from '../../registry/audit/append.js';
 import type { Sql } from '../../registry/sql.js';
-import { authError } from '../../auth/codes.js';
 import { hashSecret, newCredential } from '../credentials.js';
 import type { IssuedCredential } from '../types.js';
 import { rpById } from './rows.js';
+import { rpError } from '../codes.js';
 
 export const MAX_OVERLAP_SECONDS = 30 * 86_400;
 
@@ -20,13 +20,13 @@ export async function rotateCredential(
   now: Date,
 ): Promise<{ credential: IssuedCredential; oldValidUntil: Date }> {
   if (!Number.isInteger(overlapSeconds) || overlapSeconds < 0 || overlapSeconds > MAX_OVERLAP_SECONDS) {
-    throw authError('rp_invalid', `the overlap must be 0 to ${MAX_OVERLAP_SECONDS} seconds`);
+    throw rpError('rp_invalid', `the overlap must be 0 to ${MAX_OVERLAP_SECONDS} seconds`);
   }
   const credential = newCredential();
   const oldValidUntil = new Date(now.getTime() + overlapSeconds * 1000);
   await sql.transaction(async (tx) => {
     const rp = await rpById(tx, rpId);
-    if (!rp) throw authError('rp_not_found', `no relying party ${rpId}`);
+    if (!rp) throw rpError('rp_not_found', `no relying party ${rpId}`);
     // Shorten (never lengthen) the validity of the credentials in use.
     const closed = await tx.query<{ key_id: string }>(
       `UPDATE rp_credentials SET valid_until = $2

@@ -1,6 +1,6 @@
 // Row mapping for the relying-party tables (migration 020).
 import type { Sql } from '../../registry/sql.js';
-import type { EkycAttribute, RpId, TerminalId } from '../../auth/types.js';
+import { storedRpId, storedTerminalId, type EkycAttribute } from '../ids.js';
 import type { RelyingParty, RpScope } from '../types.js';
 
 export interface RpRaw {
@@ -22,14 +22,14 @@ export const RP_SELECT = `SELECT rp.*, ARRAY(SELECT t.terminal_id FROM terminals
 
 export function toRp(r: RpRaw): RelyingParty {
   return {
-    id: r.id as RpId,
+    id: storedRpId(r.id),
     name: r.name,
     status: r.status,
     scopes: r.scopes as RpScope[],
     ekycAttributes: r.ekyc_attributes as EkycAttribute[],
     rateLimitPerMinute: Number(r.rate_limit_per_minute),
     terminalRatePerMinute: Number(r.terminal_rate_per_minute),
-    terminals: (r.terminals ?? []) as TerminalId[],
+    terminals: (r.terminals ?? []).map(storedTerminalId),
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at),
   };

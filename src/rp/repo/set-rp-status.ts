@@ -5,9 +5,9 @@
 // writes nothing.
 import { appendAudit } from '../../registry/audit/append.js';
 import type { Sql } from '../../registry/sql.js';
-import { authError } from '../../auth/codes.js';
 import type { RelyingParty } from '../types.js';
 import { rpById } from './rows.js';
+import { rpError } from '../codes.js';
 
 export async function setRpStatus(
   sql: Sql,
@@ -19,7 +19,7 @@ export async function setRpStatus(
 ): Promise<{ rp: RelyingParty; changed: boolean }> {
   return sql.transaction(async (tx) => {
     const rows = await tx.query<{ status: string }>('SELECT status FROM relying_parties WHERE id = $1 FOR UPDATE', [rpId]);
-    if (rows.length === 0) throw authError('rp_not_found', `no relying party ${rpId}`);
+    if (rows.length === 0) throw rpError('rp_not_found', `no relying party ${rpId}`);
     if (rows[0]!.status === status) return { rp: (await rpById(tx, rpId))!, changed: false };
     await tx.query('UPDATE relying_parties SET status = $2, updated_at = $3 WHERE id = $1', [rpId, status, now]);
     const action = status === 'disabled' ? 'rp.disable' : 'rp.enable';

@@ -9,11 +9,11 @@
 // refused `terminal_unknown`.
 import { appendAudit } from '../../registry/audit/append.js';
 import type { Sql } from '../../registry/sql.js';
-import { authError } from '../../auth/codes.js';
-import type { EkycAttribute } from '../../auth/types.js';
+import type { EkycAttribute } from '../ids.js';
 import type { RelyingParty, RpScope } from '../types.js';
 import { checkNewRp } from './register-rp.js';
 import { rpById } from './rows.js';
+import { rpError } from '../codes.js';
 
 export interface RpChanges {
   readonly name?: string;
@@ -43,12 +43,12 @@ export interface RpChangeRecord {
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
 
 export async function updateRp(sql: Sql, rpId: string, changes: RpChanges, actor: string, now: Date): Promise<{ rp: RelyingParty; changed: RpChangeRecord }> {
-  const bad = (m: string) => authError('rp_invalid', m);
+  const bad = (m: string) => rpError('rp_invalid', m);
   return sql.transaction(async (tx) => {
     // Row lock: two concurrent updates of one RP apply one after the other,
     // each to what the other left.
     if ((await tx.query('SELECT id FROM relying_parties WHERE id = $1 FOR UPDATE', [rpId])).length === 0) {
-      throw authError('rp_not_found', `no relying party ${rpId}`);
+      throw rpError('rp_not_found', `no relying party ${rpId}`);
     }
     const cur = (await rpById(tx, rpId))!;
     const add = [...new Set(changes.addTerminals ?? [])];

@@ -1,5 +1,5 @@
 // A counting semaphore with a bounded queue: caps concurrent argon2
-// verifications (measurements.md: 31 ms and 19 MiB each, ~62/s on two cores),
+// verifications (31 ms and 19 MiB each, ~62/s on two cores: docs/decisions.md),
 // so a burst of sign-ins queues briefly instead of exhausting memory and CPU,
 // and beyond the queue bound fails fast (staff_busy) instead of piling up.
 export class Semaphore {

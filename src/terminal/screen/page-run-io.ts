@@ -3,7 +3,9 @@
 // page, and the PIN comes from the page's pad (screen-hub.ts). `onHint` is
 // told what the RP back end may learn of the run (progress-hints.ts codes).
 import type { ReportableHint } from '../server/report-progress.js';
-import type { PinPad, TerminalChallenge, TerminalDisplay } from '../types.js';
+import type { IssuedChallenge as TerminalChallenge } from '../../auth/wire.js';
+import type { PinPad } from '../../pin-pad/types.js';
+import type { TerminalDisplay } from '../types.js';
 import type { ScreenHub } from './screen-hub.js';
 import { requestView, type PinNotice, type RequestView } from './screen-state.js';
 

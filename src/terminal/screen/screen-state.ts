@@ -4,7 +4,8 @@
 // translates) or challenge text that passed check-displayable.ts, which the
 // page puts on screen as text, never as markup. The PIN is never in here:
 // only whether one is being asked for, and the tries left.
-import type { TerminalChallenge, TerminalOutcome } from '../types.js';
+import type { IssuedChallenge as TerminalChallenge } from '../../auth/wire.js';
+import type { TerminalOutcome } from '../types.js';
 import { transactionView } from '../show-transaction.js';
 import { presentAmount, type AmountView } from './present-amount.js';
 

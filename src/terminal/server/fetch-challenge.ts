@@ -6,11 +6,11 @@
 // ends the run with a code the operator can act on.
 import { terminalError } from '../codes.js';
 import { parseChallenge } from '../parse-challenge.js';
-import type { TerminalChallenge } from '../types.js';
+import type { IssuedChallenge } from '../../auth/wire.js';
 import { callServer, type ServerConfig } from './http.js';
 
 export type FetchChallengeResult =
-  | { readonly ok: true; readonly challenge: TerminalChallenge }
+  | { readonly ok: true; readonly challenge: IssuedChallenge }
   | { readonly ok: false; readonly kind: 'refused'; readonly status: number; readonly code: string; readonly title: string }
   | { readonly ok: false; readonly kind: 'unavailable'; readonly detail: string };
 

@@ -9,7 +9,7 @@ import { singleLineTextProblem } from '../../auth/display-text.js';
 import { isAppError } from '../../errors/app-error.js';
 import { terminalError, type TerminalCode } from '../codes.js';
 import { parseChallenge } from '../parse-challenge.js';
-import type { TerminalChallenge } from '../types.js';
+import type { IssuedChallenge as TerminalChallenge } from '../../auth/wire.js';
 import { callServer, type ServerConfig } from './http.js';
 
 export type NextChallengeResult =

@@ -4,7 +4,7 @@
 // `failed` with the hint saying why instead of waiting for the expiry).
 // Both are courtesy to the RP: a failure is returned, never thrown, and the
 // citizen's run goes on whatever they answer.
-import type { ProgressHintCode } from '../../auth/progress-hints.js';
+import type { ProgressHintCode } from '../../auth/progress-hint-codes.js';
 import { callServer, type ServerAnswer, type ServerConfig } from './http.js';
 
 export type ReportableHint = Exclude<ProgressHintCode, 'waiting_for_terminal'>;

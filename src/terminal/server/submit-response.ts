@@ -1,4 +1,4 @@
-// POST /v1/auth/challenges/{id}/response (issue 5 "The API"): the card's 9A
+// POST /v1/auth/challenges/{id}/response (src/auth/README.md): the card's 9A
 // certificate and signature, base64 DER, the terminal id, and the PIN tries
 // left the terminal saw before the successful VERIFY. The server rebuilds the
 // signing input from its own record and answers the signed result.

@@ -19,9 +19,13 @@ import { authCodes } from '../../../src/auth/codes.js';
 import type { AuthDeps } from '../../../src/auth/deps.js';
 import type { CardStatusLookup, ResultKeys } from '../../../src/auth/ports.js';
 import { signingInput } from '../../../src/auth/signing-input.js';
-import type { Transaction } from '../../../src/auth/types.js';
+import type { Transaction } from '../../../src/auth/wire.js';
 import { httpCodes } from '../../../src/http/codes.js';
 import { createApp, type HttpApp } from '../../../src/http/app.js';
+import type { AnyRoute } from '../../../src/http/route.js';
+import { documentationRoutes } from '../../../src/http/routes/documentation.js';
+import { commonCodes } from '../../../src/errors/common-codes.js';
+import { rpCodes } from '../../../src/rp/codes.js';
 import { authRoutes } from '../../../src/http/routes/auth.js';
 import { jwksRoutes } from '../../../src/http/routes/jwks.js';
 import { rpRoutes } from '../../../src/http/routes/rp.js';
@@ -208,11 +212,10 @@ export async function buildApp(opts: {
   };
   const authenticator = createRpAuthenticator({ sql: opts.db, apiPepper: peppers.apiSecret, clock: opts.clock, log: logger, cacheTtlMs: 0 });
   const routeDeps = { auth: deps, authenticator, store: opts.store };
-  const app = createApp({
-    routes: [...authRoutes(routeDeps), ...rpRoutes(routeDeps), ...jwksRoutes({ keys })],
-    logger,
-    errorCodes: { ...httpCodes, ...authCodes },
-  });
+  const errorCodes = { ...httpCodes, ...commonCodes, ...authCodes, ...rpCodes };
+  const routes: AnyRoute[] = [...authRoutes(routeDeps), ...rpRoutes(routeDeps), ...jwksRoutes({ keys })];
+  routes.push(...documentationRoutes({ routes: () => routes, errorCodes }));
+  const app = createApp({ routes, logger, errorCodes });
   return { app, deps, authenticator, log, logger };
 }
 

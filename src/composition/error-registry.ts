@@ -1,7 +1,8 @@
-// The one registry of public error codes: every area's table merged. The HTTP
-// layer takes titles from here, /openapi.json lists the codes, and a test keeps
-// this registry and the README's list equal.
-import { pkiCodes } from '../../pki/errors.js';
+// The one registry of public error codes: every area's table merged. It sits
+// above the areas it gathers (the composition root hands it to the HTTP
+// layer, which takes titles from it; /openapi.json lists the codes), and a
+// test keeps this registry and the README's list equal.
+import { pkiCodes } from '../../pki/index.js';
 import { authCodes } from '../auth/codes.js';
 import { cardCodes } from '../card/codes.js';
 import { httpCodes } from '../http/codes.js';
@@ -9,13 +10,15 @@ import { issuanceCodes } from '../issuance/codes.js';
 import { registryCodes } from '../registry/codes.js';
 import { staffCodes } from '../staff/codes.js';
 import { terminalCodes } from '../terminal/codes.js';
-import type { CodeTable } from './app-error.js';
+import type { CodeTable } from '../errors/app-error.js';
+import { commonCodes } from '../errors/common-codes.js';
+import { rpCodes } from '../rp/codes.js';
 
 const configCodes = {
   config_invalid: { status: 500, title: 'The service configuration is invalid' },
 } as const satisfies CodeTable;
 
-const tables: readonly CodeTable[] = [httpCodes, configCodes, authCodes, staffCodes, registryCodes, issuanceCodes, cardCodes, pkiCodes, terminalCodes];
+const tables: readonly CodeTable[] = [httpCodes, configCodes, commonCodes, authCodes, rpCodes, staffCodes, registryCodes, issuanceCodes, cardCodes, pkiCodes, terminalCodes];
 
 function merge(list: readonly CodeTable[]): CodeTable {
   const out: Record<string, CodeTable[string]> = {};

@@ -1,12 +1,12 @@
 // The HTTP layer's RouteAuth for staff routes (scheme staffSession):
 // `Authorization: Bearer <session token>`. Missing → staff_session_required,
 // anything else wrong → staff_session_invalid. Optionally a permission.
-import type { RouteAuth } from '../http/route.js';
-import { staffError } from './codes.js';
-import type { StaffDeps } from './deps.js';
-import { requirePermission, type StaffPermission } from './permissions.js';
-import type { StaffPrincipal } from './principal.js';
-import { authenticateSession } from './sessions.js';
+import type { RouteAuth } from './route.js';
+import { staffError } from '../staff/codes.js';
+import type { StaffDeps } from '../staff/deps.js';
+import { requirePermission, type Permission } from '../access/permissions.js';
+import type { StaffPrincipal } from '../staff/principal.js';
+import { authenticateSession } from '../staff/sessions.js';
 
 export function bearerToken(req: { readonly headers: { readonly authorization?: string | undefined } }): string | undefined {
   const h = req.headers.authorization;
@@ -15,7 +15,7 @@ export function bearerToken(req: { readonly headers: { readonly authorization?: 
   return m?.[1];
 }
 
-export function staffSessionAuth(deps: StaffDeps, permission?: StaffPermission): RouteAuth<StaffPrincipal> {
+export function staffSessionAuth(deps: StaffDeps, permission?: Permission): RouteAuth<StaffPrincipal> {
   return {
     scheme: 'staffSession',
     async authenticate(req) {

@@ -11,12 +11,8 @@
 // Reports are kept only while the challenge is pending; a hint that ended
 // the run at the terminal (card_removed, citizen_cancelled, …) stays
 // readable beside the failed state when the terminal then cancels.
-import { authError } from './codes.js';
-import type { AuthDeps } from './deps.js';
-import { challengeMetaKey, outcomeKey, visibleTo, type ChallengeMeta } from './lib/store-keys.js';
-import { storeCall } from './lib/store-call.js';
-import { challengeHintKey } from './lib/terminal-store-keys.js';
-import type { ChallengeId, RpId, TerminalId } from './types.js';
+// The terminal's report is report-progress.ts.
+import { z } from 'zod';
 
 export const progressHints = {
   waiting_for_terminal: {
@@ -67,7 +63,19 @@ export const progressHints = {
 
 export type ProgressHintCode = keyof typeof progressHints;
 /** What a terminal may report (the first one is the service's own default). */
-export const reportableHints = Object.keys(progressHints).filter((c) => c !== 'waiting_for_terminal') as Exclude<ProgressHintCode, 'waiting_for_terminal'>[];
+export const reportableHints = [
+  'waiting_for_card',
+  'card_inserted',
+  'pin_entry',
+  'pin_wrong',
+  'signing',
+  'card_removed',
+  'citizen_cancelled',
+  'pin_blocked',
+  'card_not_usable',
+  'terminal_refused',
+] as const satisfies readonly Exclude<ProgressHintCode, 'waiting_for_terminal'>[];
+export type ReportableHint = (typeof reportableHints)[number];
 
 export interface ProgressHint {
   readonly code: ProgressHintCode;
@@ -85,26 +93,11 @@ export function parseStoredHint(raw: string | null): ProgressHint | undefined {
   return progressHint(raw as ProgressHintCode);
 }
 
-/**
- * Record the terminal's report on one of its challenges: visible to it
- * (its RP's and its terminal's, else challenge_not_found), still pending
- * (challenge_used after an outcome, challenge_expired after its expiry).
- */
-export async function reportProgress(
-  deps: AuthDeps,
-  caller: { readonly rpId: RpId; readonly terminal: TerminalId },
-  id: ChallengeId,
-  code: ProgressHintCode,
-): Promise<void> {
-  const [metaRaw, outcome] = await storeCall('read challenge marker', () =>
-    Promise.all([deps.store.get(challengeMetaKey(caller.rpId, id)), deps.store.get(outcomeKey(caller.rpId, id))]),
-  );
-  const meta = metaRaw === null ? undefined : (JSON.parse(metaRaw) as ChallengeMeta);
-  if (!visibleTo(meta, caller.rpId, caller.terminal)) throw authError('challenge_not_found', 'No such challenge.');
-  if (outcome !== null) throw authError('challenge_used', 'The challenge has already ended.');
-  const left = meta.expiresAt - deps.clock.now().getTime();
-  if (left <= 0) throw authError('challenge_expired', 'The challenge has expired.');
-  // Readable as long as the challenge's outcome is (a cancellation that follows keeps it company).
-  const ttlMs = left + (deps.outcomeTtlSeconds ?? 900) * 1000;
-  await storeCall('store progress hint', () => deps.store.set(challengeHintKey(caller.rpId, id), code, ttlMs));
-}
+/** The `hint` of GET /v1/auth/challenges/{id}. */
+export const progressHintWire = z
+  .object({
+    code: z.enum(Object.keys(progressHints) as [ProgressHintCode, ...ProgressHintCode[]]),
+    text: z.string().describe('What the RP may show its cashier or customer (English)'),
+    textKm: z.string().describe('The same in Khmer'),
+  })
+  .describe('What the terminal last reported (its word, not a verified fact); `waiting_for_terminal` before any report');

@@ -1,0 +1,69 @@
+// Assembles card + PIN authentication from the real pieces: the CA (verifier
+// roots, the result-signing key from its key store), the registry (RP
+// credentials and card status), the ephemeral store, and the pepper file in
+// the data directory; returns the routes the service mounts.
+import type { CertificateAuthority } from '../../pki/index.js';
+import { pkiCardVerifier } from '../auth/adapters/pki-verifier.js';
+import { registryCardStatus } from '../auth/adapters/registry-status.js';
+import { resultKeys, signerFromKeyStore, type LiveResultKeys } from '../auth/adapters/result-keys.js';
+import type { AuthDeps } from '../auth/deps.js';
+import type { AnyRoute } from '../http/route.js';
+import { authRoutes } from '../http/routes/auth.js';
+import { jwksRoutes } from '../http/routes/jwks.js';
+import { rpRoutes } from '../http/routes/rp.js';
+import { terminalRoutes } from '../http/routes/terminal.js';
+import type { Sql } from '../registry/sql.js';
+import { createRpAuthenticator, type RpAuthenticator } from '../rp/authenticate.js';
+import { loadPeppers, pepperPath } from '../rp/pepper.js';
+import type { EphemeralStore } from '../store/ephemeral.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+
+export interface AuthAssembly {
+  readonly routes: AnyRoute[];
+  readonly deps: AuthDeps;
+  readonly authenticator: RpAuthenticator;
+}
+
+export async function assembleAuth(opts: {
+  readonly sql: Sql;
+  readonly store: EphemeralStore;
+  readonly ca: CertificateAuthority;
+  readonly dataDir: string;
+  /** Public base URL: the `iss` of results. */
+  readonly issuer: string;
+  readonly challengeTtlSeconds: number;
+  readonly log: Logger;
+  readonly clock?: Clock;
+  /**
+   * The result-signing keys following rotations (watchResultKeys over
+   * `ca.resultKeySet()`; the caller stops it). Without it: the CA's current
+   * key as of now, for good.
+   */
+  readonly resultKeys?: Pick<LiveResultKeys, 'keys' | 'refresh'>;
+  /** A sandbox service: results carry `"sandbox": true` (src/sandbox/sandbox-ca.ts). */
+  readonly sandbox?: boolean;
+}): Promise<AuthAssembly> {
+  const clock = opts.clock ?? systemClock;
+  const peppers = loadPeppers(pepperPath(opts.dataDir));
+  const keys = opts.resultKeys?.keys ?? resultKeys(signerFromKeyStore(await opts.ca.resultSigner()));
+  const deps: AuthDeps = {
+    store: opts.store,
+    verifier: pkiCardVerifier({ root: opts.ca.root, issuing: opts.ca.issuing }),
+    status: registryCardStatus(opts.sql),
+    keys,
+    peppers,
+    clock,
+    log: opts.log,
+    issuer: opts.issuer,
+    challengeTtlSeconds: opts.challengeTtlSeconds,
+    ...(opts.sandbox === true ? { sandbox: true } : {}),
+  };
+  const authenticator = createRpAuthenticator({ sql: opts.sql, apiPepper: peppers.apiSecret, clock, log: opts.log });
+  const routeDeps = { auth: deps, authenticator, store: opts.store };
+  return {
+    routes: [...authRoutes(routeDeps), ...terminalRoutes(routeDeps), ...rpRoutes(routeDeps), ...jwksRoutes({ keys, refresh: opts.resultKeys?.refresh })],
+    deps,
+    authenticator,
+  };
+}
