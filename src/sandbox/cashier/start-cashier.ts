@@ -97,6 +97,11 @@ export async function startCashier(opts: CashierOptions): Promise<RunningCashier
       res.end(f.body);
       return;
     }
+    if (req.method === 'GET' && path === '/favicon.ico') {
+      res.statusCode = 204;
+      res.end();
+      return;
+    }
     if (req.method === 'GET' && path === '/api/setup') {
       return send(res, 200, { rpName: opts.rpName, serviceUrl: opts.serviceUrl, terminals: opts.terminals });
     }

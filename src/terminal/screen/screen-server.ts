@@ -106,6 +106,11 @@ export async function startScreenServer(opts: ScreenServerOptions): Promise<Runn
     const path = (req.url ?? '/').split('?')[0]!;
     if (req.method === 'GET' || req.method === 'HEAD') {
       if (path === '/events') return events(req, res);
+      if (path === '/favicon.ico') {
+        res.statusCode = 204;
+        res.end();
+        return;
+      }
       const f = files.get(path);
       if (f === undefined) return refuse(res, 404, 'not_found');
       res.setHeader('Content-Type', f.type);

@@ -85,7 +85,7 @@ export const strings = {
     amount: 'ចំនួនទឹកប្រាក់',
     shared: 'ព័ត៌មាននឹងត្រូវចែករំលែកជាមួយ {rp}៖',
     approveNote: 'ការបញ្ចូលលេខ PIN គឺជាការយល់ព្រមលើព័ត៌មានខាងលើ។',
-    pinPrompt: 'សូមបញ្ចូលលេខ PIN របស់អ្នក',
+    pinPrompt: 'សូមបញ្ចូលលេខ PIN',
     triesLeft: 'នៅសល់ {n} ដង',
     triesLeftOne: 'នៅសល់ ១ ដង',
     wrongPin: 'លេខ PIN មិនត្រឹមត្រូវ។ នៅសល់ {n} ដង។',
