@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CARDAUTH_BIN, REPO, childEnv } from '../support/run-bin.js';
+import { CARDAUTH_BIN, REPO, childEnv, runBin, startService } from '../support/run-bin.js';
 
 const SHOTS = join(REPO, '.scratch-screens');
 const CHROMIUM = '/usr/bin/chromium';
@@ -251,11 +251,36 @@ describe('e2e sandbox in a browser: cashier page, citizen terminal screens, jose
     await page.waitForSelector('[data-outcome=approved]', { timeout: 15_000 });
   });
 
+  it('the cashier cancels while the citizen reads: the terminal says so', async () => {
+    const page = await pay('kiosk-1', '9900');
+    await cashier.click('#cancel');
+    await page.waitForSelector('[data-outcome=cancelled]', { timeout: 10_000 });
+    await cashier.waitForSelector('.state[data-state=failed]', { timeout: 10_000 });
+    assert.match((await cashier.textContent('#detail'))!, /challenge_cancelled/);
+    await page.waitForSelector('body[data-screen=idle]', { timeout: 10_000 });
+  });
+
   it('the PINs are in no output but the summary that hands them out', () => {
     for (const c of s.citizens) {
       assert.equal(stdout.split(`PIN ${c.pin}`).length - 1, 1);
       assert.equal(stdout.split(c.pin).length - 1, 1, `${c.name}'s PIN once on stdout`);
       assert.ok(!stderr.includes(c.pin), `${c.name}'s PIN not in the logs`);
+    }
+  });
+
+  it("a production configuration refuses to serve the sandbox's data directory; CARDAUTH_SANDBOX=1 serves it", async () => {
+    const exited = new Promise<number | null>((r) => sandbox!.once('exit', (code) => r(code)));
+    sandbox!.kill('SIGTERM');
+    assert.equal(await exited, 0, stderr);
+    const env = { CARDAUTH_DATA_DIR: join(dir, 'sandbox', 'data'), CARDAUTH_LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '', CARDAUTH_KEY_PASSPHRASE: '', CARDAUTH_KEY_PASSPHRASE_FILE: '', CARDAUTH_SANDBOX: '' };
+    const refused = await runBin(CARDAUTH_BIN, ['serve', '--port', '0'], env);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /SANDBOX CA \(test material, not for production\): refusing to serve it/);
+    const served = await startService({ ...env, CARDAUTH_SANDBOX: '1' });
+    try {
+      assert.equal((await fetch(`${served.url}/healthz`)).status, 200);
+    } finally {
+      assert.equal(await served.stop(), 0);
     }
   });
 });
