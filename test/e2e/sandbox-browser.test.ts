@@ -143,6 +143,9 @@ describe('e2e sandbox in a browser: cashier page, citizen terminal screens, jose
     // The RP sees what the citizen is doing.
     await cashier.waitForSelector('#detail:has-text("pin_entry")', { timeout: 10_000 });
     await snap(page, 'terminal-pin-km');
+    await page.click('button[data-lang=en]');
+    await snap(page, 'terminal-pin-en');
+    await page.click('button[data-lang=km]');
 
     const pin = citizen('kiosk-1').pin;
     await typeOnPad(page, pin.slice(0, 4));
