@@ -113,16 +113,22 @@ describe('e2e sandbox in a browser: cashier page, citizen terminal screens, jose
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The cashier sends a payment to `terminal`; the terminal shows the PIN pad. */
-  async function pay(terminal: string, amount = '25000', reference = ''): Promise<Page> {
+  /** The cashier sends a payment to `terminal`. */
+  async function send(terminal: string, amount: string, reference: string, ekyc: boolean): Promise<Page> {
     await cashier.selectOption('#terminal', terminal);
     await cashier.fill('#amount', amount);
     await cashier.selectOption('#currency', 'KHR');
     await cashier.fill('#payee', 'Commune Hall Fees');
     await cashier.fill('#reference', reference);
+    await cashier.setChecked('#ekyc', ekyc);
     await cashier.click('#send');
     await cashier.waitForSelector('.state[data-state=pending]');
-    const page = screen(terminal);
+    return screen(terminal);
+  }
+
+  /** The cashier sends a payment to `terminal`; the terminal shows the PIN pad. */
+  async function pay(terminal: string, amount = '25000', reference = '', ekyc = false): Promise<Page> {
+    const page = await send(terminal, amount, reference, ekyc);
     await page.waitForSelector('[data-testid=pad]', { timeout: 15_000 });
     return page;
   }
@@ -222,6 +228,23 @@ describe('e2e sandbox in a browser: cashier page, citizen terminal screens, jose
     assert.match((await cashier.textContent('#detail'))!, /card_revoked/);
   });
 
+  it('eKYC: the terminal shows what will be shared and the consent text; the result carries the attributes', async () => {
+    const page = await pay('kiosk-2', '2000', 'ACCOUNT-OPENING', true);
+    await page.click('button[data-lang=en]');
+    const shared = (await page.textContent('[data-testid=shared]'))!;
+    assert.match(shared, /Will be shared with Sandbox Demo Bank:/);
+    assert.match(shared, /Given name.*Surname.*Date of birth/s);
+    assert.match(shared, /receives your name and date of birth, to open your account/);
+    await snap(page, 'terminal-ekyc-en');
+    await typeOnPad(page, citizen('kiosk-2').pin);
+    await page.click('[data-key=ok]');
+    await page.waitForSelector('[data-outcome=approved]', { timeout: 15_000 });
+    await cashier.waitForSelector('.state[data-state=approved]', { timeout: 15_000 });
+    const payload = JSON.parse((await cashier.textContent('#payload'))!);
+    assert.deepEqual(payload.attributes, { givenName: 'Sreymom', surname: 'Chan', birthDate: '1993-06-15' });
+    await page.waitForSelector('body[data-screen=idle]', { timeout: 10_000 });
+  });
+
   it('the card taken out mid-way is reported, by the sandbox control and by renaming the card file', async () => {
     const page = await pay('kiosk-2', '7500');
     await page.click('#sim-remove');
@@ -232,8 +255,16 @@ describe('e2e sandbox in a browser: cashier page, citizen terminal screens, jose
     assert.match((await cashier.textContent('#hint'))!, /The card was removed before the end/);
     await page.waitForSelector('body[data-screen=idle]', { timeout: 10_000 });
     await snap(page, 'terminal-idle-no-card-km');
+    // A request while no card is in: the screen asks for it, then reads it.
+    await send('kiosk-2', '3000', '', false);
+    await page.waitForSelector('body[data-screen=insert-card]', { timeout: 15_000 });
+    assert.equal(await page.textContent('[data-testid=amount]'), '៛3,000');
+    await snap(page, 'terminal-insert-card-km');
     await page.click('#sim-insert');
-    await page.waitForSelector('#sim-insert:disabled');
+    await page.waitForSelector('[data-testid=pad]', { timeout: 10_000 });
+    assert.equal(await page.locator('#sim-insert:disabled').count(), 1);
+    await page.click('[data-key=cancel]');
+    await page.waitForSelector('body[data-screen=idle]', { timeout: 10_000 });
 
     // The card file is the card: renamed away, the card is out of the reader.
     const card = citizen('kiosk-2').cardFile;

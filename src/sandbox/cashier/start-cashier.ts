@@ -40,6 +40,9 @@ const PAGE: Readonly<Record<string, { file: string; type: string }>> = {
 };
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const ID = /^ch_[A-Za-z0-9_-]{22}$/;
+const EKYC_ATTRIBUTES = ['givenName', 'surname', 'birthDate'];
+const consentText = (rpName: string): string =>
+  `${rpName} receives your name and date of birth, to open your account.\n${rpName} ទទួលបានឈ្មោះ និងថ្ងៃខែឆ្នាំកំណើតរបស់អ្នក ដើម្បីបើកគណនីរបស់អ្នក។`;
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.statusCode = status;
@@ -116,6 +119,8 @@ export async function startCashier(opts: CashierOptions): Promise<RunningCashier
       const r = await api('POST', '/v1/auth/challenges', {
         terminalId,
         transaction: { amount: str(unverified.amount)?.replace(/,/g, ''), currency: str(unverified.currency), payee: str(unverified.payee), ...(reference ? { reference } : {}) },
+        // eKYC: the attributes the demo bank's policy allows, with the words the citizen agrees to.
+        ...(unverified.ekyc === '1' ? { requestedAttributes: EKYC_ATTRIBUTES, consentText: consentText(opts.rpName) } : {}),
       });
       const body = (await r.json()) as Record<string, unknown>;
       return send(res, r.status, r.ok ? { id: body.id, expiresAt: body.expiresAt, terminalId: body.terminalId, transaction: body.transaction } : body);

@@ -94,7 +94,7 @@ function details(request) {
           'div',
           { class: 'shared', 'data-testid': 'shared' },
           el('p', { text: tr('shared', { rp: request.rpName }) }),
-          el('ul', {}, ...request.attributes.map((a) => el('li', { text: labels[a] ?? a }))),
+          el('ul', { class: 'attributes' }, ...request.attributes.map((a) => el('li', { text: labels[a] ?? a }))),
           request.consentText === null ? null : el('p', { class: 'consent', text: request.consentText }),
         )
       : null;
