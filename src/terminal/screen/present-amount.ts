@@ -5,6 +5,7 @@
 // are the same value: the figure only leaves out a fraction that is all
 // zeros (riel are counted in whole notes), never rounds; an amount that
 // does not fit its currency is shown as received in both.
+import { currencyMinorUnits, isCurrencyCode } from '../../auth/currencies.js';
 import { formatAmount } from '../format-amount.js';
 
 /** Signs that are unambiguous where cardauth runs; any other currency shows its code. */
@@ -20,8 +21,11 @@ export interface AmountView {
 export function presentAmount(amount: string, currency: string): AmountView {
   const exact = formatAmount(amount, currency);
   const sign = SIGNS[currency];
+  const given = /^[0-9]+(?:\.([0-9]+))?$/.exec(amount);
+  // An amount that does not fit its currency is shown as received: no figure made from it.
+  if (sign === undefined || given === null || !isCurrencyCode(currency) || (given[1]?.length ?? 0) > currencyMinorUnits[currency]) return { figure: exact, exact };
   const m = /^([0-9,]+)(?:\.([0-9]+))? [A-Z]{3}$/.exec(exact);
-  if (sign === undefined || m === null || !/^[0-9]+(?:\.[0-9]+)?$/.test(amount)) return { figure: exact, exact };
+  if (m === null) return { figure: exact, exact };
   const whole = m[1]!;
   const fraction = m[2];
   return { figure: `${sign}${fraction === undefined || /^0+$/.test(fraction) ? whole : `${whole}.${fraction}`}`, exact };
