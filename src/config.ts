@@ -18,6 +18,9 @@ const schema = z.object({
   REDIS_URL: z.string().min(1).optional(),
   CARDAUTH_CHALLENGE_TTL_SECONDS: z.coerce.number().int().min(10).max(300).default(120),
   CARDAUTH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // The metrics listener (GET /metrics): off unless a port is given; loopback unless a host is.
+  CARDAUTH_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  CARDAUTH_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 export interface Config {
@@ -31,6 +34,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   readonly challengeTtlSeconds: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Where GET /metrics is served; undefined: nowhere. */
+  readonly metrics: { readonly host: string; readonly port: number } | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -59,5 +64,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     challengeTtlSeconds: e.CARDAUTH_CHALLENGE_TTL_SECONDS,
     logLevel: e.CARDAUTH_LOG_LEVEL,
+    metrics: e.CARDAUTH_METRICS_PORT === undefined ? undefined : { host: e.CARDAUTH_METRICS_HOST, port: e.CARDAUTH_METRICS_PORT },
   };
 }

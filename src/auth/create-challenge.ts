@@ -6,7 +6,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import { authError } from './codes.js';
-import { checkAmount, isCurrencyCode } from './currencies.js';
+import { checkAmountFormat } from './amount.js';
+import { isCurrencyCode } from './currencies.js';
 import { displayTextLimits, multiLineTextProblem, singleLineTextProblem, textProblemMessages, type TextProblem } from './display-text.js';
 import type { AuthDeps } from './deps.js';
 import { challengeKey, challengeMetaKey, type ChallengeMeta } from './lib/store-keys.js';
@@ -45,8 +46,7 @@ function checkShownText(field: string, problem: TextProblem | undefined): void {
 
 export function checkTransaction(t: NonNullable<ChallengeRequest['transaction']>): Transaction {
   if (!isCurrencyCode(t.currency)) throw invalidRequest(`currency ${t.currency.slice(0, 8)} is not an ISO 4217 code`, { detail: { field: 'transaction.currency' } });
-  const problem = checkAmount(t.amount, t.currency);
-  if (problem) throw invalidRequest(problem, { detail: { field: 'transaction.amount' } });
+  checkAmountFormat(t.amount, t.currency); // one spelling per amount: amount_format otherwise
   // What the terminal shows and the card signs: refused, never repaired (display-text.ts).
   checkShownText('transaction.payee', singleLineTextProblem(t.payee, displayTextLimits.payee));
   if (t.reference !== undefined) checkShownText('transaction.reference', singleLineTextProblem(t.reference, displayTextLimits.reference));

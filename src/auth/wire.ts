@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ekycAttributes, terminalIdSchema } from '../rp/ids.js';
+import { amountRule, amountSchemaRules, ANY_AMOUNT_PATTERN, refineAmount } from './amount.js';
 import { currencyMinorUnits } from './currencies.js';
 import { progressHintWire } from './progress-hint-codes.js';
 import { consentTextRule, displayTextLimits, multiLineTextProblem, singleLineTextProblem, singleLineTextRule, textProblemMessages, type TextProblem } from './display-text.js';
@@ -33,7 +34,7 @@ const currencyCodes = Object.keys(currencyMinorUnits) as [keyof typeof currencyM
 
 /** What the citizen sees on the terminal and the card's signature covers. */
 export const transactionWire = z.object({
-  amount: z.string().max(32).describe('Decimal string in major units, at most the currency\'s minor digits, e.g. "25000.00"'),
+  amount: z.string().max(32).meta({ pattern: ANY_AMOUNT_PATTERN }).describe(amountRule),
   currency: z.enum(currencyCodes).describe('ISO 4217 alphabetic code (list one as of 2026-01-01, spendable currencies; src/auth/currencies.ts)'),
   payee: z.string().min(1).max(displayTextLimits.payee).describe('Who is paid, as the citizen reads it'),
   reference: z.string().min(1).max(displayTextLimits.reference).optional().describe('The payment\'s reference, shown to the citizen'),
@@ -118,6 +119,9 @@ export const challengeRequestWire = z.strictObject({
       payee: shownLine(displayTextLimits.payee).describe(`Who is paid, as the citizen reads it. ${singleLineTextRule}`),
       reference: shownLine(displayTextLimits.reference).optional().describe(`The payment's reference, shown to the citizen. ${singleLineTextRule}`),
     })
+    // One spelling per amount (amount.ts): answered `amount_format`, stated per currency in the OpenAPI document.
+    .superRefine(refineAmount)
+    .meta(amountSchemaRules())
     .optional(),
   requestedAttributes: z.array(z.enum(ekycAttributes)).max(ekycAttributes.length).optional(),
   consentText: shownText(displayTextLimits.consentText, (s) => multiLineTextProblem(s)).optional().describe(consentTextRule),

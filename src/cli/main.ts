@@ -1,6 +1,8 @@
 // `cardauth <command> …`: the table of commands. Each command lives in its own
 // module under commands/ and is loaded only when asked for.
 import { applyEmbeddedKeyPassphrase } from '../composition/embedded-defaults.js';
+import { applySecretFiles } from '../composition/secret-files.js';
+import { isAppError } from '../errors/app-error.js';
 import { isCliError, processIo, type CliCommand, type CliIo } from './io.js';
 
 type Loader = () => Promise<{ run: CliCommand }>;
@@ -44,12 +46,17 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   // The sandbox makes its own data directory and passphrase (src/sandbox/start-sandbox.ts).
   if (name !== 'sandbox') applyEmbeddedKeyPassphrase(io.env, { create: createsKeys });
   try {
+    applySecretFiles(io.env);
     const { run } = await load();
     return await run(rest, io);
   } catch (err) {
     if (isCliError(err)) {
       io.stderr.write(`cardauth ${name}: ${err.message} [${err.code}]\n`);
       return err.exitCode;
+    }
+    if (isAppError(err) && err.code === 'config_invalid') {
+      io.stderr.write(`cardauth ${name}: ${err.message} [${err.code}]\n`);
+      return 2;
     }
     throw err;
   }

@@ -46,6 +46,8 @@ export interface Service {
   readonly ca: CertificateAuthority;
   readonly db: Database;
   readonly store: EphemeralStore;
+  /** This process's request figures (served on the metrics listener by `serve`). */
+  readonly metrics: HttpMetrics;
   close(): Promise<void>;
 }
 
@@ -179,7 +181,6 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
         publication,
       }),
       ...operationsRoutes({
-        metrics,
         readiness: {
           registry: async () => (await db.query('SELECT 1 AS ok')).length === 1,
           store: () => store.ping(),
@@ -188,8 +189,8 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
       ...documentationRoutes({ routes: () => routes, errorCodes: errorRegistry }),
     ];
 
-    const app = createApp({ routes, logger, errorCodes: errorRegistry, metrics });
-    return { app, ca, db, store, close };
+    const app = createApp({ routes, logger, errorCodes: errorRegistry, metrics, hsts: config.baseUrl.startsWith('https:') });
+    return { app, ca, db, store, metrics, close };
   } catch (err) {
     await close();
     throw err;

@@ -39,6 +39,8 @@ export interface AppOptions {
   /** Where request counts and latencies go (the /metrics route renders the same object). */
   readonly metrics?: HttpMetrics;
   readonly mounts?: readonly Mount[];
+  /** Served over TLS (the public base URL is https): every answer carries Strict-Transport-Security. */
+  readonly hsts?: boolean;
 }
 
 /** The service's request listener (for node:http / supertest), with listen(). */
@@ -50,8 +52,9 @@ export interface HttpApp {
 export function createApp(opts: AppOptions): HttpApp {
   const log = opts.logger;
   const table = new RouteTable(opts.routes);
-  const serve = routeServer(log, opts.metrics ?? new HttpMetrics(), opts.errorCodes);
+  const serve = routeServer(log, opts.metrics ?? new HttpMetrics({ processMetrics: false }), opts.errorCodes);
   const mounts = opts.mounts ?? [];
+  const commonHeaders = answerHeaders(opts.hsts === true);
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const method = req.method ?? '';
@@ -95,14 +98,24 @@ function mountFor(mounts: readonly Mount[], url: string): Mount | undefined {
   return mounts.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`));
 }
 
-/** Headers on every answer; returns the request id (the caller's X-Request-Id when well formed). */
-function commonHeaders(req: IncomingMessage, res: ServerResponse): string {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Cache-Control', 'no-store');
-  const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
-  res.setHeader('X-Request-Id', id);
-  return id;
+/**
+ * Headers on every answer (the API's and the pages' alike): no sniffing, no
+ * caching unless a route says so, never framed (clickjacking), no Referer
+ * sent on from a page, HSTS when served over TLS. Returns the request id (the
+ * caller's X-Request-Id when well formed).
+ */
+function answerHeaders(hsts: boolean): (req: IncomingMessage, res: ServerResponse) => string {
+  return (req, res) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    if (hsts) res.setHeader('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', id);
+    return id;
+  };
 }
 
 function routeServer(
@@ -133,11 +146,11 @@ function routeServer(
           if (ct !== 'application/json' && raw.length > 0) {
             throw new AppError('unsupported_media_type', 'Send the body as application/json.', 415);
           }
-          body = validate(route.body!, parseJson(raw), 'body');
+          body = validate(route.body!, parseJson(raw), 'body', codes);
         }
       }
-      const params = route.params ? validate(route.params, rawParams, 'params') : rawParams;
-      const query = route.query ? validate(route.query, rawQuery, 'query') : rawQuery;
+      const params = route.params ? validate(route.params, rawParams, 'params', codes) : rawParams;
+      const query = route.query ? validate(route.query, rawQuery, 'query', codes) : rawQuery;
       const result = await route.handle({ body, params, query, principal, raw, req, res, requestId });
       route.auth?.answered?.(principal, res);
       if (result) send(res, result);

@@ -18,7 +18,7 @@ import type { Logger } from '../util/log.js';
 import { silentLogger } from '../util/log.js';
 import { checkDisplayable } from './check-displayable.js';
 import { checkSigningInput } from './check-signing-input.js';
-import { describeOutcome } from './describe-outcome.js';
+import { describeOutcome, wrongPinStatus } from './describe-outcome.js';
 import { readCardCertificate } from './read-card-certificate.js';
 import type { ServerConfig } from './server/http.js';
 import { deliverResponse, type DeliveryOptions } from './server/deliver-response.js';
@@ -119,7 +119,7 @@ async function run(opts: AuthenticateOptions, keep: (s: CardSession) => void): P
     } else {
       triesLeft = r.triesLeft;
       lastWrong = { kind: 'wrong-pin', triesLeft: r.triesLeft };
-      display.status(describeOutcome(lastWrong), 'wrong-pin');
+      display.status(wrongPinStatus(r.triesLeft), 'wrong-pin');
     }
   }
   if (signature === undefined) return lastWrong ?? { kind: 'pin-entry-cancelled' };

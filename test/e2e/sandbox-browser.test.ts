@@ -168,7 +168,8 @@ describe('e2e sandbox in a browser: cashier page, citizen terminal screens, jose
     await snap(cashier, 'cashier-approved');
     const jws = (await cashier.textContent('#jws'))!.trim();
     const { payload } = await jwtVerify(jws, createRemoteJWKSet(new URL('/.well-known/jwks.json', s.service)), { audience: s.rpId, algorithms: ['ES256'] });
-    assert.deepEqual(payload['txn'], { amount: '25000', currency: 'KHR', payee: 'Commune Hall Fees', reference: 'SBX-0001' });
+    // The cashier typed 25000; the bank's back end writes it as the service signs it.
+    assert.deepEqual(payload['txn'], { amount: '25000.00', currency: 'KHR', payee: 'Commune Hall Fees', reference: 'SBX-0001' });
     assert.equal(payload['pinVerified'], 'on-card');
     assert.equal(payload['terminal_id'], 'kiosk-1');
     assert.equal(payload['sandbox'], true, 'test material says so');

@@ -149,6 +149,23 @@ describe('cardauth serve (real process)', function () {
       await Promise.all([pg?.stop(), redis?.stop()]);
     });
 
+    it('the metrics listener serves the sum of both workers, and the public port does not serve /metrics', async () => {
+      const metricsPort = await freePort();
+      const s = await serve({ CARDAUTH_DATA_DIR: dir, CARDAUTH_WORKERS: '2', DATABASE_URL: pg.url, REDIS_URL: redis.url, CARDAUTH_PORT: String(await freePort()), CARDAUTH_METRICS_PORT: String(metricsPort) });
+      try {
+        // Fresh connections, so both workers get some of them.
+        const answers = await Promise.all(Array.from({ length: 40 }, () => fetch(`${s.url}/healthz`, { headers: { Connection: 'close' } }).then((r) => r.status)));
+        assert.deepEqual(new Set(answers), new Set([200]));
+        assert.equal((await fetch(`${s.url}/metrics`)).status, 404);
+        const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        const served = /^cardauth_http_requests_total\{operation="getHealth",status="200"\} (\d+)$/m.exec(text);
+        assert.equal(served?.[1], '40', text.slice(0, 2000));
+        assert.match(text, /^process_resident_memory_bytes \d+/m);
+      } finally {
+        assert.equal(await s.stop(), 0);
+      }
+    });
+
     it('serves from both processes', async () => {
       const s = await serve({ CARDAUTH_DATA_DIR: dir, CARDAUTH_WORKERS: '2', DATABASE_URL: pg.url, REDIS_URL: redis.url, CARDAUTH_PORT: String(await freePort()) });
       try {

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { currencyMinorUnits, isCurrencyCode } from '../../auth/currencies.js';
 
 export interface CashierTerminal {
   readonly id: string;
@@ -41,6 +42,22 @@ const PAGE: Readonly<Record<string, { file: string; type: string }>> = {
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const ID = /^ch_[A-Za-z0-9_-]{22}$/;
 const EKYC_ATTRIBUTES = ['givenName', 'surname', 'birthDate'];
+
+/**
+ * What the cashier typed ("25000", "25,000", "12.5") in the one spelling the
+ * service signs: the currency's minor-unit digits exactly ("25000.00" KHR).
+ * Anything else goes as typed, and the service's refusal is shown.
+ */
+function amountAsSigned(typed: string | undefined, currency: string | undefined): string | undefined {
+  const plain = typed?.replace(/[,\s]/g, '');
+  const m = plain === undefined ? null : /^([0-9]+)(?:\.([0-9]*))?$/.exec(plain);
+  if (m === null || currency === undefined || !isCurrencyCode(currency)) return plain;
+  const minor = currencyMinorUnits[currency];
+  const fraction = m[2] ?? '';
+  if (fraction.length > minor) return plain;
+  const whole = m[1]!.replace(/^0+(?=[0-9])/, '');
+  return minor === 0 ? whole : `${whole}.${fraction.padEnd(minor, '0')}`;
+}
 const consentText = (rpName: string): string =>
   `${rpName} receives your name and date of birth, to open your account.\n${rpName} ទទួលបានឈ្មោះ និងថ្ងៃខែឆ្នាំកំណើតរបស់អ្នក ដើម្បីបើកគណនីរបស់អ្នក។`;
 
@@ -118,7 +135,7 @@ export async function startCashier(opts: CashierOptions): Promise<RunningCashier
       // The service checks everything (currency, minor units, displayable text); its problem comes back as is.
       const r = await api('POST', '/v1/auth/challenges', {
         terminalId,
-        transaction: { amount: str(unverified.amount)?.replace(/,/g, ''), currency: str(unverified.currency), payee: str(unverified.payee), ...(reference ? { reference } : {}) },
+        transaction: { amount: amountAsSigned(str(unverified.amount), str(unverified.currency)), currency: str(unverified.currency), payee: str(unverified.payee), ...(reference ? { reference } : {}) },
         // eKYC: the attributes the demo bank's policy allows, with the words the citizen agrees to.
         ...(unverified.ekyc === '1' ? { requestedAttributes: EKYC_ATTRIBUTES, consentText: consentText(opts.rpName) } : {}),
       });
