@@ -229,6 +229,31 @@ describe('e2e sandbox in a browser: cashier page, citizen terminal screens, jose
     assert.match((await cashier.textContent('#detail'))!, /card_revoked/);
   });
 
+  it('three wrong PINs block the card: the terminal says so and what to do, and says it again at the next request', async () => {
+    // Vanna Keo's card (revoked anyway: nothing else is lost by blocking it).
+    const page = await pay('kiosk-3', '6000');
+    const right = citizen('kiosk-3').pin;
+    const wrong = right === '135790' ? '135791' : '135790';
+    for (let i = 0; i < 3; i++) {
+      await page.waitForSelector('[data-testid=pad]');
+      await page.keyboard.type(wrong);
+      await page.keyboard.press('Enter');
+      if (i < 2) await page.waitForSelector(`[data-testid=tries]:has-text("${2 - i}")`, { timeout: 10_000 });
+    }
+    await page.waitForSelector('[data-outcome=pin-blocked]', { timeout: 10_000 });
+    await page.click('button[data-lang=en]');
+    assert.equal(await page.textContent('[data-testid=title]'), 'Your PIN is blocked');
+    assert.match((await page.textContent('[data-testid=outcome-text]'))!, /Unblock it with your PUK at an issuance office/);
+    await snap(page, 'terminal-pin-blocked-en');
+    await cashier.waitForSelector('.state[data-state=failed]', { timeout: 10_000 });
+    assert.match((await cashier.textContent('#detail'))!, /challenge_cancelled.*pin_blocked/);
+    await page.waitForSelector('body[data-screen=idle]', { timeout: 10_000 });
+    // The card says it is blocked before any PIN is asked for.
+    await send('kiosk-3', '6000', '', false);
+    await page.waitForSelector('[data-outcome=pin-blocked]', { timeout: 15_000 });
+    await cashier.waitForSelector('.state[data-state=failed]', { timeout: 10_000 });
+  });
+
   it('eKYC: the terminal shows what will be shared and the consent text; the result carries the attributes', async () => {
     const page = await pay('kiosk-2', '2000', 'ACCOUNT-OPENING', true);
     await page.click('button[data-lang=en]');

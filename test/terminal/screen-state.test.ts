@@ -24,6 +24,7 @@ describe('terminal screen state', () => {
   it('tells each ending apart, the server refusals the citizen can act on by name', () => {
     assert.deepEqual(outcomeView({ kind: 'completed', result: 'x', claims: {} }), { kind: 'approved' });
     assert.deepEqual(outcomeView({ kind: 'wrong-pin', triesLeft: 1 }), { kind: 'wrong-pin', triesLeft: 1 });
+    assert.deepEqual(outcomeView({ kind: 'wrong-pin', triesLeft: 0 }), { kind: 'pin-blocked' }, 'the last try used is a blocked PIN');
     assert.deepEqual(outcomeView({ kind: 'pin-entry-cancelled' }), { kind: 'citizen-cancelled' });
     const refused = (code: string) => outcomeView({ kind: 'server-refused', code, status: 401, title: code });
     assert.deepEqual(refused('card_revoked'), { kind: 'card-revoked' });

@@ -56,7 +56,7 @@ function endedHere(o: TerminalOutcome): ReportableHint | undefined {
     case 'pin-blocked':
       return 'pin_blocked';
     case 'wrong-pin':
-      return 'pin_wrong';
+      return o.triesLeft === 0 ? 'pin_blocked' : 'pin_wrong';
     case 'card-not-supported':
     case 'card-error':
       return 'card_not_usable';

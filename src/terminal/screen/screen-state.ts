@@ -67,7 +67,8 @@ export function outcomeView(o: TerminalOutcome): OutcomeView {
     case 'completed':
       return { kind: 'approved' };
     case 'wrong-pin':
-      return { kind: 'wrong-pin', triesLeft: o.triesLeft };
+      // The last try used: the card has blocked the PIN, and that is what the citizen must know.
+      return o.triesLeft === 0 ? { kind: 'pin-blocked' } : { kind: 'wrong-pin', triesLeft: o.triesLeft };
     case 'pin-blocked':
       return { kind: 'pin-blocked' };
     case 'pin-entry-cancelled':

@@ -1,6 +1,7 @@
 // The words of the citizen's screen, in Khmer and English. The terminal
 // process sends codes and checked values; every sentence the citizen reads
-// comes from here. {n} is replaced by a number.
+// comes from here. {n} is replaced by a number. Numbers are written in
+// Western digits in both languages, as amounts and PINs are.
 
 export const strings = {
   en: {
@@ -87,10 +88,10 @@ export const strings = {
     approveNote: 'ការបញ្ចូលលេខ PIN គឺជាការយល់ព្រមលើព័ត៌មានខាងលើ។',
     pinPrompt: 'សូមបញ្ចូលលេខ PIN',
     triesLeft: 'នៅសល់ {n} ដង',
-    triesLeftOne: 'នៅសល់ ១ ដង',
+    triesLeftOne: 'នៅសល់ 1 ដង',
     wrongPin: 'លេខ PIN មិនត្រឹមត្រូវ។ នៅសល់ {n} ដង។',
-    wrongPinOne: 'លេខ PIN មិនត្រឹមត្រូវ។ នៅសល់ ១ ដងទៀត មុនពេល PIN ត្រូវបានបិទ។',
-    pinFormat: 'លេខ PIN មាន ៦ ទៅ ៨ ខ្ទង់។',
+    wrongPinOne: 'លេខ PIN មិនត្រឹមត្រូវ។ នៅសល់ 1 ដងទៀត មុនពេល PIN ត្រូវបានបិទ។',
+    pinFormat: 'លេខ PIN មាន 6 ទៅ 8 ខ្ទង់។',
     clear: 'លុប',
     ok: 'យល់ព្រម',
     cancel: 'បោះបង់',
@@ -102,7 +103,7 @@ export const strings = {
     approvedText: 'អ្នកអាចដកកាតចេញបាន។',
     wrongPinTitle: 'លេខ PIN មិនត្រឹមត្រូវ',
     wrongPinText: 'នៅសល់ {n} ដង។ គ្មានអ្វីត្រូវបានចុះហត្ថលេខាទេ។ សូមស្នើឱ្យបេឡាករចាប់ផ្តើមម្តងទៀត។',
-    wrongPinTextOne: 'នៅសល់ ១ ដងទៀត មុនពេល PIN ត្រូវបានបិទ។ គ្មានអ្វីត្រូវបានចុះហត្ថលេខាទេ។ សូមស្នើឱ្យបេឡាករចាប់ផ្តើមម្តងទៀត។',
+    wrongPinTextOne: 'នៅសល់ 1 ដងទៀត មុនពេល PIN ត្រូវបានបិទ។ គ្មានអ្វីត្រូវបានចុះហត្ថលេខាទេ។ សូមស្នើឱ្យបេឡាករចាប់ផ្តើមម្តងទៀត។',
     blockedTitle: 'លេខ PIN របស់អ្នកត្រូវបានបិទ',
     blockedText: 'សូមដោះសោវាដោយប្រើលេខ PUK នៅការិយាល័យចេញប័ណ្ណ (យកកាត និងលិខិត PUK មកជាមួយ)។',
     suspendedTitle: 'កាតនេះត្រូវបានផ្អាក',
