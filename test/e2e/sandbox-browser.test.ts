@@ -72,7 +72,7 @@ describe('e2e sandbox in a browser: cashier page, citizen terminal screens, jose
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
     dir = mkdtempSync(join(tmpdir(), 'cardauth-sandbox-browser-'));
-    sandbox = spawn(process.execPath, [CARDAUTH_BIN, 'sandbox', '--dir', join(dir, 'sandbox'), '--port-base', '0', '--outcome-seconds', '3'], {
+    sandbox = spawn(process.execPath, [CARDAUTH_BIN, 'sandbox', '--dir', join(dir, 'sandbox'), '--port-base', '0', '--outcome-seconds', '2'], {
       cwd: REPO,
       env: childEnv({ CARDAUTH_LOG_LEVEL: 'warn', CARDAUTH_DATA_DIR: '', DATABASE_URL: '', REDIS_URL: '', CARDAUTH_KEY_PASSPHRASE: '', CARDAUTH_KEY_PASSPHRASE_FILE: '' }),
       stdio: ['ignore', 'pipe', 'pipe'],
