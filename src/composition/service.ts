@@ -14,6 +14,9 @@ import {
 } from '../../pki/index.js';
 import { watchResultKeys } from '../auth/adapters/result-keys.js';
 import { assembleAuth } from './auth.js';
+import { caLifetimeGauges, caLifetimeHelp, ocspResponderReadiness } from './ca-lifetimes.js';
+import { ocspRenewalAudit } from './ocsp-renewal-audit.js';
+import { watchOcspResponder } from './watch-ocsp-responder.js';
 import { createPeppers, pepperPath } from '../rp/pepper.js';
 import type { Config } from '../config.js';
 import { errorRegistry } from './error-registry.js';
@@ -92,6 +95,8 @@ async function openOrInitCa(opts: ServiceOptions, keyStore: KeyStore, db: Databa
 const STATUS_POLL_MS = 1000;
 /** How often a process looks for a result-key rotation (`cardauth ca rotate-result-key`, any process). */
 const RESULT_KEYS_POLL_MS = 1000;
+/** How often a process checks its OCSP responder certificate (renewal window, another process's renewal). */
+const OCSP_RESPONDER_CHECK_MS = 60_000;
 
 export async function buildService(opts: ServiceOptions): Promise<Service> {
   const { config, logger } = opts;
@@ -113,6 +118,16 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     // Test material never serves as production, nor the reverse.
     const sandbox = checkSandboxRule(ca.root, opts.env);
     if (sandbox) logger.warn('SANDBOX service: test CA and test cards, results marked "sandbox": true; not for production');
+    // The delegated OCSP responder certificate lives a year: renewed here in
+    // time (same key, audited), taken up when another process renewed it.
+    const ocspWatch = await watchOcspResponder({
+      ca,
+      audit: ocspRenewalAudit(db, { actor: 'system', via: 'service' }),
+      clock,
+      log: logger,
+      intervalMs: OCSP_RESPONDER_CHECK_MS,
+    });
+    closers.push(async () => ocspWatch.stop());
 
     const store: EphemeralStore = config.redisUrl
       ? await openRedisStore({ url: config.redisUrl, onError: (err) => logger.warn('redis connection error', { err }) })
@@ -167,6 +182,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     });
 
     const metrics = new HttpMetrics();
+    metrics.addGauges(caLifetimeHelp, async () => caLifetimeGauges(await ca.health(clock.now())));
     // Every route the service serves, in one list.
     const routes: AnyRoute[] = [
       ...pkiRoutes({ root: ca.root, issuing: ca.issuing, crl, ocsp }),
@@ -184,6 +200,8 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
         readiness: {
           registry: async () => (await db.query('SELECT 1 AS ok')).length === 1,
           store: () => store.ping(),
+          // Not ready while the responder certificate is expired or in its last days.
+          ocspResponder: ocspResponderReadiness(ca, clock),
         },
       }),
       ...documentationRoutes({ routes: () => routes, errorCodes: errorRegistry }),
