@@ -11,6 +11,7 @@ import { isCurrencyCode } from './currencies.js';
 import { displayTextLimits, multiLineTextProblem, singleLineTextProblem, textProblemMessages, type TextProblem } from './display-text.js';
 import type { AuthDeps } from './deps.js';
 import { challengeKey, challengeMetaKey, type ChallengeMeta } from './lib/store-keys.js';
+import { terminalNextKey } from './lib/terminal-store-keys.js';
 import { storeCall } from './lib/store-call.js';
 import { SIGNING_INPUT_DOMAIN, preimageParts, recordPreimage, signingInputPreimage, transactionText } from './signing-input.js';
 import { MAX_CHALLENGE_TTL_SECONDS, MIN_CHALLENGE_TTL_SECONDS, newChallengeId, type IssuedChallenge, type Transaction } from './wire.js';
@@ -87,11 +88,14 @@ export async function createChallenge(deps: AuthDeps, caller: ChallengeCaller, r
   const meta: ChallengeMeta = { rpId: caller.rpId, terminalId: req.terminalId, expiresAt: record.expiresAt };
   const outcomeTtl = deps.outcomeTtlSeconds ?? 900;
   await storeCall('create challenge', async () => {
-    // Both in one round trip. On one Redis connection commands run in the
-    // order sent, so the marker is written before the challenge it explains.
+    // All in one round trip. On one Redis connection commands run in the
+    // order sent, so the marker is written before the challenge it explains,
+    // and the terminal's pointer (its long poll: next-challenge-for-terminal.ts)
+    // after the challenge it points to.
     const [, created] = await Promise.all([
       deps.store.set(challengeMetaKey(caller.rpId, id), JSON.stringify(meta), (ttl + outcomeTtl) * 1000),
       deps.store.setIfAbsent(challengeKey(caller.rpId, id), JSON.stringify(record), ttl * 1000),
+      deps.store.set(terminalNextKey(caller.rpId, req.terminalId), id, ttl * 1000),
     ]);
     if (!created) throw new Error('challenge id collision'); // 128 random bits: never in practice
   });

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { ekycAttributes, terminalIdSchema } from '../rp/ids.js';
 import { amountRule, amountSchemaRules, ANY_AMOUNT_PATTERN, refineAmount } from './amount.js';
 import { currencyMinorUnits } from './currencies.js';
+import { progressHintWire } from './progress-hint-codes.js';
 import { consentTextRule, displayTextLimits, multiLineTextProblem, singleLineTextProblem, singleLineTextRule, textProblemMessages, type TextProblem } from './display-text.js';
 
 export const CHALLENGE_ID = /^ch_[A-Za-z0-9_-]{22}$/;
@@ -81,6 +82,7 @@ export const resultClaimsWire = z.object({
   pinVerified: z.literal('on-card'),
   tries_left: z.number().int().optional().describe('PIN tries left as the terminal reported them after VERIFY: informative, not verified by the service'),
   attributes: z.partialRecord(z.enum(ekycAttributes), z.string()).optional(),
+  sandbox: z.literal(true).optional().describe('Only in results of a sandbox service (test CA and cards): never evidence'),
 });
 export type ResultClaims = z.infer<typeof resultClaimsWire>;
 
@@ -93,6 +95,7 @@ export const challengeStateWire = z.object({
   result: z.string().optional(),
   claims: resultClaimsWire.optional(),
   challenge: challengeWire.optional().describe('While pending: the challenge as POST returned it, for a terminal given only the id'),
+  hint: progressHintWire.optional(),
 });
 
 // Text the terminal shows the citizen: refused here with every issue listed,

@@ -20,6 +20,7 @@ const commands = {
   terminal: () => import('./commands/terminal.js'),
   stock: () => import('./commands/stock.js'),
   station: () => import('./commands/station.js'),
+  sandbox: () => import('./commands/sandbox.js'),
 } as const satisfies Record<string, Loader>;
 
 function usage(): string {
@@ -45,8 +46,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   // Against a running service (--server, CARDAUTH_SERVER, stations) a command
   // opens no data directory, so it looks for no passphrase there either.
   const createsKeys = name === 'serve' || (name === 'ca' && rest[0] === 'init');
+  // The sandbox makes its own data directory and passphrase (src/sandbox/start-sandbox.ts).
   const remote = name !== 'serve' && (name === 'station' || rest.some((a) => a === '--server' || a.startsWith('--server=')) || Boolean(io.env.CARDAUTH_SERVER));
-  if (!remote) applyEmbeddedKeyPassphrase(io.env, { create: createsKeys });
+  if (!remote && name !== 'sandbox') applyEmbeddedKeyPassphrase(io.env, { create: createsKeys });
   try {
     applySecretFiles(io.env);
     const { run } = await load();

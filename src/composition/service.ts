@@ -34,6 +34,7 @@ import { stationRoutes } from '../http/routes/stations.js';
 import { operationsRoutes } from '../http/routes/operations.js';
 import { pkiRoutes } from '../http/routes/pki.js';
 import { staffRoutes } from '../http/routes/staff.js';
+import { SANDBOX_CA_ORGANIZATION, checkSandboxRule, sandboxRequested } from '../sandbox/sandbox-ca.js';
 import { registryRevokedList, registryStatusLookup } from '../issuance/adapters/cert-status.js';
 import { manufacturerRootsFromEnv } from '../issuance/adapters/manufacturer-roots.js';
 import { openMasterSecretFile } from '../issuance/adapters/master-secret-file.js';
@@ -95,7 +96,8 @@ async function openOrInitCa(opts: ServiceOptions, keyStore: KeyStore, db: Databa
     config: {
       ...defaultCaConfig,
       country: config.country,
-      organization: opts.env.CARDAUTH_CA_ORGANIZATION ?? 'cardauth National ID',
+      // A sandbox's CA says so in every certificate it makes (src/sandbox/sandbox-ca.ts).
+      organization: sandboxRequested(opts.env) ? SANDBOX_CA_ORGANIZATION : (opts.env.CARDAUTH_CA_ORGANIZATION ?? 'cardauth National ID'),
       baseUrl: config.baseUrl,
     },
   });
@@ -128,6 +130,9 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     const keyStore = openKeyStore(config.dataDir, opts.env);
     closers.push(() => keyStore.close());
     const ca = await openOrInitCa(opts, keyStore, db);
+    // Test material never serves as production, nor the reverse.
+    const sandbox = checkSandboxRule(ca.root, opts.env);
+    if (sandbox) logger.warn('SANDBOX service: test CA and test cards, results marked "sandbox": true; not for production');
     // The delegated OCSP responder certificate lives a year: renewed here in
     // time (same key, audited), taken up when another process renewed it.
     const ocspWatch = await watchOcspResponder({
@@ -188,6 +193,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
       log: logger,
       clock,
       resultKeys,
+      sandbox,
     });
 
     // Thin issuance stations (docs/stations.md): the engine runs here, with the

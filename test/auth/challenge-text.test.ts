@@ -145,7 +145,7 @@ describe('challenge text: what the citizen is shown (HTTP, real CA, PostgreSQL)'
     streamDisplay(screen).showTransaction(view);
     assert.ok(screen.text.split('\n').includes(`Payee:     ${KHMER_PAYEE}`), screen.text);
     assert.ok(screen.text.includes('Reference: វិក្កយបត្រ ០០៤២'));
-    assert.equal(store.challengeKeys().length, 2, 'the challenge and its marker');
+    assert.equal(store.challengeKeys().length, 3, "the challenge, its marker and its terminal's pointer");
     // Vietnamese in NFC, a non-breaking space, an apostrophe and an ampersand are ordinary text.
     assert.equal((await post({ terminalId: 'atm-1', transaction: { amount: '150000', currency: 'VND', payee: 'Công ty Điện lực\u00a0Hà Nội & Co\'s' } })).status, 201);
   });

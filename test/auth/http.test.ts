@@ -7,6 +7,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import request from 'supertest';
 import { authFailureReasons } from '../../src/auth/codes.js';
+import { progressHint } from '../../src/auth/progress-hint-codes.js';
 import { registryCardStatus } from '../../src/auth/adapters/registry-status.js';
 import type { Transaction } from '../../src/auth/wire.js';
 import { setCertificatesStatus } from '../../src/registry/index.js';
@@ -495,7 +496,8 @@ describe('auth HTTP API (real CA, PostgreSQL, memory store)', function () {
     const ch = await challenge();
     const st = await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer);
     // While pending, the challenge itself comes back for a terminal given only the id.
-    assert.deepEqual(st.body, { status: 'pending', expiresAt: ch.expiresAt, challenge: ch });
+    // Nothing reported by the terminal yet: the default hint.
+    assert.deepEqual(st.body, { status: 'pending', expiresAt: ch.expiresAt, hint: progressHint('waiting_for_terminal'), challenge: ch });
     const other = await addRp(reg.db);
     assert.equal((await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', other.bearer)).body.code, 'challenge_not_found');
     assert.equal((await request(t.app).delete(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer)).status, 204);

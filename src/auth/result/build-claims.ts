@@ -8,6 +8,8 @@
 // so a relying party accepts it only while the transaction is (src/auth/README.md
 // lists what a bank checks, in order). Keeping it as evidence afterwards is
 // unaffected: the signature still verifies, only its acceptance window is over.
+// A sandbox service (test CA and cards) adds `"sandbox": true`, so a result
+// made with test material can never pass for evidence.
 import type { CardStatusRecord, VerifiedCard } from '../ports.js';
 import { preimageParts } from '../signing-input.js';
 import type { ChallengeRecord } from '../types.js';
@@ -32,6 +34,8 @@ export function buildClaims(input: {
   readonly now: Date;
   /** iat → exp in whole seconds, 1 to 3600; RESULT_LIFETIME_SECONDS when not given. */
   readonly lifetimeSeconds?: number;
+  /** A sandbox service's result: marked as test material. */
+  readonly sandbox?: boolean;
 }): ResultClaims {
   const { challenge: ch, status, card } = input;
   const lifetime = input.lifetimeSeconds ?? RESULT_LIFETIME_SECONDS;
@@ -69,5 +73,6 @@ export function buildClaims(input: {
     pinVerified: 'on-card',
     ...(input.triesLeft === undefined ? {} : { tries_left: input.triesLeft }),
     ...(attributes === undefined ? {} : { attributes }),
+    ...(input.sandbox === true ? { sandbox: true as const } : {}),
   };
 }
