@@ -5,7 +5,7 @@
 #   scripts/setup.sh --test   what the test suite needs (real pcscd, vpcd,
 #                             OpenSC, yubico-piv-tool, openssl, Redis,
 #                             PostgreSQL, SoftHSM2, Chromium with a Khmer
-#                             font for the browser tests)
+#                             font for the browser tests: console and terminal screen)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors/app-error.js';
+import { parseTrustedProxies } from './http/client-address.js';
 
 const schema = z.object({
   CARDAUTH_DATA_DIR: z.string().min(1).default('.data'),
@@ -18,6 +19,22 @@ const schema = z.object({
   REDIS_URL: z.string().min(1).optional(),
   CARDAUTH_CHALLENGE_TTL_SECONDS: z.coerce.number().int().min(10).max(300).default(120),
   CARDAUTH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // The metrics listener (GET /metrics): off unless a port is given; loopback unless a host is.
+  CARDAUTH_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  CARDAUTH_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Deadline of one registry call (connection and statement), ms; past it the answer is 503. */
+  CARDAUTH_DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  /** Proxies (addresses, CIDR prefixes) whose X-Forwarded-For names the client; none by default. */
+  CARDAUTH_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustedProxies(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
 });
 
 export interface Config {
@@ -31,6 +48,11 @@ export interface Config {
   readonly redisUrl: string | undefined;
   readonly challengeTtlSeconds: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Where GET /metrics is served; undefined: nowhere. */
+  readonly metrics: { readonly host: string; readonly port: number } | undefined;
+  readonly dbTimeoutMs: number;
+  /** CARDAUTH_TRUSTED_PROXIES as given (parsed by src/http/client-address.ts). */
+  readonly trustedProxies: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -59,5 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     challengeTtlSeconds: e.CARDAUTH_CHALLENGE_TTL_SECONDS,
     logLevel: e.CARDAUTH_LOG_LEVEL,
+    metrics: e.CARDAUTH_METRICS_PORT === undefined ? undefined : { host: e.CARDAUTH_METRICS_HOST, port: e.CARDAUTH_METRICS_PORT },
+    dbTimeoutMs: e.CARDAUTH_DB_TIMEOUT_MS,
+    trustedProxies: e.CARDAUTH_TRUSTED_PROXIES,
   };
 }

@@ -22,7 +22,13 @@ export interface CardSubject {
   readonly nationalId: string;
 }
 
-export type ProfileName = 'card-auth' | 'card-sign';
+/** The card profiles: they carry the "key on card, PIN always" policy. */
+export type CardProfileName = 'card-auth' | 'card-sign';
+/**
+ * `test-unattested`: the card subject and revocation pointers, digitalSignature
+ * only, no EKU, the test policy instead of the card policy, at most 30 days.
+ */
+export type ProfileName = CardProfileName | 'test-unattested';
 
 export interface IssueRequest {
   readonly publicKey: PublicKeyInput;

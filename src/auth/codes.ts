@@ -14,6 +14,7 @@ export const authCodes = defineCodes({
   challenge_used: { status: 409, title: 'The challenge was already used' },
   challenge_cancelled: { status: 409, title: 'The relying party cancelled the challenge' },
   challenge_terminal_mismatch: { status: 403, title: 'The challenge was issued for another terminal' },
+  amount_format: { status: 400, title: 'The amount is not written with exactly its currency\'s ISO 4217 minor-unit digits' },
   authentication_failed: { status: 401, title: 'The card response could not be verified' },
   card_revoked: { status: 401, title: 'The card is revoked' },
   card_suspended: { status: 401, title: 'The card is suspended' },

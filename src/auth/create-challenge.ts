@@ -6,10 +6,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import { authError } from './codes.js';
-import { checkAmount, isCurrencyCode } from './currencies.js';
+import { checkAmountFormat } from './amount.js';
+import { isCurrencyCode } from './currencies.js';
 import { displayTextLimits, multiLineTextProblem, singleLineTextProblem, textProblemMessages, type TextProblem } from './display-text.js';
 import type { AuthDeps } from './deps.js';
 import { challengeKey, challengeMetaKey, type ChallengeMeta } from './lib/store-keys.js';
+import { terminalNextKey } from './lib/terminal-store-keys.js';
 import { storeCall } from './lib/store-call.js';
 import { SIGNING_INPUT_DOMAIN, preimageParts, recordPreimage, signingInputPreimage, transactionText } from './signing-input.js';
 import { MAX_CHALLENGE_TTL_SECONDS, MIN_CHALLENGE_TTL_SECONDS, newChallengeId, type IssuedChallenge, type Transaction } from './wire.js';
@@ -44,8 +46,7 @@ function checkShownText(field: string, problem: TextProblem | undefined): void {
 
 export function checkTransaction(t: NonNullable<ChallengeRequest['transaction']>): Transaction {
   if (!isCurrencyCode(t.currency)) throw invalidRequest(`currency ${t.currency.slice(0, 8)} is not an ISO 4217 code`, { detail: { field: 'transaction.currency' } });
-  const problem = checkAmount(t.amount, t.currency);
-  if (problem) throw invalidRequest(problem, { detail: { field: 'transaction.amount' } });
+  checkAmountFormat(t.amount, t.currency); // one spelling per amount: amount_format otherwise
   // What the terminal shows and the card signs: refused, never repaired (display-text.ts).
   checkShownText('transaction.payee', singleLineTextProblem(t.payee, displayTextLimits.payee));
   if (t.reference !== undefined) checkShownText('transaction.reference', singleLineTextProblem(t.reference, displayTextLimits.reference));
@@ -87,11 +88,14 @@ export async function createChallenge(deps: AuthDeps, caller: ChallengeCaller, r
   const meta: ChallengeMeta = { rpId: caller.rpId, terminalId: req.terminalId, expiresAt: record.expiresAt };
   const outcomeTtl = deps.outcomeTtlSeconds ?? 900;
   await storeCall('create challenge', async () => {
-    // Both in one round trip. On one Redis connection commands run in the
-    // order sent, so the marker is written before the challenge it explains.
+    // All in one round trip. On one Redis connection commands run in the
+    // order sent, so the marker is written before the challenge it explains,
+    // and the terminal's pointer (its long poll: next-challenge-for-terminal.ts)
+    // after the challenge it points to.
     const [, created] = await Promise.all([
       deps.store.set(challengeMetaKey(caller.rpId, id), JSON.stringify(meta), (ttl + outcomeTtl) * 1000),
       deps.store.setIfAbsent(challengeKey(caller.rpId, id), JSON.stringify(record), ttl * 1000),
+      deps.store.set(terminalNextKey(caller.rpId, req.terminalId), id, ttl * 1000),
     ]);
     if (!created) throw new Error('challenge id collision'); // 128 random bits: never in practice
   });

@@ -11,7 +11,8 @@
 //   - already current and kept: ZWG (replaced ZWL in 2024), SLE (replaced
 //     SLL), no HRK (euro 2023), no CUC.
 // A code withdrawn from list one is refused for new challenges; a challenge
-// already stored with it expires within minutes.
+// already stored with it expires within minutes. How an amount is written in
+// each currency (its minor units exactly) is amount.ts.
 export const currencyMinorUnits = {
   AED: 2, AFN: 2, ALL: 2, AMD: 2, AOA: 2, ARS: 2, AUD: 2, AWG: 2, AZN: 2, BAM: 2, BBD: 2, BDT: 2,
   BHD: 3, BIF: 0, BMD: 2, BND: 2, BOB: 2, BRL: 2, BSD: 2, BTN: 2, BWP: 2, BYN: 2, BZD: 2, CAD: 2,
@@ -32,19 +33,4 @@ export type CurrencyCode = keyof typeof currencyMinorUnits;
 
 export function isCurrencyCode(s: string): s is CurrencyCode {
   return Object.hasOwn(currencyMinorUnits, s);
-}
-
-/**
- * A payment amount as a decimal string: no sign, no exponent, no leading
- * zeros, at most the currency's minor-unit digits after the point, positive,
- * at most 15 integer digits (no float ever touches it). "25000.00" KHR is
- * valid, "25000.001" KHR and "100.5" JPY are not.
- */
-export function checkAmount(amount: string, currency: CurrencyCode): string | undefined {
-  const m = /^(0|[1-9][0-9]{0,14})(?:\.([0-9]+))?$/.exec(amount);
-  if (!m) return 'amount must be a positive decimal string such as "25000.00"';
-  const minor = currencyMinorUnits[currency];
-  if ((m[2]?.length ?? 0) > minor) return `${currency} has ${minor} decimal digits at most`;
-  if (/^[0.]+$/.test(amount)) return 'amount must be greater than zero';
-  return undefined;
 }

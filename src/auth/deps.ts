@@ -19,5 +19,7 @@ export interface AuthDeps {
   readonly challengeTtlSeconds: number;
   /** How long an outcome stays readable with GET (s). Default 900. */
   readonly outcomeTtlSeconds?: number;
+  /** A sandbox service (test CA, test cards): every result says `"sandbox": true`. */
+  readonly sandbox?: boolean;
 }
 

@@ -68,6 +68,7 @@ export async function submitResponse(
       allowedAttributes: caller.rp.scopes.includes('ekyc') ? caller.rp.ekycAttributes : [],
       triesLeft: unverified.triesLeft,
       now: ctx.now,
+      ...(deps.sandbox === true ? { sandbox: true } : {}),
     });
     const claimsJson = JSON.stringify(claims);
     const result = await signJwsJson(deps.keys.current, claimsJson);

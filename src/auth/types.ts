@@ -4,6 +4,7 @@
 // ../rp/ids.ts.
 import type { EkycAttribute, RpId, TerminalId } from '../rp/ids.js';
 import type { ChallengeId, IssuedChallenge, ResultClaims, Transaction } from './wire.js';
+import type { ProgressHint } from './progress-hint-codes.js';
 
 /** The server's own record of a challenge (the store's value, JSON). */
 export interface ChallengeRecord {
@@ -29,7 +30,7 @@ export interface ChallengeRecord {
 
 /** Where a challenge stands, for GET /v1/auth/challenges/{id}. */
 export type ChallengeState =
-  | { readonly status: 'pending'; readonly expiresAt: Date; readonly challenge?: IssuedChallenge }
+  | { readonly status: 'pending'; readonly expiresAt: Date; readonly hint?: ProgressHint; readonly challenge?: IssuedChallenge }
   | { readonly status: 'completed'; readonly result: string; readonly claims: ResultClaims }
-  | { readonly status: 'failed'; readonly code: string }
+  | { readonly status: 'failed'; readonly code: string; readonly hint?: ProgressHint }
   | { readonly status: 'expired' };

@@ -10,7 +10,9 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ekycAttributes, terminalIdSchema } from '../rp/ids.js';
+import { amountRule, amountSchemaRules, ANY_AMOUNT_PATTERN, refineAmount } from './amount.js';
 import { currencyMinorUnits } from './currencies.js';
+import { progressHintWire } from './progress-hint-codes.js';
 import { consentTextRule, displayTextLimits, multiLineTextProblem, singleLineTextProblem, singleLineTextRule, textProblemMessages, type TextProblem } from './display-text.js';
 
 export const CHALLENGE_ID = /^ch_[A-Za-z0-9_-]{22}$/;
@@ -32,7 +34,7 @@ const currencyCodes = Object.keys(currencyMinorUnits) as [keyof typeof currencyM
 
 /** What the citizen sees on the terminal and the card's signature covers. */
 export const transactionWire = z.object({
-  amount: z.string().max(32).describe('Decimal string in major units, at most the currency\'s minor digits, e.g. "25000.00"'),
+  amount: z.string().max(32).meta({ pattern: ANY_AMOUNT_PATTERN }).describe(amountRule),
   currency: z.enum(currencyCodes).describe('ISO 4217 alphabetic code (list one as of 2026-01-01, spendable currencies; src/auth/currencies.ts)'),
   payee: z.string().min(1).max(displayTextLimits.payee).describe('Who is paid, as the citizen reads it'),
   reference: z.string().min(1).max(displayTextLimits.reference).optional().describe('The payment\'s reference, shown to the citizen'),
@@ -68,6 +70,7 @@ export const resultClaimsWire = z.object({
   aud: z.string(),
   sub: z.string(),
   iat: z.number().int(),
+  exp: z.number().int().describe('iat + 300 s: refuse the result after it (RFC 7519 §4.1.4)'),
   auth_time: z.number().int(),
   jti: z.string(),
   card_serial: z.string().nullable(),
@@ -79,6 +82,7 @@ export const resultClaimsWire = z.object({
   pinVerified: z.literal('on-card'),
   tries_left: z.number().int().optional().describe('PIN tries left as the terminal reported them after VERIFY: informative, not verified by the service'),
   attributes: z.partialRecord(z.enum(ekycAttributes), z.string()).optional(),
+  sandbox: z.literal(true).optional().describe('Only in results of a sandbox service (test CA and cards): never evidence'),
 });
 export type ResultClaims = z.infer<typeof resultClaimsWire>;
 
@@ -91,6 +95,7 @@ export const challengeStateWire = z.object({
   result: z.string().optional(),
   claims: resultClaimsWire.optional(),
   challenge: challengeWire.optional().describe('While pending: the challenge as POST returned it, for a terminal given only the id'),
+  hint: progressHintWire.optional(),
 });
 
 // Text the terminal shows the citizen: refused here with every issue listed,
@@ -115,6 +120,9 @@ export const challengeRequestWire = z.strictObject({
       payee: shownLine(displayTextLimits.payee).describe(`Who is paid, as the citizen reads it. ${singleLineTextRule}`),
       reference: shownLine(displayTextLimits.reference).optional().describe(`The payment's reference, shown to the citizen. ${singleLineTextRule}`),
     })
+    // One spelling per amount (amount.ts): answered `amount_format`, stated per currency in the OpenAPI document.
+    .superRefine(refineAmount)
+    .meta(amountSchemaRules())
     .optional(),
   requestedAttributes: z.array(z.enum(ekycAttributes)).max(ekycAttributes.length).optional(),
   consentText: shownText(displayTextLimits.consentText, (s) => multiLineTextProblem(s)).optional().describe(consentTextRule),

@@ -1,6 +1,8 @@
 // `cardauth <command> …`: the table of commands. Each command lives in its own
 // module under commands/ and is loaded only when asked for.
 import { applyEmbeddedKeyPassphrase } from '../composition/embedded-defaults.js';
+import { applySecretFiles } from '../composition/secret-files.js';
+import { isAppError } from '../errors/app-error.js';
 import { isCliError, processIo, type CliCommand, type CliIo } from './io.js';
 
 type Loader = () => Promise<{ run: CliCommand }>;
@@ -17,6 +19,8 @@ const commands = {
   audit: () => import('./commands/audit.js'),
   terminal: () => import('./commands/terminal.js'),
   stock: () => import('./commands/stock.js'),
+  station: () => import('./commands/station.js'),
+  sandbox: () => import('./commands/sandbox.js'),
 } as const satisfies Record<string, Loader>;
 
 function usage(): string {
@@ -39,15 +43,24 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   // The embedded default's key passphrase (see embedded-defaults.ts): created
   // by the commands that create keys, found by every other command.
+  // Against a running service (--server, CARDAUTH_SERVER, stations) a command
+  // opens no data directory, so it looks for no passphrase there either.
   const createsKeys = name === 'serve' || (name === 'ca' && rest[0] === 'init');
-  applyEmbeddedKeyPassphrase(io.env, { create: createsKeys });
+  // The sandbox makes its own data directory and passphrase (src/sandbox/start-sandbox.ts).
+  const remote = name !== 'serve' && (name === 'station' || rest.some((a) => a === '--server' || a.startsWith('--server=')) || Boolean(io.env.CARDAUTH_SERVER));
+  if (!remote && name !== 'sandbox') applyEmbeddedKeyPassphrase(io.env, { create: createsKeys });
   try {
+    applySecretFiles(io.env);
     const { run } = await load();
     return await run(rest, io);
   } catch (err) {
     if (isCliError(err)) {
       io.stderr.write(`cardauth ${name}: ${err.message} [${err.code}]\n`);
       return err.exitCode;
+    }
+    if (isAppError(err) && err.code === 'config_invalid') {
+      io.stderr.write(`cardauth ${name}: ${err.message} [${err.code}]\n`);
+      return 2;
     }
     throw err;
   }

@@ -11,6 +11,7 @@ import type { AnyRoute } from '../http/route.js';
 import { authRoutes } from '../http/routes/auth.js';
 import { jwksRoutes } from '../http/routes/jwks.js';
 import { rpRoutes } from '../http/routes/rp.js';
+import { terminalRoutes } from '../http/routes/terminal.js';
 import type { Sql } from '../registry/sql.js';
 import { createRpAuthenticator, type RpAuthenticator } from '../rp/authenticate.js';
 import { loadPeppers, pepperPath } from '../rp/pepper.js';
@@ -40,6 +41,8 @@ export async function assembleAuth(opts: {
    * key as of now, for good.
    */
   readonly resultKeys?: Pick<LiveResultKeys, 'keys' | 'refresh'>;
+  /** A sandbox service: results carry `"sandbox": true` (src/sandbox/sandbox-ca.ts). */
+  readonly sandbox?: boolean;
 }): Promise<AuthAssembly> {
   const clock = opts.clock ?? systemClock;
   const peppers = loadPeppers(pepperPath(opts.dataDir));
@@ -54,8 +57,13 @@ export async function assembleAuth(opts: {
     log: opts.log,
     issuer: opts.issuer,
     challengeTtlSeconds: opts.challengeTtlSeconds,
+    ...(opts.sandbox === true ? { sandbox: true } : {}),
   };
   const authenticator = createRpAuthenticator({ sql: opts.sql, apiPepper: peppers.apiSecret, clock, log: opts.log });
   const routeDeps = { auth: deps, authenticator, store: opts.store };
-  return { routes: [...authRoutes(routeDeps), ...rpRoutes(routeDeps), ...jwksRoutes({ keys, refresh: opts.resultKeys?.refresh })], deps, authenticator };
+  return {
+    routes: [...authRoutes(routeDeps), ...terminalRoutes(routeDeps), ...rpRoutes(routeDeps), ...jwksRoutes({ keys, refresh: opts.resultKeys?.refresh })],
+    deps,
+    authenticator,
+  };
 }

@@ -2,11 +2,13 @@
 // (PostgreSQL or PGlite, Redis or the in-process store, the CA over its key
 // store) and hands the domain modules their ports. Nothing else in src/ picks
 // an implementation.
+import { join } from 'node:path';
 import {
   createCrlPublisher,
   defaultCaConfig,
   initCa,
   isPkiError,
+  readPassphrase,
   openCa,
   openKeyStore,
   type CertificateAuthority,
@@ -14,20 +16,35 @@ import {
 } from '../../pki/index.js';
 import { watchResultKeys } from '../auth/adapters/result-keys.js';
 import { assembleAuth } from './auth.js';
+import { caLifetimeGauges, caLifetimeHelp, ocspResponderReadiness } from './ca-lifetimes.js';
+import { ocspRenewalAudit } from './ocsp-renewal-audit.js';
+import { watchOcspResponder } from './watch-ocsp-responder.js';
+import { createPeppers, loadPeppers, pepperPath } from '../rp/pepper.js';
 import { assembleConsole } from './console.js';
 import { countAuthOutcomes } from './count-auth-outcomes.js';
-import { createPeppers, pepperPath } from '../rp/pepper.js';
 import type { Config } from '../config.js';
 import { errorRegistry } from './error-registry.js';
 import { createApp, type HttpApp } from '../http/app.js';
 import { HttpMetrics } from '../http/metrics.js';
+import { clientAddressOf, parseTrustedProxies } from '../http/client-address.js';
 import type { AnyRoute } from '../http/route.js';
 import { documentationRoutes } from '../http/routes/documentation.js';
 import { issuanceRoutes } from '../http/routes/issuance.js';
+import { stationRoutes } from '../http/routes/stations.js';
 import { operationsRoutes } from '../http/routes/operations.js';
 import { pkiRoutes } from '../http/routes/pki.js';
 import { staffRoutes } from '../http/routes/staff.js';
+import { SANDBOX_CA_ORGANIZATION, checkSandboxRule, sandboxRequested } from '../sandbox/sandbox-ca.js';
 import { registryRevokedList, registryStatusLookup } from '../issuance/adapters/cert-status.js';
+import { manufacturerRootsFromEnv } from '../issuance/adapters/manufacturer-roots.js';
+import { openMasterSecretFile } from '../issuance/adapters/master-secret-file.js';
+import { pkiAttestationVerifier, pkiCertificateIssuer } from '../issuance/adapters/pki.js';
+import { lazyMasterHmac, managementKeySource } from '../issuance/lib/diversify-management-key.js';
+import { stationUpgradeHandler } from '../station/adapters/ws-server.js';
+import { StationHub } from '../station/hub.js';
+import { JobEvents } from '../station/jobs/job-events.js';
+import { stationJobView } from '../station/jobs/job-view.js';
+import { createStationJobs } from '../station/jobs/run-station-job.js';
 import { sqlIssuanceRegistry } from '../issuance/store/sql-registry.js';
 import { migrate } from '../registry/migrate.js';
 import { openDatabase } from '../registry/open-database.js';
@@ -47,6 +64,8 @@ export interface Service {
   readonly ca: CertificateAuthority;
   readonly db: Database;
   readonly store: EphemeralStore;
+  /** This process's request figures (served on the metrics listener by `serve`). */
+  readonly metrics: HttpMetrics;
   close(): Promise<void>;
 }
 
@@ -77,7 +96,8 @@ async function openOrInitCa(opts: ServiceOptions, keyStore: KeyStore, db: Databa
     config: {
       ...defaultCaConfig,
       country: config.country,
-      organization: opts.env.CARDAUTH_CA_ORGANIZATION ?? 'cardauth National ID',
+      // A sandbox's CA says so in every certificate it makes (src/sandbox/sandbox-ca.ts).
+      organization: sandboxRequested(opts.env) ? SANDBOX_CA_ORGANIZATION : (opts.env.CARDAUTH_CA_ORGANIZATION ?? 'cardauth National ID'),
       baseUrl: config.baseUrl,
     },
   });
@@ -90,6 +110,8 @@ async function openOrInitCa(opts: ServiceOptions, keyStore: KeyStore, db: Databa
 const STATUS_POLL_MS = 1000;
 /** How often a process looks for a result-key rotation (`cardauth ca rotate-result-key`, any process). */
 const RESULT_KEYS_POLL_MS = 1000;
+/** How often a process checks its OCSP responder certificate (renewal window, another process's renewal). */
+const OCSP_RESPONDER_CHECK_MS = 60_000;
 
 export async function buildService(opts: ServiceOptions): Promise<Service> {
   const { config, logger } = opts;
@@ -100,7 +122,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     for (const c of closers.reverse()) await c().catch((err) => logger.warn('close failed', { err }));
   };
   try {
-    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeoutMs: config.dbTimeoutMs });
     closers.push(() => db.close());
     const migrated = await migrate(db);
     logger.info('registry ready', { kind: db.kind, migrations: migrated });
@@ -108,6 +130,19 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     const keyStore = openKeyStore(config.dataDir, opts.env);
     closers.push(() => keyStore.close());
     const ca = await openOrInitCa(opts, keyStore, db);
+    // Test material never serves as production, nor the reverse.
+    const sandbox = checkSandboxRule(ca.root, opts.env);
+    if (sandbox) logger.warn('SANDBOX service: test CA and test cards, results marked "sandbox": true; not for production');
+    // The delegated OCSP responder certificate lives a year: renewed here in
+    // time (same key, audited), taken up when another process renewed it.
+    const ocspWatch = await watchOcspResponder({
+      ca,
+      audit: ocspRenewalAudit(db, { actor: 'system', via: 'service' }),
+      clock,
+      log: logger,
+      intervalMs: OCSP_RESPONDER_CHECK_MS,
+    });
+    closers.push(async () => ocspWatch.stop());
 
     const store: EphemeralStore = config.redisUrl
       ? await openRedisStore({ url: config.redisUrl, onError: (err) => logger.warn('redis connection error', { err }) })
@@ -158,36 +193,68 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
       log: logger,
       clock,
       resultKeys,
+      sandbox,
+    });
+
+    // Thin issuance stations (docs/stations.md): the engine runs here, with the
+    // CA, the management-key master secret (opened at first use) and the
+    // registry; stations connect in and relay the card traffic of its jobs.
+    const stationPepper = loadPeppers(pepperPath(config.dataDir)).apiSecret;
+    const stationHub = new StationHub({ sql: db, pepper: stationPepper, clock, log: logger });
+    const stationUpgrade = stationUpgradeHandler(stationHub, logger);
+    closers.push(async () => stationUpgrade.close());
+    const jobEvents = new JobEvents();
+    const approvals = staffApprovalGate(staff);
+    const stationJobs = createStationJobs({
+      hub: stationHub,
+      sql: db,
+      approvals,
+      events: jobEvents,
+      log: logger,
+      engine: {
+        registry,
+        issuer: pkiCertificateIssuer(ca),
+        attestation: pkiAttestationVerifier(manufacturerRootsFromEnv(opts.env)),
+        managementKeys: managementKeySource(lazyMasterHmac(() => openMasterSecretFile(join(config.dataDir, 'keys', 'mgm-master.json'), readPassphrase(opts.env)))),
+        clock,
+        logger,
+        country: ca.config.country,
+        publication,
+      },
     });
 
     const staffConsole = assembleConsole({ sql: db, store, clock, staff, apiPepper: auth.deps.peppers.apiSecret, baseUrl: config.baseUrl, logger });
     const metrics = new HttpMetrics();
+    metrics.addGauges(caLifetimeHelp, async () => caLifetimeGauges(await ca.health(clock.now())));
     // Every route the service serves, in one list.
     const routes: AnyRoute[] = [
       ...pkiRoutes({ root: ca.root, issuing: ca.issuing, crl, ocsp }),
       ...countAuthOutcomes(auth.routes, { store, clock, logger }),
-      ...staffRoutes({ staff, baseUrl: config.baseUrl }),
+      ...staffRoutes({ staff, clientAddress: clientAddressOf(config.trustedProxies ? parseTrustedProxies(config.trustedProxies) : undefined), baseUrl: config.baseUrl }),
       ...issuanceRoutes({
         registry,
         clock,
         country: config.country,
-        approvals: staffApprovalGate(staff),
+        approvals,
         auth: staffSessionAuth(staff),
         publication,
+        stationJobView: (id) => stationJobView({ sql: db, registry, events: jobEvents }, id),
       }),
+      ...stationRoutes({ sql: db, hub: stationHub, jobs: stationJobs, events: jobEvents, registry, pepper: stationPepper, clock, auth: staffSessionAuth(staff) }),
       ...operationsRoutes({
-        metrics,
         readiness: {
           registry: async () => (await db.query('SELECT 1 AS ok')).length === 1,
           store: () => store.ping(),
+          // Not ready while the responder certificate is expired or in its last days.
+          ocspResponder: ocspResponderReadiness(ca, clock),
         },
       }),
       ...staffConsole.routes,
       ...documentationRoutes({ routes: () => routes, errorCodes: errorRegistry }),
     ];
 
-    const app = createApp({ routes, logger, errorCodes: errorRegistry, metrics, mounts: [staffConsole.mount] });
-    return { app, ca, db, store, close };
+    const app = createApp({ routes, logger, errorCodes: errorRegistry, metrics, hsts: config.baseUrl.startsWith('https:'), upgrade: stationUpgrade, mounts: [staffConsole.mount] });
+    return { app, ca, db, store, metrics, close };
   } catch (err) {
     await close();
     throw err;

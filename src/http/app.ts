@@ -6,13 +6,15 @@
 // HEAD of a GET route is that route without the body; a request no route
 // matches is 404 not_found. Request listeners mounted under a path prefix
 // (`mounts`, for pages with middleware of their own) get what no route
-// matched under their prefix.
+// matched under their prefix. An `upgrade` listener (the stations'
+// WebSocket) gets the HTTP upgrade requests of the server listen() makes.
 //
 // Bodies are read and parsed here, not by a framework: on the authentication
 // hot path express's router, req/res set-up and JSON body parser cost more
 // than the JWS signing (docs/decisions.md).
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { parse as parseQuery } from 'node:querystring';
 import { AppError, isAppError, type CodeTable } from '../errors/app-error.js';
 import type { Logger } from '../util/log.js';
@@ -39,19 +41,28 @@ export interface AppOptions {
   /** Where request counts and latencies go (the /metrics route renders the same object). */
   readonly metrics?: HttpMetrics;
   readonly mounts?: readonly Mount[];
+  /** Served over TLS (the public base URL is https): every answer carries Strict-Transport-Security. */
+  readonly hsts?: boolean;
+  /** Handles HTTP upgrade requests (node:http's 'upgrade' event) on the server listen() makes. */
+  readonly upgrade?: UpgradeListener;
 }
+
+export type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 /** The service's request listener (for node:http / supertest), with listen(). */
 export interface HttpApp {
   (req: IncomingMessage, res: ServerResponse): void;
   listen(port: number, host?: string): Server;
+  /** The upgrade listener, for a server made elsewhere (`server.on('upgrade', app.upgrade)`). */
+  readonly upgrade: UpgradeListener | undefined;
 }
 
 export function createApp(opts: AppOptions): HttpApp {
   const log = opts.logger;
   const table = new RouteTable(opts.routes);
-  const serve = routeServer(log, opts.metrics ?? new HttpMetrics(), opts.errorCodes);
+  const serve = routeServer(log, opts.metrics ?? new HttpMetrics({ processMetrics: false }), opts.errorCodes);
   const mounts = opts.mounts ?? [];
+  const commonHeaders = answerHeaders(opts.hsts === true);
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const method = req.method ?? '';
@@ -79,8 +90,14 @@ export function createApp(opts: AppOptions): HttpApp {
     const q = url.indexOf('?');
     void serve(hit.route, req, res, hit.params, q === -1 ? {} : parseQuery(url.slice(q + 1)), requestId);
   };
+  const upgrade = opts.upgrade;
   return Object.assign(handler, {
-    listen: (port: number, host?: string) => createServer(handler).listen(port, host),
+    upgrade,
+    listen: (port: number, host?: string) => {
+      const server = createServer(handler);
+      if (upgrade) server.on('upgrade', upgrade);
+      return server.listen(port, host);
+    },
   });
 }
 
@@ -95,14 +112,24 @@ function mountFor(mounts: readonly Mount[], url: string): Mount | undefined {
   return mounts.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`));
 }
 
-/** Headers on every answer; returns the request id (the caller's X-Request-Id when well formed). */
-function commonHeaders(req: IncomingMessage, res: ServerResponse): string {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Cache-Control', 'no-store');
-  const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
-  res.setHeader('X-Request-Id', id);
-  return id;
+/**
+ * Headers on every answer (the API's and the pages' alike): no sniffing, no
+ * caching unless a route says so, never framed (clickjacking), no Referer
+ * sent on from a page, HSTS when served over TLS. Returns the request id (the
+ * caller's X-Request-Id when well formed).
+ */
+function answerHeaders(hsts: boolean): (req: IncomingMessage, res: ServerResponse) => string {
+  return (req, res) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    if (hsts) res.setHeader('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', id);
+    return id;
+  };
 }
 
 function routeServer(
@@ -133,11 +160,11 @@ function routeServer(
           if (ct !== 'application/json' && raw.length > 0) {
             throw new AppError('unsupported_media_type', 'Send the body as application/json.', 415);
           }
-          body = validate(route.body!, parseJson(raw), 'body');
+          body = validate(route.body!, parseJson(raw), 'body', codes);
         }
       }
-      const params = route.params ? validate(route.params, rawParams, 'params') : rawParams;
-      const query = route.query ? validate(route.query, rawQuery, 'query') : rawQuery;
+      const params = route.params ? validate(route.params, rawParams, 'params', codes) : rawParams;
+      const query = route.query ? validate(route.query, rawQuery, 'query', codes) : rawQuery;
       const result = await route.handle({ body, params, query, principal, raw, req, res, requestId });
       route.auth?.answered?.(principal, res);
       if (result) send(res, result);

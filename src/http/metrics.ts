@@ -1,50 +1,80 @@
-// Prometheus text exposition of request counts and latencies per route.
-// Kept deliberately small: counters and a fixed-bucket histogram.
-const BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500] as const;
+// Request counts and latencies per operation, and the process's own figures,
+// in a prom-client registry (Prometheus text exposition). With several
+// service processes (node:cluster) every worker registers its registry for
+// aggregation and the primary serves the sum across workers on the metrics
+// listener (`serve`), so a scrape sees the whole service, not one worker.
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-interface Series {
-  count: number;
-  sumMs: number;
-  buckets: number[];
-}
+const BUCKETS_SECONDS = [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] as const;
 
 export class HttpMetrics {
-  private readonly byRoute = new Map<string, Series>();
-  private readonly byStatus = new Map<string, number>();
+  readonly registry = new Registry();
+  readonly #requests = new Counter({
+    name: 'cardauth_http_requests_total',
+    help: 'HTTP requests by operation and status.',
+    labelNames: ['operation', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly #duration = new Histogram({
+    name: 'cardauth_http_request_duration_seconds',
+    help: 'Request duration by operation.',
+    labelNames: ['operation'] as const,
+    buckets: [...BUCKETS_SECONDS],
+    registers: [this.registry],
+  });
+
+  constructor(opts: { readonly processMetrics?: boolean } = {}) {
+    if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Gauges read from `read` at scrape time (one read serves every gauge of a
+   * scrape). Each worker reports the same values, so the cluster sum takes the first.
+   */
+  addGauges(help: Readonly<Record<string, string>>, read: () => Promise<Readonly<Record<string, number>>>): void {
+    let pending: Promise<Readonly<Record<string, number>>> | undefined;
+    const once = (): Promise<Readonly<Record<string, number>>> => {
+      pending ??= read().finally(() => setTimeout(() => (pending = undefined), 500).unref());
+      return pending;
+    };
+    for (const [name, text] of Object.entries(help)) {
+      new Gauge({
+        name,
+        help: text,
+        registers: [this.registry],
+        aggregator: 'first',
+        async collect() {
+          const v = (await once())[name];
+          if (v !== undefined) this.set(v);
+        },
+      });
+    }
+  }
 
   observe(operationId: string, status: number, ms: number): void {
-    let s = this.byRoute.get(operationId);
-    if (!s) {
-      s = { count: 0, sumMs: 0, buckets: BUCKETS_MS.map(() => 0) };
-      this.byRoute.set(operationId, s);
-    }
-    s.count++;
-    s.sumMs += ms;
-    for (let i = 0; i < BUCKETS_MS.length; i++) if (ms <= BUCKETS_MS[i]!) s.buckets[i]!++;
-    const k = `${operationId}\u0000${status}`;
-    this.byStatus.set(k, (this.byStatus.get(k) ?? 0) + 1);
+    this.#requests.inc({ operation: operationId, status: String(status) });
+    this.#duration.observe({ operation: operationId }, ms / 1000);
   }
 
-  render(extra: Readonly<Record<string, number>> = {}): string {
-    const out: string[] = [
-      '# HELP cardauth_http_requests_total HTTP requests by operation and status.',
-      '# TYPE cardauth_http_requests_total counter',
-    ];
-    for (const [k, n] of this.byStatus) {
-      const [op, status] = k.split('\u0000');
-      out.push(`cardauth_http_requests_total{operation="${op}",status="${status}"} ${n}`);
-    }
-    out.push(
-      '# HELP cardauth_http_request_duration_ms Request duration by operation.',
-      '# TYPE cardauth_http_request_duration_ms histogram',
-    );
-    for (const [op, s] of this.byRoute) {
-      BUCKETS_MS.forEach((b, i) => out.push(`cardauth_http_request_duration_ms_bucket{operation="${op}",le="${b}"} ${s.buckets[i]}`));
-      out.push(`cardauth_http_request_duration_ms_bucket{operation="${op}",le="+Inf"} ${s.count}`);
-      out.push(`cardauth_http_request_duration_ms_sum{operation="${op}"} ${s.sumMs.toFixed(3)}`);
-      out.push(`cardauth_http_request_duration_ms_count{operation="${op}"} ${s.count}`);
-    }
-    for (const [name, v] of Object.entries(extra)) out.push(`${name} ${v}`);
-    return out.join('\n') + '\n';
+  /** This process's figures, as text. */
+  async render(): Promise<string> {
+    return this.registry.metrics();
   }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** In a cluster worker: offer this registry to the primary's aggregation. */
+  shareWithPrimary(): void {
+    // Constructing an aggregator is what makes a worker answer the primary's requests.
+    new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([this.registry]);
+  }
+}
+
+/** In the cluster primary: the sum of every worker's registry, as text. */
+export function clusterMetrics(): { render(): Promise<string>; readonly contentType: string } {
+  const aggregator = new AggregatorRegistry();
+  return { render: async () => (await aggregator.clusterMetrics()) as string, contentType: aggregator.contentType };
 }

@@ -52,6 +52,11 @@ export const securitySchemes = {
     scheme: 'bearer',
     description: 'Staff session token from POST /v1/staff/login.',
   },
+  stationKey: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Issuance station key (`<station id>.<secret>`, from POST /v1/stations), on the station connection only.',
+  },
   staffCookie: {
     type: 'apiKey',
     in: 'cookie',

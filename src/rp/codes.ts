@@ -9,6 +9,7 @@ export const rpCodes = defineCodes({
   scope_not_allowed: { status: 403, title: 'The relying party lacks the scope for this call' },
   terminal_unknown: { status: 403, title: 'The terminal is not registered for this relying party' },
   terminal_not_allowed: { status: 403, title: 'This credential speaks for another terminal' },
+  terminal_key_required: { status: 403, title: 'This call is for a terminal-bound credential (cardauth rp terminal-key)' },
   rate_limited: { status: 429, title: 'Too many requests' },
   rp_not_found: { status: 404, title: 'No such relying party' },
   rp_invalid: { status: 400, title: 'The relying-party registration is invalid' },

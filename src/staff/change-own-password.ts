@@ -7,8 +7,8 @@
 import { setStaffPasswordHash, staffById } from '../registry/repos/staff.js';
 import { isStaffError, staffError } from './codes.js';
 import type { StaffDeps } from './deps.js';
-import { accountFailureKey } from './login.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './password.js';
+import { accountThrottleKey, throttleSpec } from './sign-in-throttle.js';
 import type { StaffPrincipal } from './principal.js';
 import { createSession } from './sessions.js';
 
@@ -19,14 +19,21 @@ export async function changeOwnPassword(
 ): Promise<{ token: string; expiresAt: Date; principal: StaffPrincipal }> {
   const staff = await staffById(deps.sql, who.staffId);
   if (!staff || staff.disabled) throw staffError('staff_session_invalid', 'The staff session has ended or is not valid');
-  const failures = Number((await deps.store.get(accountFailureKey(staff.username))) ?? 0) || 0;
-  if (failures >= deps.policy.maxFailuresPerAccount) throw staffError('staff_login_limited', 'Too many failed sign-ins; try again later');
-  const verified = await deps.hashLimiter.run(() => verifyPassword(staff.passwordHash, input.currentPassword));
-  if (!verified.ran) throw staffError('staff_busy', 'Too many sign-ins at once; try again shortly');
-  if (!verified.value) {
-    await deps.store.hit(accountFailureKey(staff.username), deps.policy.failureWindowMs);
-    throw staffError('staff_password_wrong', 'The current password is wrong', { detail: { field: 'currentPassword' } });
+  // The attempt takes a place in the account's sign-in throttle before the check, as a sign-in does.
+  const account = throttleSpec(accountThrottleKey(staff.username), deps.policy.accountThrottle);
+  const reserved = await deps.store.reserveAttempt([account], deps.clock.now().getTime());
+  if (!reserved.admitted) {
+    throw staffError('staff_login_limited', 'Too many failed sign-ins; try again later', {
+      detail: { retryAfterSeconds: Math.max(1, Math.ceil(reserved.retryAfterMs / 1000)) },
+    });
   }
+  const verified = await deps.hashLimiter.run(() => verifyPassword(staff.passwordHash, input.currentPassword));
+  if (!verified.ran) {
+    await deps.store.refundAttempt(account.key);
+    throw staffError('staff_busy', 'Too many sign-ins at once; try again shortly');
+  }
+  if (!verified.value) throw staffError('staff_password_wrong', 'The current password is wrong', { detail: { field: 'currentPassword' } });
+  await deps.store.del(account.key);
   try {
     checkPasswordPolicy(input.newPassword, staff.username);
   } catch (e) {

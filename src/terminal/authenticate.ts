@@ -18,7 +18,7 @@ import type { Logger } from '../util/log.js';
 import { silentLogger } from '../util/log.js';
 import { checkDisplayable } from './check-displayable.js';
 import { checkSigningInput } from './check-signing-input.js';
-import { describeOutcome } from './describe-outcome.js';
+import { describeOutcome, wrongPinStatus } from './describe-outcome.js';
 import { readCardCertificate } from './read-card-certificate.js';
 import type { ServerConfig } from './server/http.js';
 import { deliverResponse, type DeliveryOptions } from './server/deliver-response.js';
@@ -71,10 +71,10 @@ async function run(opts: AuthenticateOptions, keep: (s: CardSession) => void): P
   checkDisplayable(challenge);
   const input = checkSigningInput(challenge, opts.terminalId);
 
-  display.status('Insert your ID card');
+  display.status('Insert your ID card', 'insert-card');
   const session = await opts.card();
   keep(session);
-  display.status('Reading card…');
+  display.status('Reading card…', 'reading-card');
   const cert = await readCardCertificate(session.piv);
 
   showTransaction(display, challenge);
@@ -100,14 +100,14 @@ async function run(opts: AuthenticateOptions, keep: (s: CardSession) => void): P
       return { kind: 'card-removed' };
     }
     if (pin === null) return lastWrong ?? { kind: 'pin-entry-cancelled' };
-    display.status('Signing…');
+    display.status('Signing…', 'signing');
     let r;
     try {
       r = await signWithPin(session.piv, pin, input, cert.publicKey);
     } catch (e) {
       // Refused on the terminal, before the card: the card's counter is untouched.
       if (isAppError(e) && e.code === 'pin_format_invalid') {
-        display.status('A PIN is 6 to 8 digits. Try again.');
+        display.status('A PIN is 6 to 8 digits. Try again.', 'pin-format-invalid');
         continue;
       }
       throw e;
@@ -119,18 +119,18 @@ async function run(opts: AuthenticateOptions, keep: (s: CardSession) => void): P
     } else {
       triesLeft = r.triesLeft;
       lastWrong = { kind: 'wrong-pin', triesLeft: r.triesLeft };
-      display.status(describeOutcome(lastWrong));
+      display.status(wrongPinStatus(r.triesLeft), 'wrong-pin');
     }
   }
   if (signature === undefined) return lastWrong ?? { kind: 'pin-entry-cancelled' };
 
-  display.status('Contacting the service…');
+  display.status('Contacting the service…', 'sending');
   const sent = await deliverResponse(
     opts.server,
     { challengeId: challenge.id, terminalId: opts.terminalId, certificate: cert.der, signature, triesLeft },
     {
       ...(opts.retryDelaysMs === undefined ? {} : { retryDelaysMs: opts.retryDelaysMs }),
-      onRetry: () => display.status('The service did not answer; trying again (no new PIN needed)…'),
+      onRetry: () => display.status('The service did not answer; trying again (no new PIN needed)…', 'retrying'),
     },
   );
   if (sent.ok) return { kind: 'completed', result: sent.result, claims: sent.claims };

@@ -1,15 +1,25 @@
 // The words a citizen (or the operator's script) reads at the end of a run,
 // and the stable code the CLI prints (`error: <code>`). A blocked PIN says
 // what to do next (unblock it with the PUK at an issuance office), not just
-// that it failed.
+// that it failed. A wrong PIN is said once, when the card refuses it
+// (wrongPinStatus); the outcome of a run that ends there only concludes it,
+// so the line is not printed twice.
 import type { TerminalOutcome } from './types.js';
+
+/** The status line when the card refused a PIN and the run goes on (another PIN may follow). */
+export function wrongPinStatus(triesLeft: number): string {
+  return triesLeft === 1 ? 'Wrong PIN. 1 try left before the PIN is blocked.' : `Wrong PIN. ${triesLeft} tries left.`;
+}
+
+const triesLeftText = (n: number): string => (n === 1 ? '1 try left on the card before the PIN is blocked' : `${n} tries left on the card`);
 
 export function describeOutcome(o: TerminalOutcome): string {
   switch (o.kind) {
     case 'completed':
       return 'Authenticated. You may remove your card.';
     case 'wrong-pin':
-      return o.triesLeft === 1 ? 'Wrong PIN. 1 try left before the PIN is blocked.' : `Wrong PIN. ${o.triesLeft} tries left.`;
+      // The run ends here; the screen already said "Wrong PIN…" when the card refused it (wrongPinStatus).
+      return `Not authenticated: PIN entry ended after a wrong PIN (${triesLeftText(o.triesLeft)}). Nothing was signed.`;
     case 'pin-blocked':
       return 'Your PIN is blocked. Unblock it with your PUK at an issuance office (bring the card and your PUK letter).';
     case 'pin-entry-cancelled':
@@ -25,6 +35,8 @@ export function describeOutcome(o: TerminalOutcome): string {
     case 'challenge-refused':
       return `Refused: ${o.detail}`;
     case 'server-refused':
+      // The service's own words are for operators; a cancellation says who ended it (the state reads only "failed").
+      if (o.code === 'challenge_cancelled') return 'This request was cancelled by the bank or payment point that made it. Nothing was authenticated.';
       return `Not authenticated: ${o.title}.`;
     case 'server-unavailable':
       return `The authentication service is unavailable (${o.detail}). Nothing was authenticated.`;

@@ -1,6 +1,6 @@
 // The terminal client (`cardauth terminal`; flow 2 of docs/architecture.md):
 // the public API is this folder, one operation per file.
-export type { TerminalOutcome, TerminalDisplay, TransactionView } from './types.js';
+export type { TerminalOutcome, TerminalDisplay, TerminalStep, TransactionView } from './types.js';
 export type { PinPad } from '../pin-pad/types.js';
 export type { IssuedChallenge } from '../auth/wire.js';
 export { terminalCodes, terminalError, type TerminalCode } from './codes.js';

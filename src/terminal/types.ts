@@ -27,10 +27,13 @@ export interface TransactionView {
   readonly consentText: string | null;
 }
 
+/** Where a run is, for screens that draw each step their own way (and in their own language). */
+export type TerminalStep = 'insert-card' | 'reading-card' | 'pin-format-invalid' | 'wrong-pin' | 'signing' | 'sending' | 'retrying';
+
 /** The terminal's screen (port). Never receives the PIN. */
 export interface TerminalDisplay {
-  /** A status line: "Insert your card", "Reading card…", "Signing…". */
-  status(text: string): void;
+  /** A status line: "Insert your card", "Reading card…", "Signing…", and which step it is. */
+  status(text: string, step?: TerminalStep): void;
   /** The transaction and consent the citizen approves by typing the PIN. */
   showTransaction(view: TransactionView): void;
   /** The final outcome, as words for the citizen. */

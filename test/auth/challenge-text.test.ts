@@ -13,7 +13,8 @@ import { canonicalJson } from '../../src/auth/canonical-json.js';
 import { createChallenge } from '../../src/auth/create-challenge.js';
 import type { AuthDeps } from '../../src/auth/deps.js';
 import type { RpId, TerminalId } from '../../src/rp/ids.js';
-import { checkAmount, currencyMinorUnits, isCurrencyCode } from '../../src/auth/currencies.js';
+import { amountProblem } from '../../src/auth/amount.js';
+import { currencyMinorUnits, isCurrencyCode } from '../../src/auth/currencies.js';
 import { authRoutes } from '../../src/http/routes/auth.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { checkSigningInput } from '../../src/terminal/check-signing-input.js';
@@ -144,7 +145,7 @@ describe('challenge text: what the citizen is shown (HTTP, real CA, PostgreSQL)'
     streamDisplay(screen).showTransaction(view);
     assert.ok(screen.text.split('\n').includes(`Payee:     ${KHMER_PAYEE}`), screen.text);
     assert.ok(screen.text.includes('Reference: វិក្កយបត្រ ០០៤២'));
-    assert.equal(store.challengeKeys().length, 2, 'the challenge and its marker');
+    assert.equal(store.challengeKeys().length, 3, "the challenge, its marker and its terminal's pointer");
     // Vietnamese in NFC, a non-breaking space, an apostrophe and an ampersand are ordinary text.
     assert.equal((await post({ terminalId: 'atm-1', transaction: { amount: '150000', currency: 'VND', payee: 'Công ty Điện lực\u00a0Hà Nội & Co\'s' } })).status, 201);
   });
@@ -170,7 +171,7 @@ describe('challenge text: what the citizen is shown (HTTP, real CA, PostgreSQL)'
 
   it('ISO 4217: XCG (Caribbean guilder) accepted with 2 minor units; withdrawn ANG, ZWL, SLL, BGN and unknown codes refused', async () => {
     assert.equal((await post({ terminalId: 'atm-1', transaction: { amount: '10.50', currency: 'XCG', payee: 'Curaçao Utilities' } })).status, 201);
-    assert.equal((await post({ terminalId: 'atm-1', transaction: { amount: '10.505', currency: 'XCG', payee: 'x' } })).body.code, 'invalid_request');
+    assert.equal((await post({ terminalId: 'atm-1', transaction: { amount: '10.505', currency: 'XCG', payee: 'x' } })).body.code, 'amount_format');
     for (const currency of ['ANG', 'ZWL', 'SLL', 'BGN', 'HRK', 'XYZ', 'khr', 'XAU']) {
       assert.equal((await post({ terminalId: 'atm-1', transaction: { amount: '1', currency, payee: 'x' } })).body.code, 'invalid_request', currency);
     }
@@ -220,14 +221,18 @@ describe('ISO 4217 table (src/auth/currencies.ts)', () => {
     for (const code of ['ANG', 'ZWL', 'SLL', 'BGN', 'HRK', 'CUC', 'VEF', 'XYZ', 'usd', '', 'constructor', 'toString']) assert.equal(isCurrencyCode(code), false, code);
   });
 
-  it('checks amounts against the minor units: KHR 2, JPY 0, BHD 3', () => {
-    assert.equal(checkAmount('25000.00', 'KHR'), undefined);
-    assert.ok(checkAmount('25000.001', 'KHR'));
-    assert.equal(checkAmount('100', 'JPY'), undefined);
-    assert.ok(checkAmount('100.5', 'JPY'));
-    assert.equal(checkAmount('12.345', 'BHD'), undefined);
-    assert.ok(checkAmount('12.3456', 'BHD'));
-    assert.equal(checkAmount('1.99', 'XCG'), undefined);
+  it('checks amounts against the minor units: KHR 2, JPY 0, BHD 3, exactly', () => {
+    assert.equal(amountProblem('25000.00', 'KHR'), undefined);
+    assert.equal(amountProblem('25000.001', 'KHR')?.code, 'amount_format');
+    assert.equal(amountProblem('25000', 'KHR')?.code, 'amount_format');
+    assert.equal(amountProblem('25000.0', 'KHR')?.code, 'amount_format');
+    assert.equal(amountProblem('100', 'JPY'), undefined);
+    assert.equal(amountProblem('100.5', 'JPY')?.code, 'amount_format');
+    assert.equal(amountProblem('100.00', 'JPY')?.code, 'amount_format');
+    assert.equal(amountProblem('12.345', 'BHD'), undefined);
+    assert.equal(amountProblem('12.3456', 'BHD')?.code, 'amount_format');
+    assert.equal(amountProblem('12.34', 'BHD')?.code, 'amount_format');
+    assert.equal(amountProblem('1.99', 'XCG'), undefined);
   });
 });
 

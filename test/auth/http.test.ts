@@ -7,6 +7,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import request from 'supertest';
 import { authFailureReasons } from '../../src/auth/codes.js';
+import { progressHint } from '../../src/auth/progress-hint-codes.js';
 import { registryCardStatus } from '../../src/auth/adapters/registry-status.js';
 import type { Transaction } from '../../src/auth/wire.js';
 import { setCertificatesStatus } from '../../src/registry/index.js';
@@ -495,27 +496,89 @@ describe('auth HTTP API (real CA, PostgreSQL, memory store)', function () {
     const ch = await challenge();
     const st = await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer);
     // While pending, the challenge itself comes back for a terminal given only the id.
-    assert.deepEqual(st.body, { status: 'pending', expiresAt: ch.expiresAt, challenge: ch });
+    // Nothing reported by the terminal yet: the default hint.
+    assert.deepEqual(st.body, { status: 'pending', expiresAt: ch.expiresAt, hint: progressHint('waiting_for_terminal'), challenge: ch });
     const other = await addRp(reg.db);
     assert.equal((await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', other.bearer)).body.code, 'challenge_not_found');
     assert.equal((await request(t.app).delete(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer)).status, 204);
     assert.deepEqual((await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer)).body, { status: 'failed', code: 'challenge_cancelled' });
-    assert.equal((await respond(ch.id, answer(ch))).body.code, 'challenge_used');
+    assert.equal((await respond(ch.id, answer(ch))).body.code, 'challenge_cancelled');
     assert.equal((await request(t.app).get('/v1/auth/challenges/ch_AAAAAAAAAAAAAAAAAAAAAA').set('Authorization', rp.bearer)).body.code, 'challenge_not_found');
+  });
+
+  it('a cancelled challenge is answered challenge_cancelled (the code GET reports), to a valid response and to a second DELETE; a used one stays challenge_used', async () => {
+    const ch = await challenge();
+    assert.equal((await request(t.app).delete(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer)).status, 204);
+    const late = await respond(ch.id, answer(ch));
+    assert.deepEqual([late.status, late.body.code], [409, 'challenge_cancelled']);
+    const again = await request(t.app).delete(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer);
+    assert.deepEqual([again.status, again.body.code], [409, 'challenge_cancelled']);
+    // The refused response changed nothing: the state still says cancelled.
+    assert.deepEqual((await request(t.app).get(`/v1/auth/challenges/${ch.id}`).set('Authorization', rp.bearer)).body, { status: 'failed', code: 'challenge_cancelled' });
+    // Completed, and failed for another reason, are still "used", to a response and to a DELETE.
+    const done = await challenge();
+    assert.equal((await respond(done.id, answer(done))).status, 200);
+    const failed = await challenge();
+    assert.equal((await respond(failed.id, { ...answer(failed), signature: answer(done).signature })).body.code, 'authentication_failed');
+    for (const id of [done.id, failed.id]) {
+      assert.equal((await respond(id, answer(done))).body.code, 'challenge_used', id);
+      const del = await request(t.app).delete(`/v1/auth/challenges/${id}`).set('Authorization', rp.bearer);
+      assert.deepEqual([del.status, del.body.code], [409, 'challenge_used'], id);
+    }
+  });
+
+  it('a challenge cancelled with a terminal-bound key is challenge_cancelled to that key too', async () => {
+    const { credential } = await issueTerminalCredential(reg.db, rp.rp.id, 'atm-1', peppers.apiSecret, 'staff:test', new Date());
+    const bearer = `Bearer ${credential.token}`;
+    const ch = await challenge({ terminalId: 'atm-1', transaction: txn }, bearer);
+    assert.equal((await request(t.app).delete(`/v1/auth/challenges/${ch.id}`).set('Authorization', bearer)).status, 204);
+    assert.equal((await respond(ch.id, answer(ch), bearer)).body.code, 'challenge_cancelled');
   });
 
   it('validates transactions: ISO 4217 code, minor units, positive decimal string', async () => {
     const bad = async (transaction: unknown) =>
       (await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1', transaction })).body.code;
     assert.equal(await bad({ ...txn, currency: 'XYZ' }), 'invalid_request');
-    assert.equal(await bad({ ...txn, amount: '25000.001' }), 'invalid_request');
-    assert.equal(await bad({ ...txn, currency: 'JPY', amount: '100.5' }), 'invalid_request');
-    assert.equal(await bad({ ...txn, amount: '-1.00' }), 'invalid_request');
+    assert.equal(await bad({ ...txn, amount: '25000.001' }), 'amount_format');
+    assert.equal(await bad({ ...txn, currency: 'JPY', amount: '100.5' }), 'amount_format');
+    assert.equal(await bad({ ...txn, amount: '-1.00' }), 'amount_format');
     assert.equal(await bad({ ...txn, amount: '0.00' }), 'invalid_request');
-    assert.equal(await bad({ ...txn, amount: '1e3' }), 'invalid_request');
+    assert.equal(await bad({ ...txn, amount: '1e3' }), 'amount_format');
+    // An amount issue beside another one: invalid_request, every issue listed with its own code.
+    const mixed = await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1', transaction: { ...txn, amount: '1e3', payee: '' } });
+    assert.equal(mixed.body.code, 'invalid_request');
+    const issues = mixed.body.issues as Array<{ path: string; code?: string }>;
+    assert.deepEqual(issues.filter((i) => i.path === 'transaction.amount').map((i) => i.code), ['amount_format']);
+    assert.ok(issues.some((i) => i.path === 'transaction.payee'));
+    assert.ok(issues.filter((i) => i.path !== 'transaction.amount').every((i) => i.code === undefined));
     const ok = await challenge({ terminalId: 'atm-1', transaction: { amount: '12.345', currency: 'KWD', payee: 'x' }, ttlSeconds: 300 });
     assert.equal(ok.transaction?.amount, '12.345');
     assert.equal((await request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1', ttlSeconds: 301 })).body.code, 'invalid_request');
+  });
+
+  it('one spelling per amount: its currency\'s ISO 4217 minor digits exactly; the others are 400 amount_format', async () => {
+    const post = (transaction: Record<string, unknown>) =>
+      request(t.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1', transaction });
+    const refused: Array<[string, string]> = [
+      ['25000', 'KHR'], ['25000.0', 'KHR'], ['25000.000', 'KHR'], ['25000.', 'KHR'], ['.50', 'KHR'], ['025000.00', 'KHR'],
+      ['25000.00', 'JPY'], ['25000.0', 'JPY'],
+      ['12.34', 'KWD'], ['12', 'KWD'], ['12.3450', 'KWD'],
+    ];
+    for (const [amount, currency] of refused) {
+      const r = await post({ ...txn, amount, currency });
+      assert.deepEqual([r.status, r.body.code], [400, 'amount_format'], `${amount} ${currency}: ${JSON.stringify(r.body)}`);
+      assert.match(r.body.detail, new RegExp(currency));
+    }
+    // The one form of each is accepted, and so is its transaction hash the one hash of that amount.
+    for (const [amount, currency] of [['25000.00', 'KHR'], ['25000', 'JPY'], ['12.345', 'KWD'], ['0.01', 'USD']] as const) {
+      const r = await post({ ...txn, amount, currency });
+      assert.equal(r.status, 201, `${amount} ${currency}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.transaction.amount, amount);
+    }
+    // Not an amount at all, or zero, stays invalid_request.
+    for (const amount of ['-1.00', '1e3', '0.00', ' 1.00', '1,000.00']) {
+      assert.equal((await post({ ...txn, amount })).body.code, amount === '0.00' ? 'invalid_request' : 'amount_format', amount);
+    }
   });
 
   it('never logs API secrets, certificates, signatures or the nonce', async () => {

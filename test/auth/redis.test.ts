@@ -76,6 +76,19 @@ describe('auth HTTP API on real Redis', function () {
     assert.equal((await request(t.app).get(path).set('Authorization', owner.bearer)).body.status, 'completed');
   });
 
+  it('a challenge cancelled through one instance is challenge_cancelled to a response and a DELETE through the other', async () => {
+    const [a, b] = [await app(), await app()];
+    const rp = await addRp(reg.db);
+    const ch = (await request(a.app).post('/v1/auth/challenges').set('Authorization', rp.bearer).send({ terminalId: 'atm-1' })).body;
+    const path = `/v1/auth/challenges/${ch.id}`;
+    assert.equal((await request(a.app).delete(path).set('Authorization', rp.bearer)).status, 204);
+    const late = await request(b.app).post(`${path}/response`).set('Authorization', rp.bearer).send(answer(ch));
+    assert.deepEqual([late.status, late.body.code], [409, 'challenge_cancelled']);
+    const again = await request(b.app).delete(path).set('Authorization', rp.bearer);
+    assert.deepEqual([again.status, again.body.code], [409, 'challenge_cancelled']);
+    assert.deepEqual((await request(b.app).get(path).set('Authorization', rp.bearer)).body, { status: 'failed', code: 'challenge_cancelled' });
+  });
+
   it('counts rate limits in Redis across instances', async () => {
     const [a, b] = [await app(), await app()];
     const rp = await addRp(reg.db, { rateLimitPerMinute: 4 });

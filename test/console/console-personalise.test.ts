@@ -102,7 +102,7 @@ describe('staff console in the browser: personalise a card at a station', functi
     await receiveStock(s.service.db, { serial: SERIAL, manufacturer: 'firmware-sim', attestationCertDer: f9.der }, 'test', s.clock.now());
 
     // The station: its key only, the card file as its reader, the citizen's PIN typed on its pad (twice: choose, confirm).
-    station = spawn(process.execPath, [CARDAUTH_BIN, 'station', '--server', s.url, '--sim-card', cardFile()], {
+    station = spawn(process.execPath, [CARDAUTH_BIN, 'station', 'run', '--server', s.url, '--sim-card', cardFile()], {
       env: childEnv({ CARDAUTH_STATION_KEY: stationKey }),
       cwd: REPO,
       stdio: ['pipe', 'pipe', 'pipe'],

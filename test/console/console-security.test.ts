@@ -122,7 +122,7 @@ fetch(${JSON.stringify(`${s.url}/v1/issuance/citizens`)}, { method: 'POST', mode
   });
 
   async function metric(operation: string, status: number): Promise<number> {
-    const text = await (await fetch(`${s.url}/metrics`)).text();
+    const text = await s.service.metrics.render();
     const m = new RegExp(`cardauth_http_requests_total\\{operation="${operation}",status="${status}"\\} (\\d+)`).exec(text);
     return m ? Number(m[1]) : 0;
   }

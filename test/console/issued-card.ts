@@ -4,6 +4,7 @@
 // engine in this process against the service's own registry and CA, with a
 // scripted PIN pad. The management-key master secret is a random one of the
 // test's own (the engine derives the card's key from it; nothing else needs it).
+import { localCardholder } from '../../src/issuance/cardholder/local.js';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { factoryRootPem, manufactureCard, VirtualCard } from '../../firmware-sim/index.js';
@@ -49,19 +50,22 @@ export async function issueCard(service: Service, opts: { dir: string; nationalI
       channel,
       nationalId: opts.nationalId,
       actor: opts.officer,
-      pinPad: {
-        async readNewPin() {
-          return Uint8Array.from(Buffer.from('250871', 'ascii'));
+      cardholder: localCardholder(
+        channel,
+        {
+          async readNewPin() {
+            return Uint8Array.from(Buffer.from('250871', 'ascii'));
+          },
+          async readPin() {
+            return Uint8Array.from(Buffer.from('250871', 'ascii'));
+          },
         },
-        async readPin() {
-          return Uint8Array.from(Buffer.from('250871', 'ascii'));
+        {
+          async show(puk: string) {
+            shown.push(puk);
+          },
         },
-      },
-      pukDisplay: {
-        async show(puk: string) {
-          shown.push(puk);
-        },
-      },
+      ),
     });
     return { serial: cardSerial(opts.serial), puk: shown[0] ?? '', file };
   } finally {

@@ -34,7 +34,7 @@ describe('cardauth serve (real process)', function () {
     const first = await serve(env);
     let rootDer: Buffer;
     try {
-      assert.deepEqual((await getJson(`${first.url}/readyz`)).body.checks, { registry: true, store: true });
+      assert.deepEqual((await getJson(`${first.url}/readyz`)).body.checks, { registry: true, store: true, ocspResponder: true });
       const doc = (await getJson(`${first.url}/openapi.json`)).body;
       for (const p of ['/pki/ocsp', '/v1/auth/challenges', '/.well-known/jwks.json', '/v1/staff/login', '/v1/issuance/citizens']) assert.ok(doc.paths[p], p);
       rootDer = Buffer.from(await (await fetch(`${first.url}/pki/root.crt`)).arrayBuffer());
@@ -147,6 +147,29 @@ describe('cardauth serve (real process)', function () {
     });
     after(async () => {
       await Promise.all([pg?.stop(), redis?.stop()]);
+    });
+
+    it('the metrics listener serves the sum of both workers, and the public port does not serve /metrics', async () => {
+      const metricsPort = await freePort();
+      const s = await serve({ CARDAUTH_DATA_DIR: dir, CARDAUTH_WORKERS: '2', DATABASE_URL: pg.url, REDIS_URL: redis.url, CARDAUTH_PORT: String(await freePort()), CARDAUTH_METRICS_PORT: String(metricsPort) });
+      try {
+        // Fresh connections, so both workers get some of them.
+        const answers = await Promise.all(Array.from({ length: 40 }, () => fetch(`${s.url}/healthz`, { headers: { Connection: 'close' } }).then((r) => r.status)));
+        assert.deepEqual(new Set(answers), new Set([200]));
+        assert.equal((await fetch(`${s.url}/metrics`)).status, 404);
+        const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        const served = /^cardauth_http_requests_total\{operation="getHealth",status="200"\} (\d+)$/m.exec(text);
+        assert.equal(served?.[1], '40', text.slice(0, 2000));
+        assert.match(text, /^process_resident_memory_bytes \d+/m);
+        // The CA's dates once, not summed over the workers: a date within the next ten years.
+        const notAfter = Number(/^cardauth_ca_ocsp_responder_not_after_seconds (\d+)$/m.exec(text)?.[1]);
+        assert.ok(notAfter > Date.now() / 1000 && notAfter < Date.now() / 1000 + 10 * 366 * 86400, String(notAfter));
+        const ready = await getJson(`${s.url}/readyz`);
+        assert.equal(ready.body.checks.ocspResponder, true);
+        assert.equal(new Date(ready.body.details.ocspResponder.notAfter).getTime() / 1000, notAfter);
+      } finally {
+        assert.equal(await s.stop(), 0);
+      }
     });
 
     it('serves from both processes', async () => {

@@ -7,7 +7,7 @@ import { createApp } from '../../src/http/app.js';
 import { HttpMetrics } from '../../src/http/metrics.js';
 import { defineRoute, type AnyRoute } from '../../src/http/route.js';
 import { documentationRoutes } from '../../src/http/routes/documentation.js';
-import { operationsRoutes } from '../../src/http/routes/operations.js';
+import { metricsRoutes, operationsRoutes } from '../../src/http/routes/operations.js';
 import { createLogger } from '../../src/util/log.js';
 import { capture } from '../support/capture.js';
 
@@ -55,7 +55,7 @@ const preserialised = defineRoute({
 describe('http app', () => {
   const log = capture();
   const metrics = new HttpMetrics();
-  const routes: AnyRoute[] = [echo, ...operationsRoutes({ metrics }), ...documentationRoutes({ routes: () => routes, errorCodes: errorRegistry })];
+  const routes: AnyRoute[] = [echo, ...operationsRoutes({}), ...metricsRoutes(metrics), ...documentationRoutes({ routes: () => routes, errorCodes: errorRegistry })];
   const app = createApp({ routes, logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry, metrics });
 
   it('validates and answers', async () => {
@@ -80,6 +80,20 @@ describe('http app', () => {
     assert.deepEqual((await request(got).get('/v1/ping/abc').expect(200)).body, { name: 'abc' });
     const bad = await request(got).get('/v1/ping/%E0%A4%A').expect(400);
     assert.equal(JSON.parse(bad.text).code, 'invalid_request');
+  });
+
+  it('answers a malformed %-escape on any method with a 4xx problem, never a 500', async () => {
+    const got = createApp({ routes: [ping, echo], logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry });
+    for (const method of ['put', 'patch', 'options', 'post', 'delete'] as const) {
+      for (const path of ['/v1/ping/%zz', '/v1/ping/%', '/%', '/v1/echo/%E0%A4%A']) {
+        const r = await request(got)[method](path);
+        assert.ok(r.status >= 400 && r.status < 500, `${method} ${path}: ${r.status}`);
+        assert.match(r.headers['content-type'] ?? '', /application\/problem\+json/, `${method} ${path}`);
+      }
+    }
+    const head = await request(got).head('/v1/ping/%zz');
+    assert.equal(head.status, 400);
+    assert.equal(head.text, undefined);
   });
 
   it('sends a body the handler serialised itself as it is, with its JSON headers', async () => {
@@ -158,9 +172,21 @@ describe('http app', () => {
     assert.deepEqual(seen, ['caller:invalid_request', 'caller:payload_too_large', 'caller:not_found']);
   });
 
+  it('sends the security headers on every answer, HSTS only when served over TLS, and never lets the docs page be framed', async () => {
+    for (const r of [await request(app).get('/healthz'), await request(app).get('/nope'), await request(app).get('/docs')]) {
+      assert.equal(r.headers['x-frame-options'], 'DENY');
+      assert.equal(r.headers['referrer-policy'], 'no-referrer');
+      assert.equal(r.headers['x-content-type-options'], 'nosniff');
+      assert.equal(r.headers['strict-transport-security'], undefined);
+    }
+    assert.match((await request(app).get('/docs')).headers['content-security-policy']!, /frame-ancestors 'none'/);
+    const tls = createApp({ routes: operationsRoutes({}), logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry, hsts: true });
+    assert.match((await request(tls).get('/healthz')).headers['strict-transport-security']!, /^max-age=\d{7,}/);
+  });
+
   it('reports health, readiness and metrics', async () => {
     await request(app).get('/healthz').expect(200);
-    const down = createApp({ routes: operationsRoutes({ metrics: new HttpMetrics(), readiness: { db: async () => false } }), logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry });
+    const down = createApp({ routes: operationsRoutes({ readiness: { db: async () => false } }), logger: createLogger({ sink: log.sink }), errorCodes: errorRegistry });
     const r = await request(down).get('/readyz').expect(503);
     assert.deepEqual(r.body.checks, { db: false });
     const m = (await request(app).get('/metrics').expect(200)).text;

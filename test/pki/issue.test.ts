@@ -13,6 +13,7 @@ import {
   oid,
   openCa,
   POLICY_KEY_ON_CARD_PIN_ALWAYS,
+  POLICY_TEST_UNATTESTED,
   type IssueRequest,
   type PkiErrorCode,
 } from '../../pki/index.js';
@@ -108,6 +109,15 @@ describe('pki/ca hierarchy and card profiles', () => {
     const f = readCertificateFields(issued.der);
     assert.deepEqual([...(f.keyUsage ?? [])].sort(), ['digitalSignature', 'nonRepudiation']);
     assert.equal(f.extKeyUsage, undefined);
+  });
+
+  it('issues a test-unattested certificate: the test policy only, no EKU, at most 30 days', async () => {
+    const issued = await t.ca.issueCardCertificate({ publicKey: cardKey(), profile: 'test-unattested', subject, notAfter: inYears(3) });
+    const f = readCertificateFields(issued.der);
+    assert.deepEqual(f.policies, [POLICY_TEST_UNATTESTED]);
+    assert.deepEqual([...(f.keyUsage ?? [])], ['digitalSignature']);
+    assert.equal(f.extKeyUsage, undefined);
+    assert.equal(issued.notAfter.getTime() - issued.notBefore.getTime(), 30 * 86_400_000);
   });
 
   it('gives every certificate a different serial', async () => {

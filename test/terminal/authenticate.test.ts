@@ -159,6 +159,9 @@ describe('terminal client (in-process card, in-memory server)', function () {
     const display = new RecordingDisplay();
     const o = await authenticate(options(ch, scriptedPad(['000000']), display));
     assert.deepEqual(o, { kind: 'wrong-pin', triesLeft: 2 });
+    // Said once, when the card refused it; the outcome concludes without repeating it.
+    assert.equal(display.lines.filter((l) => l.includes('Wrong PIN. 2 tries left.')).length, 1, display.lines.join('\n'));
+    assert.match(display.lines.at(-1)!, /^Not authenticated: PIN entry ended after a wrong PIN \(2 tries left on the card\)\. Nothing was signed\.$/);
     assert.equal(outcomeCode(o), 'pin_wrong');
     assert.equal(server.requests.length, 0);
   });

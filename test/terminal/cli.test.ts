@@ -112,6 +112,49 @@ describe('cardauth terminal (in-process)', function () {
     assert.equal(x.err.text.trim(), 'error: server_unavailable');
   });
 
+  it('a wrong PIN, then the end of input: "Wrong PIN. 2 tries left." is printed once, error: pin_wrong', async () => {
+    const env = { CARDAUTH_RP_KEY: server.credential };
+    const ch = await server.create({ terminalId: 'atm-1' as TerminalId });
+    const x = io('000000\n', env);
+    assert.equal(await runWith(args(ch.id), x, deps()), 1, x.out.text + x.err.text);
+    assert.equal(x.out.text.match(/Wrong PIN\. 2 tries left\./g)?.length, 1, x.out.text);
+    assert.equal(x.err.text.trim().split('\n').at(-1), 'error: pin_wrong');
+    assert.equal(server.requests.filter((r) => r.method === 'POST').length, 0, 'nothing was sent');
+  });
+
+  it('--pin-attempts 1: one wrong PIN ends the run (the next line is not used), its message printed once', async () => {
+    const env = { CARDAUTH_RP_KEY: server.credential };
+    const ch = await server.create({ terminalId: 'atm-1' as TerminalId });
+    const x = io(`000000\n${CITIZEN_PIN}\n`, env);
+    assert.equal(await runWith([...args(ch.id), '--pin-attempts', '1'], x, deps()), 1, x.out.text + x.err.text);
+    assert.equal(x.out.text.match(/Wrong PIN\. 2 tries left\./g)?.length, 1, x.out.text);
+    assert.equal(x.err.text.match(/Enter your PIN/g)?.length, 1, 'asked once');
+    assert.equal(x.err.text.trim().split('\n').at(-1), 'error: pin_wrong');
+    assert.ok(!server.accepted.has(ch.id));
+  });
+
+  it('a challenge the RP cancelled: says it was cancelled (not "failed"), error: challenge_cancelled; before the PIN and after it', async () => {
+    const env = { CARDAUTH_RP_KEY: server.credential };
+    // Cancelled before the terminal read it: no card, no PIN.
+    let ch = await server.create({ terminalId: 'atm-1' as TerminalId });
+    server.cancel(ch.id);
+    let x = io(`${CITIZEN_PIN}\n`, env);
+    assert.equal(await runWith(args(ch.id), x, deps()), 1, x.out.text + x.err.text);
+    assert.match(x.out.text, /cancelled by the bank or payment point/);
+    assert.doesNotMatch(x.out.text, /failed/);
+    assert.equal(x.err.text.trim(), 'error: challenge_cancelled');
+    // Cancelled while the citizen typed the PIN: the service refuses the signed response.
+    ch = await server.create({ terminalId: 'atm-1' as TerminalId });
+    const fetchThenCancel = (async (resource: string | URL | Request, init?: RequestInit) => {
+      if (init?.method === 'POST') server.cancel(ch.id);
+      return server.fetch(resource, init);
+    }) as typeof fetch;
+    x = io(`${CITIZEN_PIN}\n`, env);
+    assert.equal(await runWith(args(ch.id), x, { ...deps(), fetch: fetchThenCancel }), 1, x.out.text + x.err.text);
+    assert.match(x.out.text.trim().split('\n').at(-1)!, /cancelled by the bank or payment point/);
+    assert.equal(x.err.text.trim().split('\n').at(-1), 'error: challenge_cancelled');
+  });
+
   it('usage errors: missing options, both challenge forms, no credential, a bad URL (exit 2, no card touched)', async () => {
     const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
       [['--reader', READER], { CARDAUTH_RP_KEY: 'k' }, /required/],

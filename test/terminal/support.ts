@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { p256 } from '@noble/curves/nist.js';
 import { VirtualCard, manufactureCard } from '../../firmware-sim/index.js';
 import type { CertificateAuthority } from '../../pki/index.js';
+import { authCodes } from '../../src/auth/codes.js';
 import { createChallenge, type ChallengeRequest } from '../../src/auth/create-challenge.js';
 import { type IssuedChallenge } from '../../src/auth/wire.js';
 import type { AuthDeps } from '../../src/auth/deps.js';
@@ -135,6 +136,8 @@ export interface FakeServer {
   readonly requests: FakeRequest[];
   mode: FakeMode;
   create(req: ChallengeRequest): Promise<IssuedChallenge>;
+  /** DELETE /v1/auth/challenges/{id} as the RP back end sends it: GET then reports it failed, a response is refused. */
+  cancel(id: string): void;
   /** Responses the server accepted, by challenge id. */
   readonly accepted: Map<string, { certificate: Buffer; signature: Buffer; triesLeft: number | undefined }>;
 }
@@ -147,8 +150,9 @@ export function fakeServer(): FakeServer {
   const issued = new Map<string, IssuedChallenge>();
   const requests: FakeRequest[] = [];
   const accepted: FakeServer['accepted'] = new Map();
-  const problem = (status: number, code: string) =>
-    new Response(JSON.stringify({ type: 'about:blank', title: code.replace(/_/g, ' '), status, code }), {
+  const cancelled = new Set<string>();
+  const problem = (status: number, code: string, title = code.replace(/_/g, ' ')) =>
+    new Response(JSON.stringify({ type: 'about:blank', title, status, code }), {
       status,
       headers: { 'content-type': 'application/problem+json' },
     });
@@ -164,6 +168,9 @@ export function fakeServer(): FakeServer {
       issued.set(ch.id, ch);
       return ch;
     },
+    cancel(id) {
+      cancelled.add(id);
+    },
     fetch: (async (resource: string | URL | Request, init?: RequestInit) => {
       const url = new URL(String(resource));
       const headers = Object.fromEntries(new Headers(init?.headers).entries());
@@ -178,6 +185,7 @@ export function fakeServer(): FakeServer {
         const ch = issued.get(decodeURIComponent(get[1]!));
         if (!ch) return problem(404, 'challenge_not_found');
         if (accepted.has(ch.id)) return Response.json({ status: 'completed', result: 'x', claims: {} });
+        if (cancelled.has(ch.id)) return Response.json({ status: 'failed', code: 'challenge_cancelled' });
         return Response.json({ status: 'pending', expiresAt: ch.expiresAt, challenge: ch });
       }
       const post = /^\/v1\/auth\/challenges\/([^/]+)\/response$/.exec(url.pathname);
@@ -186,6 +194,8 @@ export function fakeServer(): FakeServer {
       const ch = issued.get(decodeURIComponent(post[1]!));
       if (!ch) return problem(404, 'challenge_not_found');
       if (accepted.has(ch.id)) return problem(409, 'challenge_used');
+      // As the service answers it (src/auth/codes.ts).
+      if (cancelled.has(ch.id)) return problem(409, 'challenge_cancelled', authCodes.challenge_cancelled.title);
       const unverified = JSON.parse(body) as { terminalId: string; certificate: string; signature: string; triesLeft?: number };
       if (unverified.terminalId !== ch.terminalId) return problem(403, 'challenge_terminal_mismatch');
       // The server's own record, never what the client sent.

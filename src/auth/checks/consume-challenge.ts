@@ -1,13 +1,15 @@
 // Check 4 — consume the challenge atomically before anything is decided: GETDEL in the
 // store, so of two concurrent submissions of the same response exactly one
 // proceeds, whatever happens after. When nothing is there, the marker kept
-// beside the challenge tells expired from used from never-issued. The keys
+// and outcome kept beside the challenge tell cancelled, used, expired and
+// never-issued apart (lib/explain-missing-challenge.ts). The keys
 // carry the caller's RP (lib/store-keys.ts), so another RP's challenge id is
 // not even looked at: nothing is consumed, and the answer is not found, as
 // for an id never issued (no oracle for ids, nothing burnt). With the
 // caller's rate account (ResponseCaller.rate) the counting and the GETDEL
 // are one atomic store step, and a refused request consumes nothing.
 import { authError } from '../codes.js';
+import { missingChallengeError } from '../lib/explain-missing-challenge.js';
 import { challengeKey, challengeMetaKey, outcomeKey, visibleTo, type ChallengeMeta } from '../lib/store-keys.js';
 import { storeCall } from '../lib/store-call.js';
 import type { ChallengeRecord } from '../types.js';
@@ -47,7 +49,6 @@ export const consumeChallenge: ResponseCheck<Bounded, { challenge: ChallengeReco
     const meta = metaRaw === null ? undefined : (JSON.parse(metaRaw) as ChallengeMeta);
     // The rpId comparison is a second line: the key already named this RP.
     if (!visibleTo(meta, rpId, caller.terminal)) throw authError('challenge_not_found', 'No such challenge.');
-    if (outcome === null && ctx.now.getTime() >= meta.expiresAt) throw authError('challenge_expired', 'The challenge has expired; ask for a new one.');
-    throw authError('challenge_used', 'The challenge was already used; ask for a new one.');
+    throw missingChallengeError(meta, outcome, ctx.now.getTime());
   },
 };

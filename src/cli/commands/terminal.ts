@@ -36,8 +36,10 @@ import { waitForCard } from '../../terminal/wait-for-card.js';
 import { isAppError } from '../../errors/app-error.js';
 import { openCardFileReaders } from '../../card/in-process-card-file.js';
 import { CliError, type CliIo } from '../io.js';
+import { rpCredentialOf } from './rp-credential.js';
 
-const USAGE = `usage: cardauth terminal --reader <name> --server <url> (--challenge <id> | --challenge-file <path>)
+const USAGE = `usage: cardauth terminal serve … (the terminal with the citizen's screen; cardauth terminal serve --help)
+       cardauth terminal --reader <name> --server <url> (--challenge <id> | --challenge-file <path>)
                          [--terminal-id <id>] [--rp-key-file <path>] [--card-timeout <seconds>] [--pin-attempts <n>]
        cardauth terminal --sim-card <card file> --server <url> (--challenge <id> | --challenge-file <path>) […]
 --reader takes the card in a PC/SC reader; --sim-card a simulated card file (firmware-sim) in this process, no pcscd.
@@ -59,23 +61,9 @@ const openPcsc = async (): Promise<CardReaders> => {
 };
 
 export async function run(args: string[], io: CliIo): Promise<number> {
+  // `cardauth terminal serve`: the terminal with the citizen's page (./terminal-serve.ts).
+  if (args[0] === 'serve') return (await import('./terminal-serve.js')).run(args.slice(1), io);
   return runWith(args, io, { openReaders: openPcsc });
-}
-
-function credentialOf(io: CliIo, file: string | undefined): string {
-  let raw: string | undefined;
-  if (file !== undefined) {
-    try {
-      raw = readFileSync(file, 'utf8');
-    } catch {
-      throw new CliError(`cannot read the RP key file ${file}`, 'usage', 2);
-    }
-  } else {
-    raw = io.env.CARDAUTH_RP_KEY;
-  }
-  const key = raw?.trim();
-  if (!key) throw new CliError(`no RP credential: set CARDAUTH_RP_KEY or pass --rp-key-file\n${USAGE}`, 'usage', 2);
-  return key.replace(/^Bearer\s+/i, '');
 }
 
 function positiveInt(v: string | undefined, name: string, fallback: number): number {
@@ -126,7 +114,7 @@ export async function runWith(args: string[], io: CliIo, deps: TerminalCommandDe
   } catch {
     throw new CliError(`--server is not a URL: ${server}`, 'usage', 2);
   }
-  const config: ServerConfig = { url: server, credential: credentialOf(io, values['rp-key-file']), ...(deps.fetch ? { fetch: deps.fetch } : {}) };
+  const config: ServerConfig = { url: server, credential: rpCredentialOf(io, values['rp-key-file'], USAGE), ...(deps.fetch ? { fetch: deps.fetch } : {}) };
   const cardTimeoutMs = positiveInt(values['card-timeout'], 'card-timeout', 120) * 1000;
   const maxPinAttempts = positiveInt(values['pin-attempts'], 'pin-attempts', 3);
 

@@ -95,7 +95,12 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
       responses: { 200: { description: 'The state', schema: challengeStateWire }, 404: problemResponse, ...refusals },
       async handle({ params, principal }) {
         const s = await getChallengeState(deps.auth, principal.rp.id, params.id, principal.terminal);
-        return { body: s.status === 'pending' ? { status: 'pending', expiresAt: s.expiresAt.toISOString(), ...(s.challenge ? { challenge: s.challenge } : {}) } : s };
+        return {
+          body:
+            s.status === 'pending'
+              ? { status: 'pending', expiresAt: s.expiresAt.toISOString(), ...(s.hint ? { hint: s.hint } : {}), ...(s.challenge ? { challenge: s.challenge } : {}) }
+              : s,
+        };
       },
     }),
     defineRoute({

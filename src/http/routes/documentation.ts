@@ -49,7 +49,7 @@ export function documentationRoutes(deps: DocumentationDeps): AnyRoute[] {
       tags: ['documentation'],
       responses: { 200: { description: 'HTML', contentType: 'text/html' } },
       async handle() {
-        return { body: render().html, contentType: 'text/html', headers: { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" } };
+        return { body: render().html, contentType: 'text/html', headers: { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" } };
       },
     }),
   ];

@@ -13,16 +13,22 @@ import { addStaff, changeRole, listStaffAccounts, setDisabled } from '../../staf
 import { changeOwnPassword } from '../../staff/change-own-password.js';
 import { approve, listApprovalRequests, reject, requestApproval } from '../../staff/approvals.js';
 import type { StaffDeps } from '../../staff/deps.js';
+import { isStaffError } from '../../staff/codes.js';
 import { login } from '../../staff/login.js';
+import { unlockSignIn } from '../../staff/unlock.js';
 import type { StaffPrincipal } from '../../staff/principal.js';
 import { staffError } from '../../staff/codes.js';
 import { sessionTokenOf, staffSessionAuth } from '../staff-auth.js';
 import { clearSessionCookie, csrfTokenFor, overTls, sameOrigin, setSessionCookie } from '../session-cookie.js';
 import { endSession } from '../../staff/sessions.js';
+import { clientAddressOf, type ClientAddressOf } from '../client-address.js';
 import { defineRoute, type AnyRoute } from '../route.js';
+import { text } from '../schemas/text.js';
 
 export interface StaffRouteDeps {
   readonly staff: StaffDeps;
+  /** The client's address for the per-address sign-in throttle (default: the peer; see src/http/client-address.ts). */
+  readonly clientAddress?: ClientAddressOf;
   /** The public base URL: an https one makes the console's cookie Secure. */
   readonly baseUrl?: string;
 }
@@ -80,6 +86,7 @@ const problem = (description: string) => ({ description });
 export function staffRoutes(deps: StaffRouteDeps): AnyRoute[] {
   const d = deps.staff;
   const session = staffSessionAuth(d);
+  const addressOf = deps.clientAddress ?? clientAddressOf(undefined);
   const cookieAnswer = (r: { token: string; expiresAt: Date; principal: StaffPrincipal }): z.infer<typeof cookieSession> => ({
     expiresAt: r.expiresAt.toISOString(),
     staff: r.principal,
@@ -93,24 +100,29 @@ export function staffRoutes(deps: StaffRouteDeps): AnyRoute[] {
       operationId: 'staffLogin',
       summary: 'Sign in with username and password; returns a session token',
       tags: ['staff'],
-      body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024), session: sessionMode }),
+      body: z.object({ username: text(64, { min: 1 }), password: z.string().min(1).max(1024), session: sessionMode }),
       maxBodyBytes: 4096,
       responses: {
         200: { description: 'Signed in: the token, or with `"session": "cookie"` the cookie (Set-Cookie) and a CSRF token', schema: z.union([tokenSession, cookieSession]) },
         400: problem('Malformed request'),
         401: problem('staff_login_failed'),
         403: problem('staff_csrf_failed: a cookie sign-in from another origin'),
-        429: problem('staff_login_limited'),
-        503: problem('staff_busy'),
+        429: problem('staff_login_limited (Retry-After: seconds to wait)'),
+        503: problem('staff_busy / unavailable'),
       },
       async handle({ body, req, res }) {
         const cookie = body.session === 'cookie';
         // A cookie sign-in from another site would sign the browser in as someone else (login CSRF).
         if (cookie && !sameOrigin(req)) throw staffError('staff_csrf_failed', 'Sign in to the console from the console');
-        const r = await login(d, { username: body.username, password: body.password, address: req.socket.remoteAddress ?? 'unknown' });
-        if (!cookie) return { body: { token: r.token, expiresAt: r.expiresAt.toISOString(), staff: r.principal } };
-        res.setHeader('Set-Cookie', setSessionCookie(r.token, overTls(req, deps.baseUrl)));
-        return { body: cookieAnswer(r) };
+        try {
+          const r = await login(d, { username: body.username, password: body.password, address: addressOf(req) });
+          if (!cookie) return { body: { token: r.token, expiresAt: r.expiresAt.toISOString(), staff: r.principal } };
+          res.setHeader('Set-Cookie', setSessionCookie(r.token, overTls(req, deps.baseUrl)));
+          return { body: cookieAnswer(r) };
+        } catch (e) {
+          if (isStaffError(e, 'staff_login_limited')) res.setHeader('Retry-After', String(e.detail?.['retryAfterSeconds'] ?? 1));
+          throw e;
+        }
       },
     }),
     defineRoute({
@@ -191,8 +203,8 @@ export function staffRoutes(deps: StaffRouteDeps): AnyRoute[] {
       tags: ['staff'],
       auth: session,
       body: z.object({
-        username: z.string().min(1).max(64),
-        displayName: z.string().min(1).max(100),
+        username: text(64, { min: 1 }),
+        displayName: text(100, { min: 1 }),
         role: z.enum(staffRoles),
         password: z.string().min(1).max(1024),
       }),
@@ -229,6 +241,23 @@ export function staffRoutes(deps: StaffRouteDeps): AnyRoute[] {
       },
     }),
     defineRoute({
+      method: 'post',
+      path: '/v1/staff/accounts/:id/unlock',
+      operationId: 'staffUnlock',
+      summary: 'Lift the sign-in throttle of an account: its lock after many failed sign-ins, or the waits before it (admin; audited)',
+      tags: ['staff'],
+      auth: session,
+      params: idParams,
+      responses: {
+        200: { description: 'What was lifted', schema: z.object({ username: z.string(), failures: z.number().int(), wasLocked: z.boolean() }) },
+        403: problem('staff_forbidden'),
+        404: problem('staff_not_found'),
+      },
+      async handle({ params, principal: p }) {
+        return { body: await unlockSignIn(d, p, { id: params.id }) };
+      },
+    }),
+    defineRoute({
       method: 'get',
       path: '/v1/staff/approvals',
       operationId: 'approvalsList',
@@ -260,7 +289,7 @@ export function staffRoutes(deps: StaffRouteDeps): AnyRoute[] {
       summary: 'Ask a second staff member to approve a sensitive action (pin-reset, revoke-key-compromise)',
       tags: ['staff'],
       auth: session,
-      body: z.object({ action: z.enum(approvalActions), subject: z.string().min(1).max(200), reason: z.string().max(500).optional() }),
+      body: z.object({ action: z.enum(approvalActions), subject: text(200, { min: 1 }), reason: text(500, { multiLine: true }).optional() }),
       responses: { 201: { description: 'Pending request', schema: approvalView }, 400: problem('approval_invalid'), 403: problem('staff_forbidden') },
       async handle({ body, principal: p }) {
         return { status: 201, body: await requestApproval(d, body.action, body.subject, p, body.reason ?? '') };

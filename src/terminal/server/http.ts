@@ -23,8 +23,16 @@ export type ServerAnswer =
 const MAX_ANSWER_BYTES = 64 * 1024;
 const MAX_TITLE = 200;
 
-export async function callServer(config: ServerConfig, method: 'GET' | 'POST', path: string, body?: unknown): Promise<ServerAnswer> {
+export async function callServer(
+  config: ServerConfig,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+  /** A long poll's own deadline, and a signal that ends the call early. */
+  options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {},
+): Promise<ServerAnswer> {
   const doFetch = config.fetch ?? fetch;
+  const deadline = AbortSignal.timeout(options.timeoutMs ?? config.timeoutMs ?? 15_000);
   let res: Response;
   try {
     res = await doFetch(new URL(path, config.url), {
@@ -35,7 +43,7 @@ export async function callServer(config: ServerConfig, method: 'GET' | 'POST', p
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(config.timeoutMs ?? 15_000),
+      signal: options.signal === undefined ? deadline : AbortSignal.any([deadline, options.signal]),
     });
   } catch (e) {
     return { kind: 'unavailable', detail: describeNetworkError(e) };
@@ -54,6 +62,8 @@ export async function callServer(config: ServerConfig, method: 'GET' | 'POST', p
     parsed = undefined;
   }
   if (res.ok) {
+    // No content (a long poll that found nothing, a cancellation): an answer, not a fault.
+    if (res.status === 204) return { kind: 'ok', status: 204, body: null };
     if (parsed === undefined) return { kind: 'unavailable', detail: `HTTP ${res.status} without a JSON body` };
     return { kind: 'ok', status: res.status, body: parsed };
   }
