@@ -73,6 +73,11 @@ describe('staff console in the browser: personalise a card at a station', functi
   });
 
   let stationKey = '';
+  let stationOutput = '';
+  afterEach(async function () {
+    // What the station printed, to read when a test failed (the PUK it shows once is a test card's).
+    if (this.currentTest?.state === 'failed' && stationOutput !== '') console.log(`      station output:\n${stationOutput.replace(/^/gm, '        ')}`);
+  });
   const cardFile = (): string => join(s.dir, `blank-${SERIAL}.json`);
 
   it('the administrator adds a station; its key is shown once', async () => {
@@ -108,8 +113,15 @@ describe('staff console in the browser: personalise a card at a station', functi
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     station.stdin!.end(`${CITIZEN_PIN}\n${CITIZEN_PIN}\n`);
+    station.stdout!.setEncoding('utf8').on('data', (d: string) => (stationOutput += d));
+    station.stderr!.setEncoding('utf8').on('data', (d: string) => (stationOutput += d));
 
     const { page, context } = await newContext(browser!);
+    // Which steps the page showed running, as it happened (recorded outside the page's own script).
+    await page.addInitScript(`window.__running = [];
+      new MutationObserver((changes) => {
+        for (const c of changes) if (c.target.classList && c.target.classList.contains('step-running')) window.__running.push(c.target.dataset.step);
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['class'] });`);
     await signIn(page, s.url, OFFICER.username, OFFICER.password, `/console/personalise?nationalId=${NATIONAL_ID}`);
     await page.getByText('KEO CHANTHA').waitFor();
     // Wait for the station to report its reader with the blank card.
@@ -121,10 +133,18 @@ describe('staff console in the browser: personalise a card at a station', functi
     await reader.check();
     await page.getByRole('button', { name: 'Start personalisation' }).click();
     await page.waitForURL(/\/console\/jobs\//);
-    await page.getByRole('heading', { name: `Card ${SERIAL} at the station` }).waitFor();
-    await page.locator('[data-step="citizen-sets-pin"].step-done, [data-step="citizen-sets-pin"].step-running').first().waitFor({ timeout: 60_000 });
-    await page.getByRole('heading', { name: 'Hand-over summary' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: 'Personalisation at Phnom Penh office, desk 1' }).waitFor();
+    // The steps are listed before they run, then marked as the station reports them.
+    assert.equal(await page.locator('.step').count(), 10);
+    await page.getByRole('heading', { name: 'Hand-over summary' }).waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
+      await screenshot(page, 'personalise-failed');
+      throw e;
+    });
     assert.equal(await page.locator('.step-done').count(), 10);
+    const seen = new Set((await page.evaluate('window.__running')) as string[]);
+    for (const step of ['check-card', 'generate-keys', 'citizen-sets-pin', 'record']) assert.ok(seen.has(step), `${step} was shown running: ${[...seen].join(', ')}`);
+    assert.equal(await page.locator('.job-card').textContent(), String(SERIAL));
+    assert.match(stationOutput, /choose your PIN/, 'the citizen chose the PIN at the station');
     const summary = (await page.locator('.handover').textContent()) ?? '';
     assert.match(summary, new RegExp(`${SERIAL}`));
     assert.match(summary, /កែវ ចន្ថា/);

@@ -71,8 +71,13 @@ export interface Station {
 
 export interface Job {
   readonly id: string;
-  readonly cardSerial: number;
-  readonly citizenId: string;
+  /** Known once the card in the reader has been read. */
+  readonly cardSerial?: number;
+  readonly citizenId?: string;
+  /** Jobs at a station: what, where, and (personalisations) every step with its state. */
+  readonly station?: { readonly id: string; readonly name: string };
+  readonly reader?: string;
+  readonly steps?: ReadonlyArray<{ readonly name: string; readonly title: string; readonly status: 'done' | 'running' | 'waiting-for-pin' | 'pending' }>;
   readonly status: 'running' | 'interrupted' | 'completed' | 'failed' | 'cancelled';
   readonly completedSteps: readonly string[];
   readonly lastError?: string;

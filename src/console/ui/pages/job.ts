@@ -11,6 +11,15 @@ type StepState = 'pending' | 'running' | 'done' | 'failed';
 
 const STATE_TEXT: Record<StepState, string> = { pending: 'waiting', running: 'running…', done: 'done', failed: 'failed' };
 
+const KIND_TEXT: Record<string, string> = {
+  personalise: 'Personalisation',
+  replace: 'Replacement card',
+  activate: 'Activation at hand-over',
+  'unblock-pin': 'PIN unblock',
+  'reset-pin': 'PIN reset',
+  'stock-receive': 'Stock intake',
+};
+
 export async function jobPage(ctx: PageContext): Promise<void> {
   const id = ctx.params['id']!;
   let job: Job;
@@ -23,77 +32,105 @@ export async function jobPage(ctx: PageContext): Promise<void> {
     }
     throw e;
   }
-  ctx.heading(`Card ${job.cardSerial} at the station`);
-  const steps = new Map<string, { row: HTMLElement; state: HTMLElement; title: string }>();
+  const where = job.station ? `at ${job.station.name}` : 'at the station';
+  ctx.heading(`${KIND_TEXT[job.kind ?? 'personalise'] ?? 'Job'} ${where}`);
+  const steps = new Map<string, { row: HTMLElement; state: HTMLElement }>();
   const list = h('ol', { class: 'steps', 'aria-label': 'Steps' });
-  const addStep = (key: string, title: string): { row: HTMLElement; state: HTMLElement; title: string } => {
+  const addStep = (key: string, title: string): void => {
     const state = h('span', { class: 'step-state' });
     const row = h('li', { class: 'step step-pending', 'data-step': key }, h('span', { class: 'step-title' }, title), ' ', state);
-    const s = { row, state, title };
-    steps.set(key, s);
+    steps.set(key, { row, state });
     list.append(row);
     setState(key, 'pending');
-    return s;
   };
+  let running: string | undefined;
   const setState = (key: string, st: StepState): void => {
-    const s = steps.get(key) ?? addStep(key, key);
+    const s = steps.get(key);
+    if (s === undefined) return;
     s.row.className = `step step-${st}`;
     s.state.textContent = STATE_TEXT[st];
-    if (st === 'running') s.row.setAttribute('aria-current', 'step');
-    else s.row.removeAttribute('aria-current');
+    if (st === 'running') {
+      running = key;
+      s.row.setAttribute('aria-current', 'step');
+    } else {
+      s.row.removeAttribute('aria-current');
+    }
   };
-  const personalising = job.kind === undefined || job.kind === 'personalise' || job.kind === 'personalisation';
-  if (personalising) for (const [k, t] of personalisationSteps) addStep(k, t);
-  for (const k of job.completedSteps) setState(k, 'done');
+  // The steps as the service lists them for this job (a personalisation's are flow 1's).
+  const known = job.steps ?? (job.kind === undefined ? personalisationSteps.map(([name, title]) => ({ name, title, status: 'pending' as const })) : []);
+  for (const k of known) addStep(k.name, k.title);
+  for (const k of known) if (k.status === 'done' || job.completedSteps.includes(k.name)) setState(k.name, 'done');
+  for (const k of known) if (k.status === 'running' || k.status === 'waiting-for-pin') setState(k.name, 'running');
+  const facts = h(
+    'dl',
+    { class: 'facts' },
+    h('dt', null, 'Card'),
+    h('dd', { class: 'job-card' }, job.cardSerial === undefined ? 'not read yet' : String(job.cardSerial)),
+    job.reader ? [h('dt', null, 'Reader'), h('dd', null, job.reader)] : null,
+    h('dt', null, 'Status'),
+    h('dd', { class: 'job-status' }, badge(job.status, job.status === 'completed' ? 'ok' : job.status === 'running' ? 'warn' : 'bad')),
+  );
   const live = h('div', { class: 'live', 'aria-live': 'polite' });
   const summary = h('div');
-  const status = h('p', { class: 'job-status' }, 'Status: ', badge(job.status, job.status === 'completed' ? 'ok' : job.status === 'running' ? 'warn' : 'bad'));
-  append(ctx.body, status, h('section', { class: 'panel', 'aria-labelledby': 'steps-heading' }, h('h2', { id: 'steps-heading' }, 'Steps'), list), live, summary);
+  append(ctx.body, facts, live, steps.size > 0 || job.status === 'running' ? h('section', { class: 'panel', 'aria-labelledby': 'steps-heading' }, h('h2', { id: 'steps-heading' }, 'Steps'), list) : null, summary);
+  const setStatus = (text: string, kind: string): void => {
+    const dd = facts.querySelector('.job-status')!;
+    dd.textContent = '';
+    dd.append(badge(text, kind));
+  };
 
   const finish = async (ok: boolean, e?: JobEvent): Promise<void> => {
     live.textContent = '';
+    setStatus(ok ? 'completed' : 'failed', ok ? 'ok' : 'bad');
     if (!ok) {
       const msg = typeof e?.data['message'] === 'string' ? e.data['message'] : (job.lastError ?? 'The job did not complete.');
       const code = typeof e?.data['code'] === 'string' ? ` (${e.data['code']})` : '';
       live.append(notice('error', `${msg}${code}`));
-      for (const [k, s] of steps) if (s.row.classList.contains('step-running')) setState(k, 'failed');
+      if (running !== undefined) setState(running, 'failed');
       return;
     }
-    for (const [k, s] of steps) if (!s.row.classList.contains('step-done') && personalising) setState(k, 'done');
-    await handOver(job.cardSerial, summary, ctx);
+    for (const k of steps.keys()) setState(k, 'done');
+    const serial = typeof e?.data['cardSerial'] === 'number' ? e.data['cardSerial'] : job.cardSerial;
+    if (serial !== undefined) await handOver(serial, summary, ctx);
   };
 
   if (job.status === 'completed') {
     await finish(true);
     return;
   }
-  if (job.status !== 'running' && job.status !== 'interrupted') {
+  if (job.status !== 'running') {
     await finish(false);
     return;
   }
   const follow = followJob(id, (e) => {
     const step = typeof e.data['step'] === 'string' ? e.data['step'] : undefined;
     const title = typeof e.data['title'] === 'string' ? e.data['title'] : undefined;
-    if (step && !steps.has(step)) addStep(step, title ?? step);
-    if (e.type === 'step-start' && step) setState(step, 'running');
+    if (e.type === 'step-start' && step) {
+      if (!steps.has(step)) addStep(step, title ?? step);
+      setState(step, 'running');
+      live.textContent = '';
+    }
     if (e.type === 'step-done' && step) setState(step, 'done');
+    if (e.type === 'snapshot' && Array.isArray(e.data['completedSteps'])) for (const k of e.data['completedSteps'] as unknown[]) if (typeof k === 'string') setState(k, 'done');
     if (e.type === 'pin-wait') {
       live.textContent = '';
-      live.append(notice('info', h('strong', null, 'The citizen now sets the PIN on the station’s PIN pad.'), ' The PIN goes from the pad to the card only; nobody here sees it.'));
+      live.append(
+        notice(
+          'info',
+          h('strong', null, step === 'set-puk' ? 'The citizen now reads the PUK on the station’s screen.' : 'The citizen now types the PIN on the station’s PIN pad.'),
+          ' It goes from the pad to the card only; nobody here sees it.',
+        ),
+      );
     }
   });
   const last = await follow.finished;
-  if (last?.type === 'done') {
-    await finish(true, last);
-  } else if (last?.type === 'failed') {
-    await finish(false, last);
+  if (last?.type === 'done' || last?.type === 'failed') {
+    await finish(last.type === 'done', last);
   } else {
     // The event stream closed without an end: read the job again (a session that ended sends to sign-in).
     job = await api<Job>('GET', `/v1/issuance/jobs/${encodeURIComponent(id)}`);
-    await finish(job.status === 'completed', undefined);
+    await finish(job.status === 'completed');
   }
-  status.textContent = '';
-  status.append('Status: ', badge(last?.type === 'done' || job.status === 'completed' ? 'completed' : 'failed', last?.type === 'done' || job.status === 'completed' ? 'ok' : 'bad'));
 }
 
 async function handOver(serial: number, el: HTMLElement, ctx: PageContext): Promise<void> {
@@ -106,7 +143,7 @@ async function handOver(serial: number, el: HTMLElement, ctx: PageContext): Prom
     h(
       'section',
       { class: 'panel handover', 'aria-labelledby': 'handover-heading' },
-      h('h2', { id: 'handover-heading' }, 'Hand-over summary'),
+      h('h2', { id: 'handover-heading', tabindex: '-1' }, 'Hand-over summary'),
       h(
         'dl',
         { class: 'facts' },
@@ -126,4 +163,6 @@ async function handOver(serial: number, el: HTMLElement, ctx: PageContext): Prom
         : null,
     ),
   );
+  // The job is over: bring the summary into view for whoever waited at the screen.
+  el.querySelector<HTMLElement>('#handover-heading')?.focus();
 }

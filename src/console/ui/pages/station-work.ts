@@ -78,7 +78,7 @@ export async function startStationJob(path: string, body: Record<string, unknown
 }
 
 export interface JobEvent {
-  readonly type: 'step-start' | 'step-done' | 'pin-wait' | 'done' | 'failed';
+  readonly type: 'step-start' | 'step-done' | 'pin-wait' | 'snapshot' | 'done' | 'failed';
   readonly data: Record<string, unknown>;
 }
 
@@ -102,7 +102,8 @@ export function followJob(jobId: string, onEvent: (e: JobEvent) => void): { read
       resolve(e);
     }
   };
-  for (const t of ['step-start', 'step-done', 'pin-wait', 'done', 'failed'] as const) source.addEventListener(t, handle(t) as EventListener);
+  // `snapshot`: the job runs in another service process; its steps so far, then done or failed.
+  for (const t of ['step-start', 'step-done', 'pin-wait', 'snapshot', 'done', 'failed'] as const) source.addEventListener(t, handle(t) as EventListener);
   source.addEventListener('error', () => {
     if (source.readyState === EventSource.CLOSED) resolve(undefined);
   });
