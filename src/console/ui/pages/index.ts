@@ -17,8 +17,7 @@ import { stationsPage } from './stations.js';
 import { stockPage } from './stock.js';
 
 const may = (permission: string) => (me: Me) => can(me, permission);
-/** Stations are managed by administrators (the station API refuses anyone else). */
-const admin = (me: Me): boolean => me.role === 'admin' || can(me, 'station.manage');
+const admin = (me: Me): boolean => can(me, 'station.manage');
 
 export const pageList: readonly PageDef[] = [
   { path: '/console/', title: 'Dashboard', render: dashboardPage },

@@ -91,7 +91,18 @@ export async function jobPage(ctx: PageContext): Promise<void> {
     }
     for (const k of steps.keys()) setState(k, 'done');
     const serial = typeof e?.data['cardSerial'] === 'number' ? e.data['cardSerial'] : job.cardSerial;
-    if (serial !== undefined) await handOver(serial, summary, ctx);
+    const kind = job.kind ?? 'personalise';
+    if (serial !== undefined && (kind === 'personalise' || kind === 'replace')) {
+      await handOver(serial, summary, ctx);
+    } else {
+      const done: Record<string, string> = {
+        activate: 'The card is active: the citizen proved the PIN.',
+        'unblock-pin': 'The PIN is unblocked.',
+        'reset-pin': 'The PIN was reset; the new PUK was shown to the citizen at the station, once.',
+        'stock-receive': 'The card is in the stock.',
+      };
+      summary.append(notice('success', done[kind] ?? 'Done.', serial !== undefined && kind !== 'stock-receive' ? [' ', link(`/console/cards/${serial}`, `Card ${serial}`)] : null));
+    }
   };
 
   if (job.status === 'completed') {

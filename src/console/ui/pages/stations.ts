@@ -1,5 +1,5 @@
 // Issuance stations (admin): which are online with which readers, add one
-// (its key is shown once), rotate its key (shown once), disable it.
+// (its key is shown once), rotate its key (shown once), disable or enable it.
 import { api } from '../api.js';
 import { append, badge, when, h, notice, table } from '../dom.js';
 import { actionButton, Form } from '../forms.js';
@@ -49,7 +49,10 @@ export async function stationsPage(ctx: PageContext): Promise<void> {
                   reload(`The key of ${s.name} was replaced.`);
                 }),
                 s.status === 'disabled'
-                  ? null
+                  ? actionButton('Enable', async () => {
+                      await api('POST', `/v1/stations/${encodeURIComponent(s.id)}/enable`, {});
+                      reload(`Station ${s.name} is enabled again.`);
+                    })
                   : actionButton(
                       'Disable',
                       async () => {
