@@ -7,6 +7,7 @@ import { cardCodes } from '../card/codes.js';
 import { httpCodes } from '../http/codes.js';
 import { issuanceCodes } from '../issuance/codes.js';
 import { registryCodes } from '../registry/codes.js';
+import { signCodes } from '../sign/codes.js';
 import { staffCodes } from '../staff/codes.js';
 import { terminalCodes } from '../terminal/codes.js';
 import type { CodeTable } from './app-error.js';
@@ -15,7 +16,7 @@ const configCodes = {
   config_invalid: { status: 500, title: 'The service configuration is invalid' },
 } as const satisfies CodeTable;
 
-const tables: readonly CodeTable[] = [httpCodes, configCodes, authCodes, staffCodes, registryCodes, issuanceCodes, cardCodes, pkiCodes, terminalCodes];
+const tables: readonly CodeTable[] = [httpCodes, configCodes, authCodes, staffCodes, registryCodes, issuanceCodes, cardCodes, pkiCodes, terminalCodes, signCodes];
 
 function merge(list: readonly CodeTable[]): CodeTable {
   const out: Record<string, CodeTable[string]> = {};

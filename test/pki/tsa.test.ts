@@ -93,7 +93,7 @@ describe('pki: timestamping authority (RFC 3161)', () => {
     // (asn1js cannot print arcs above 2^53; openssl's text above shows the policy)
     assert.ok(Buffer.from(tst.messageImprint.hashedMessage.getValue()).equals(digest));
     assert.equal(tst.nonce!.toBigInt(), 123456789n);
-    const ok = await signed.verify({ signer: 0, data: Buffer.from('pkijs'), trustedCerts: [pkijs.Certificate.fromBER(t.ca.root.der), pkijs.Certificate.fromBER(t.ca.issuing.der)], checkChain: false });
+    const ok = await signed.verify({ signer: 0, data: new TextEncoder().encode('pkijs').buffer, trustedCerts: [pkijs.Certificate.fromBER(t.ca.root.der), pkijs.Certificate.fromBER(t.ca.issuing.der)], checkChain: false });
     assert.equal(ok, true);
   });
 

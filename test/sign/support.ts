@@ -1,0 +1,144 @@
+// Test support for document signing: a national CA with its TSA (pki initCa),
+// and citizen cards personalised as issuance does it with `--signature-key`:
+// 9A (card-auth) and 9C (card-sign, nonRepudiation) generated on a
+// firmware-sim card with PIN policy ALWAYS, certificates written to the card,
+// the PIN changed from the factory value. The card runs in this process.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { VirtualCard, manufactureCard } from '../../firmware-sim/index.js';
+import type { CertificateAuthority } from '../../pki/index.js';
+import type { CardChannel } from '../../src/card/channel.js';
+import { openInProcessChannel } from '../../src/card/in-process.js';
+import { PivClient } from '../../src/card/piv/client.js';
+import { factoryDefaults, pivKeySlots } from '../../src/card/piv/constants.js';
+import { signDigestWithPin } from '../../src/sign/card-digest-signer.js';
+import type { DigestSigner } from '../../src/sign/ports.js';
+
+export const CITIZEN_PIN = '482915';
+
+let nextSerial = 64_000_000 + Math.floor(Math.random() * 1_000_000);
+let nextNid = 500_000_000 + Math.floor(Math.random() * 100_000_000);
+
+export interface SigningCard {
+  readonly file: string;
+  readonly card: VirtualCard;
+  readonly serial: number;
+  readonly nationalId: string;
+  readonly auth: { readonly der: Buffer; readonly serialHex: string };
+  readonly sign: { readonly der: Buffer; readonly serialHex: string };
+}
+
+export async function signingCard(ca: CertificateAuthority, dir: string, opts: { pin?: string; signatureKey?: boolean } = {}): Promise<SigningCard> {
+  const serial = nextSerial++;
+  const file = join(dir, `card-${serial}.card`);
+  await manufactureCard({ serial, out: file, factoryDir: join(dir, 'factory') });
+  const card = await VirtualCard.open(file);
+  const channel = await openInProcessChannel(card);
+  try {
+    const opened = await PivClient.open(channel);
+    if (!opened.ok) throw new Error('no PIV application on a blank card');
+    const piv = opened.client;
+    const auth = await piv.authenticateManagementKey(factoryDefaults.managementKey(), 'TDES');
+    if (!auth.ok) throw new Error(`management key refused: ${auth.reason}`);
+    const nationalId = String(nextNid++);
+    const subject = { country: 'KH', surname: 'SOK', givenName: 'Dara', nationalId };
+    const notAfter = new Date(Date.now() + 2 * 365 * 86_400_000);
+    const issued: Record<'auth' | 'sign', { der: Buffer; serialHex: string }> = { auth: { der: Buffer.alloc(0), serialHex: '' }, sign: { der: Buffer.alloc(0), serialHex: '' } };
+    const slots = opts.signatureKey === false ? (['auth'] as const) : (['auth', 'sign'] as const);
+    for (const which of slots) {
+      const slot = which === 'auth' ? pivKeySlots.AUTHENTICATION : pivKeySlots.SIGNATURE;
+      const gen = await piv.generateKey(slot, 'ECCP256', { pinPolicy: 'always', touchPolicy: 'never' });
+      if (!gen.ok) throw new Error(`key generation refused: ${gen.reason}`);
+      const cert = await ca.issueCardCertificate({ publicKey: gen.publicKey, profile: which === 'auth' ? 'card-auth' : 'card-sign', subject, notAfter });
+      const w = await piv.writeCertificate(slot, cert.der);
+      if (!w.ok) throw new Error(`certificate write refused: ${w.reason}`);
+      issued[which] = { der: cert.der, serialHex: cert.serialHex };
+    }
+    const c = await piv.changePin(factoryDefaults.pin, opts.pin ?? CITIZEN_PIN);
+    if (!c.ok) throw new Error(`PIN change refused: ${c.reason}`);
+    return { file, card, serial, nationalId, auth: issued.auth, sign: issued.sign };
+  } finally {
+    await channel.close();
+  }
+}
+
+/** The card in an in-process reader, as a DigestSigner that types the PIN before every signature. */
+export async function cardSigner(card: SigningCard, pin = CITIZEN_PIN): Promise<DigestSigner & { readonly channel: CardChannel; close(): Promise<void> }> {
+  const channel = await openInProcessChannel(card.card);
+  const opened = await PivClient.open(channel);
+  if (!opened.ok) throw new Error('no PIV application');
+  const piv = opened.client;
+  return {
+    channel,
+    async signDigest(digest) {
+      const r = await signDigestWithPin(piv, Buffer.from(pin, 'ascii'), digest);
+      if (!r.ok) throw new Error(`card refused: ${r.reason}`);
+      return r.signature;
+    },
+    close: () => channel.close({ disposition: 'reset' }),
+  };
+}
+
+export function tempDir(prefix: string): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const exec = promisify(execFile);
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Run a real tool (openssl, pdfsig); never throws, gives the exit code and output. */
+export async function tool(cmd: string, args: string[]): Promise<RunResult> {
+  try {
+    const r = await exec(cmd, args, { maxBuffer: 8 << 20 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+export function writeTemp(dir: string, name: string, data: string | Uint8Array): string {
+  const p = join(dir, name);
+  writeFileSync(p, data);
+  return p;
+}
+
+/** A free TCP port on 127.0.0.1 (asked of the OS; taken again by the caller right away). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * An NSS certificate database (what pdfsig reads) trusting only the given
+ * root, in `dir`: `-nssdir sql:<dir>`.
+ */
+export async function nssTrusting(dir: string, rootPem: string): Promise<string> {
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(dir, { recursive: true });
+  const pem = writeTemp(dir, 'root.pem', rootPem);
+  for (const args of [
+    ['-N', '-d', `sql:${dir}`, '--empty-password'],
+    ['-A', '-d', `sql:${dir}`, '-n', 'national-root', '-t', 'C,C,C', '-i', pem],
+  ]) {
+    const r = await tool('certutil', args);
+    if (r.code !== 0) throw new Error(`certutil ${args[0]} failed: ${r.stderr}`);
+  }
+  return `sql:${dir}`;
+}
