@@ -17,6 +17,7 @@ const commands = {
   audit: () => import('./commands/audit.js'),
   terminal: () => import('./commands/terminal.js'),
   stock: () => import('./commands/stock.js'),
+  sign: () => import('./commands/sign.js'),
 } as const satisfies Record<string, Loader>;
 
 function usage(): string {

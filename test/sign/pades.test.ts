@@ -4,51 +4,37 @@
 // signer's status) and by the project's verifier; bad input refused with
 // its code before anything is signed.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import type { Server } from 'node:net';
 import { join } from 'node:path';
 import * as pkijs from 'pkijs';
-import { createCrlPublisher, pkiCodes } from '../../pki/index.js';
-import { createApp } from '../../src/http/app.js';
-import { httpCodes } from '../../src/http/codes.js';
-import { pkiRoutes } from '../../src/http/routes/pki.js';
 import { isSignError } from '../../src/sign/codes.js';
 import { MAX_PDF_BYTES } from '../../src/sign/pdf/limits.js';
 import { preparePdf } from '../../src/sign/pdf/prepare-pdf.js';
 import { readPdfSignature } from '../../src/sign/pdf/read-pdf-signature.js';
 import { signPdf } from '../../src/sign/pdf/sign-pdf.js';
 import { verifyPdf } from '../../src/sign/verify/verify-pdf.js';
-import { silentLogger } from '../../src/util/log.js';
-import { makeTestCa, StatusTable, type TestCa } from '../pki/helpers.js';
+import type { TestCa } from '../pki/helpers.js';
 import { makePdf } from './pdf-fixture.js';
-import { cardSigner, freePort, nssTrusting, signingCard, tempDir, tool, writeTemp, type SigningCard } from './support.js';
+import { cardSigner, nssTrusting, publishedCa, signingCard, tempDir, tool, writeTemp, type SigningCard } from './support.js';
 
 describe('sign: PAdES with the card (pdfsig, pkijs, own verifier)', function () {
   this.timeout(120_000);
+  let published: Awaited<ReturnType<typeof publishedCa>>;
   let t: TestCa;
   let tmp: ReturnType<typeof tempDir>;
   let card: SigningCard;
   let nss: string;
-  let server: Server;
-  const status = new StatusTable();
 
   before(async () => {
-    const port = await freePort();
-    t = await makeTestCa({ baseUrl: `http://127.0.0.1:${port}`, country: 'KH' });
-    const crl = createCrlPublisher({ createCrl: (o) => t.ca.createCrl(o), entries: status.entries, now: () => new Date() });
-    const ocsp = t.ca.createOcspResponder({ status: status.lookup });
-    const app = createApp({ routes: pkiRoutes({ root: t.ca.root, issuing: t.ca.issuing, crl, ocsp }), logger: silentLogger, errorCodes: { ...httpCodes, ...pkiCodes } });
-    server = app.listen(port, '127.0.0.1');
-    await once(server, 'listening');
+    published = await publishedCa();
+    t = published.t;
     tmp = tempDir('cardauth-pades-');
     card = await signingCard(t.ca, tmp.dir);
-    status.set(card.sign.serialHex as never, { status: 'good' });
+    published.setStatus(card.sign.serialHex, { status: 'good' });
     nss = await nssTrusting(join(tmp.dir, 'nss'), t.ca.root.pem);
   });
   after(async () => {
-    server?.close();
     tmp?.cleanup();
-    await t?.cleanup();
+    await published?.close();
   });
 
   async function sign(pdf: Buffer, opts: { timestamp?: boolean } = { timestamp: true }) {

@@ -4,12 +4,20 @@
 // firmware-sim card with PIN policy ALWAYS, certificates written to the card,
 // the PIN changed from the factory value. The card runs in this process.
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { VirtualCard, manufactureCard } from '../../firmware-sim/index.js';
-import type { CertificateAuthority } from '../../pki/index.js';
+import { createCrlPublisher, pkiCodes, type CertificateAuthority, type CertStatus } from '../../pki/index.js';
+import { createApp } from '../../src/http/app.js';
+import { httpCodes } from '../../src/http/codes.js';
+import { pkiRoutes } from '../../src/http/routes/pki.js';
+import { silentLogger } from '../../src/util/log.js';
+import { makeTestCa, StatusTable, type TestCa } from '../pki/helpers.js';
 import type { CardChannel } from '../../src/card/channel.js';
 import { openInProcessChannel } from '../../src/card/in-process.js';
 import { PivClient } from '../../src/card/piv/client.js';
@@ -114,7 +122,6 @@ export function writeTemp(dir: string, name: string, data: string | Uint8Array):
 
 /** A free TCP port on 127.0.0.1 (asked of the OS; taken again by the caller right away). */
 export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -130,7 +137,6 @@ export async function freePort(): Promise<number> {
  * root, in `dir`: `-nssdir sql:<dir>`.
  */
 export async function nssTrusting(dir: string, rootPem: string): Promise<string> {
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(dir, { recursive: true });
   const pem = writeTemp(dir, 'root.pem', rootPem);
   for (const args of [
@@ -141,4 +147,43 @@ export async function nssTrusting(dir: string, rootPem: string): Promise<string>
     if (r.code !== 0) throw new Error(`certutil ${args[0]} failed: ${r.stderr}`);
   }
   return `sql:${dir}`;
+}
+
+/**
+ * A national CA whose certificates point at a loopback port where its CRL
+ * and OCSP responder are really served (pki routes of the service), with a
+ * registry stand-in for status: what pdfsig, openssl and `cardauth sign
+ * verify` ask when they check a signer.
+ */
+export async function publishedCa(): Promise<{
+  readonly t: TestCa;
+  readonly status: StatusTable;
+  readonly base: string;
+  /** Set a certificate's status and drop the cached OCSP answers and CRL. */
+  setStatus(serialHex: string, s: CertStatus): void;
+  close(): Promise<void>;
+}> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const t = await makeTestCa({ baseUrl: base, country: 'KH' });
+  const status = new StatusTable();
+  const crl = createCrlPublisher({ createCrl: (o) => t.ca.createCrl(o), entries: status.entries, now: () => new Date() });
+  const ocsp = t.ca.createOcspResponder({ status: status.lookup });
+  const app = createApp({ routes: pkiRoutes({ root: t.ca.root, issuing: t.ca.issuing, crl, ocsp }), logger: silentLogger, errorCodes: { ...httpCodes, ...pkiCodes } });
+  const server = app.listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    t,
+    status,
+    base,
+    setStatus(serialHex, s) {
+      status.set(serialHex as never, s);
+      crl.invalidate();
+      ocsp.invalidate();
+    },
+    async close() {
+      await new Promise<void>((r) => server.close(() => r()));
+      await t.cleanup();
+    },
+  };
 }

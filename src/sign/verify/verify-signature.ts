@@ -30,7 +30,12 @@ import { readCertificateProfile } from './read-certificate-profile.js';
 import { readCms } from './read-cms.js';
 
 /** Status of a certificate as its issuer's records say now (pki CertStatus: good / hold since / revoked at / unknown). */
-export type SignerStatusLookup = (cert: { readonly serialHex: string; readonly der: Buffer }) => Promise<CertStatus>;
+export type SignerStatusLookup = (cert: {
+  readonly serialHex: string;
+  readonly der: Buffer;
+  /** Its issuer's certificate (the issuing CA), from the verified path. */
+  readonly issuerDer?: Buffer | undefined;
+}) => Promise<CertStatus>;
 
 export interface SignatureTrust {
   /** The national root (PEM or DER): the only trust anchor. */
@@ -123,7 +128,7 @@ export async function verifySignature(unverifiedCms: Uint8Array, content: { read
   if (trust.status) {
     let s: CertStatus;
     try {
-      s = await trust.status({ serialHex: certSerialHex, der: signer.der });
+      s = await trust.status({ serialHex: certSerialHex, der: signer.der, issuerDer: chainAt.path[1]?.raw });
     } catch (err) {
       throw new AppError('status_unavailable', 'The status of the signer certificate cannot be determined now.', 503, { cause: err });
     }
