@@ -3,6 +3,7 @@
 // store) and hands the domain modules their ports. Nothing else in src/ picks
 // an implementation.
 import {
+  addTsa,
   createCrlPublisher,
   defaultCaConfig,
   initCa,
@@ -14,6 +15,7 @@ import {
 } from '../../pki/index.js';
 import { watchResultKeys } from '../auth/adapters/result-keys.js';
 import { createAuthRouteSet } from '../http/routes/auth.js';
+import { createSignRouteSet } from '../http/routes/sign.js';
 import { createPeppers, pepperPath } from '../rp/pepper.js';
 import type { Config } from '../config.js';
 import { errorRegistry } from '../errors/registry.js';
@@ -57,6 +59,10 @@ async function openOrInitCa(opts: ServiceOptions, keyStore: KeyStore, db: Databa
   const { config, logger } = opts;
   const crlNumbers = new SqlCrlNumber(db);
   try {
+    const ca = await openCa({ dataDir: config.dataDir, keyStore, crlNumbers });
+    if (ca.tsa !== undefined || !opts.initCaIfMissing) return ca;
+    // A data directory made before the CA had a timestamping authority.
+    await addTsa({ dataDir: config.dataDir, keyStore });
     return await openCa({ dataDir: config.dataDir, keyStore, crlNumbers });
   } catch (err) {
     if (!opts.initCaIfMissing || !isPkiError(err, 'ca_not_initialised')) throw err;
@@ -157,6 +163,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     const routes: AnyRoute[] = [
       ...pkiRoutes({ root: ca.root, issuing: ca.issuing, crl, ocsp }),
       ...auth.routes,
+      ...createSignRouteSet({ sql: db, store, ca, authenticator: auth.authenticator, requestTtlSeconds: config.challengeTtlSeconds, log: logger, clock }).routes,
       ...staffRoutes({ staff }),
       ...issuanceRoutes({
         registry,

@@ -4,6 +4,7 @@
 // firmware-sim card with PIN policy ALWAYS, certificates written to the card,
 // the PIN changed from the factory value. The card runs in this process.
 import { execFile } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -17,6 +18,8 @@ import { createApp } from '../../src/http/app.js';
 import { httpCodes } from '../../src/http/codes.js';
 import { pkiRoutes } from '../../src/http/routes/pki.js';
 import { silentLogger } from '../../src/util/log.js';
+import { insertCard, insertCertificate, insertCitizen, receiveStock } from '../../src/registry/index.js';
+import type { Database } from '../../src/registry/sql.js';
 import { makeTestCa, StatusTable, type TestCa } from '../pki/helpers.js';
 import type { CardChannel } from '../../src/card/channel.js';
 import { openInProcessChannel } from '../../src/card/in-process.js';
@@ -186,4 +189,33 @@ export async function publishedCa(): Promise<{
       await t.cleanup();
     },
   };
+}
+
+/** Record a signing card as issuance does: citizen, stock, card, the 9A and 9C certificates (attested unless told otherwise). */
+export async function registerSigningCard(db: Database, card: SigningCard, opts: { attested?: boolean; cardStatus?: 'active' | 'hold' } = {}): Promise<void> {
+  const now = new Date();
+  const citizen = await insertCitizen(db, { nationalId: card.nationalId, surname: 'SOK', givenName: 'Dara', birthDate: '1990-04-17', country: 'KH' }, 'test', now);
+  await receiveStock(db, { serial: card.serial, manufacturer: 'test' }, 'test', now);
+  await insertCard(db, { serial: card.serial, uuid: crypto.randomUUID(), citizenId: citizen.id, status: opts.cardStatus ?? 'active', issuedAt: now, expiresAt: new Date(now.getTime() + 3 * 365 * 86_400_000) }, 'test', now);
+  for (const [which, slot, profile] of [['auth', 0x9a, 'card-auth'], ['sign', 0x9c, 'card-sign']] as const) {
+    const c = card[which];
+    if (c.der.length === 0) continue;
+    const x = new X509Certificate(c.der);
+    await insertCertificate(
+      db,
+      {
+        serialHex: c.serialHex,
+        cardSerial: card.serial,
+        slot,
+        profile,
+        der: c.der,
+        status: 'good',
+        notBefore: new Date(x.validFrom),
+        notAfter: new Date(x.validTo),
+        ...(opts.attested === false ? {} : { attestationDer: Buffer.from('30030201ff', 'hex'), attestedAt: now }),
+      },
+      'test',
+      now,
+    );
+  }
 }
