@@ -14,7 +14,17 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { VirtualCard, manufactureCard } from '../../firmware-sim/index.js';
 import { createCrlPublisher, pkiCodes, type CertificateAuthority, type CertStatus } from '../../pki/index.js';
-import { createApp } from '../../src/http/app.js';
+import { createApp, type HttpApp } from '../../src/http/app.js';
+import { errorRegistry } from '../../src/errors/registry.js';
+import { signRoutes } from '../../src/http/routes/sign.js';
+import { createRpAuthenticator } from '../../src/rp/authenticate.js';
+import { pkiSignerVerifier } from '../../src/sign/adapters/pki-signer-verifier.js';
+import { registrySignStatus } from '../../src/sign/adapters/registry-sign-status.js';
+import type { SignDeps } from '../../src/sign/flow/deps.js';
+import { MemoryStore } from '../../src/store/memory.js';
+import { systemClock, type Clock } from '../../src/util/clock.js';
+import { createLogger } from '../../src/util/log.js';
+import { LogCapture, peppers } from '../auth/support/fixture.js';
 import { httpCodes } from '../../src/http/codes.js';
 import { pkiRoutes } from '../../src/http/routes/pki.js';
 import { silentLogger } from '../../src/util/log.js';
@@ -218,4 +228,25 @@ export async function registerSigningCard(db: Database, card: SigningCard, opts:
       now,
     );
   }
+}
+
+/** The signing API (sign routes) over a CA and a registry, with a log capture, for the flow tests. */
+export async function signApp(opts: { ca: CertificateAuthority; db: Database; clock?: Clock }): Promise<{ app: HttpApp; deps: SignDeps; log: LogCapture }> {
+  const clock = opts.clock ?? systemClock;
+  const log = new LogCapture();
+  const logger = createLogger({ sink: log, level: 'debug' });
+  const store = new MemoryStore(clock);
+  const deps: SignDeps = {
+    store,
+    verifier: pkiSignerVerifier({ root: opts.ca.root, issuing: opts.ca.issuing }),
+    status: registrySignStatus(opts.db),
+    timestamper: opts.ca.tsa,
+    chain: [opts.ca.issuing.der],
+    clock,
+    log: logger,
+    requestTtlSeconds: 120,
+  };
+  const authenticator = createRpAuthenticator({ sql: opts.db, apiPepper: peppers.apiSecret, clock, log: logger, cacheTtlMs: 0 });
+  const app = createApp({ routes: signRoutes({ sign: deps, authenticator, store, tsa: opts.ca.tsa }), logger, errorCodes: errorRegistry });
+  return { app, deps, log };
 }

@@ -57,6 +57,8 @@ const openPcsc = async (): Promise<CardReaders> => {
 };
 
 export async function run(args: string[], io: CliIo): Promise<number> {
+  // `cardauth terminal sign …`: sign a document (terminal-sign.ts).
+  if (args[0] === 'sign') return (await import('./terminal-sign.js')).runWith(args.slice(1), io, { openReaders: openPcsc });
   return runWith(args, io, { openReaders: openPcsc });
 }
 
