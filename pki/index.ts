@@ -84,6 +84,7 @@ export { addTsa } from './tsa/add-tsa.js';
 export { createTimestampAuthority } from './tsa/timestamp-authority.js';
 export type { TimestampAnswer, TimestampAuthority, TimestampAuthorityOptions } from './tsa/timestamp-authority.js';
 export { imprintAlgorithms, MAX_TSA_REQUEST_BYTES } from './tsa/parse-timestamp-request.js';
+export { issuerAndSerialParts } from './tsa/signed-data.js';
 export type { MessageImprint } from './tsa/parse-timestamp-request.js';
 
 // Card attestation

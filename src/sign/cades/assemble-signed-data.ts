@@ -8,7 +8,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { oid } from '../../../pki/index.js';
 import { signError } from '../codes.js';
-import type { SignedAttributes } from './signed-attributes.js';
+import { issuerAndSerialOf, type SignedAttributes } from './signed-attributes.js';
 
 export interface AssembleInput {
   readonly signedAttributes: SignedAttributes;
@@ -21,16 +21,15 @@ export interface AssembleInput {
   readonly timestampToken?: Uint8Array | undefined;
 }
 
-const parseCert = (der: Uint8Array, what: string): pkijs.Certificate => {
-  try {
-    return pkijs.Certificate.fromBER(der);
-  } catch (err) {
-    throw signError('signature_container_malformed', `The ${what} certificate cannot be parsed.`, { cause: err });
-  }
+/** A certificate as a plain asn1js value (its DER re-encodes unchanged): far cheaper than a pkijs Certificate. */
+const certValue = (der: Uint8Array, what: string): asn1js.AsnType => {
+  const r = asn1js.fromBER(der);
+  if (r.offset === -1 || r.offset !== der.length) throw signError('signature_container_malformed', `The ${what} certificate cannot be parsed.`);
+  return r.result;
 };
 
 export function assembleSignedData(input: AssembleInput): Buffer {
-  const signer = parseCert(input.signerCertificate, 'signer');
+  const signer = issuerAndSerialOf(input.signerCertificate);
   const sha256 = new pkijs.AlgorithmIdentifier({ algorithmId: oid.sha256 });
   const unsignedAttrs =
     input.timestampToken === undefined
@@ -41,7 +40,7 @@ export function assembleSignedData(input: AssembleInput): Buffer {
         });
   const signerInfo = new pkijs.SignerInfo({
     version: 1,
-    sid: new pkijs.IssuerAndSerialNumber({ issuer: signer.issuer, serialNumber: signer.serialNumber }),
+    sid: new pkijs.IssuerAndSerialNumber({ issuer: new pkijs.RelativeDistinguishedNames({ schema: signer.issuer }), serialNumber: signer.serial }),
     digestAlgorithm: sha256,
     signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: [...input.signedAttributes.attributes] }),
     signatureAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: oid.ecdsaWithSha256 }),
@@ -52,9 +51,15 @@ export function assembleSignedData(input: AssembleInput): Buffer {
     version: 1,
     digestAlgorithms: [sha256],
     encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: oid.data }),
-    certificates: [signer, ...input.chain.map((c) => parseCert(c, 'chain'))],
     signerInfos: [signerInfo],
   });
-  const contentInfo = new pkijs.ContentInfo({ contentType: oid.signedData, content: signedData.toSchema(true) });
+  const schema = signedData.toSchema(true);
+  // certificates [0] IMPLICIT CertificateSet, after version, digestAlgorithms and encapContentInfo (RFC 5652 §5.1).
+  const certificates = new asn1js.Constructed({
+    idBlock: { tagClass: 3, tagNumber: 0 },
+    value: [certValue(input.signerCertificate, 'signer'), ...input.chain.map((c) => certValue(c, 'chain'))],
+  });
+  schema.valueBlock.value.splice(3, 0, certificates);
+  const contentInfo = new pkijs.ContentInfo({ contentType: oid.signedData, content: schema });
   return Buffer.from(contentInfo.toSchema().toBER());
 }

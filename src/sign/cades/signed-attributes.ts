@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { oid } from '../../../pki/index.js';
+import { issuerAndSerialParts, oid } from '../../../pki/index.js';
 import { signError } from '../codes.js';
 
 export const SHA256_BYTES = 32;
@@ -45,25 +45,32 @@ export interface SignedAttributes {
 
 const toBuffer = (b: ArrayBuffer): Buffer => Buffer.from(new Uint8Array(b));
 
-/** ESSCertIDv2 { certHash, issuerSerial { issuer GeneralNames { directoryName }, serialNumber } } (hashAlgorithm: the SHA-256 default, omitted). */
-export function signingCertificateV2Value(certificateDer: Uint8Array): asn1js.Sequence {
-  let cert: pkijs.Certificate;
+/**
+ * A certificate's issuer Name and serialNumber INTEGER as asn1js values, from
+ * their exact DER (a pkijs Certificate parse costs several milliseconds and
+ * is not needed for two fields).
+ */
+export function issuerAndSerialOf(certificateDer: Uint8Array): { readonly issuer: asn1js.AsnType; readonly serial: asn1js.Integer } {
+  let parts;
   try {
-    cert = pkijs.Certificate.fromBER(certificateDer);
+    parts = issuerAndSerialParts(certificateDer);
   } catch (err) {
     throw signError('signature_container_malformed', 'The signer certificate cannot be parsed.', { cause: err });
   }
+  return { issuer: asn1js.fromBER(parts.issuer).result, serial: asn1js.fromBER(parts.serial).result as asn1js.Integer };
+}
+
+/** ESSCertIDv2 { certHash, issuerSerial { issuer GeneralNames { directoryName }, serialNumber } } (hashAlgorithm: the SHA-256 default, omitted). */
+export function signingCertificateV2Value(certificateDer: Uint8Array): asn1js.Sequence {
+  const { issuer, serial } = issuerAndSerialOf(certificateDer);
   const hash = createHash('sha256').update(certificateDer).digest();
-  const directoryName = new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 4 }, value: [cert.issuer.toSchema()] });
+  const directoryName = new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 4 }, value: [issuer] });
   return new asn1js.Sequence({
     value: [
       new asn1js.Sequence({
         value: [
           new asn1js.Sequence({
-            value: [
-              new asn1js.OctetString({ valueHex: hash }),
-              new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [directoryName] }), cert.serialNumber] }),
-            ],
+            value: [new asn1js.OctetString({ valueHex: hash }), new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [directoryName] }), serial] })],
           }),
         ],
       }),

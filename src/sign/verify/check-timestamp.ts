@@ -9,7 +9,7 @@
 import { createHash, verify, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { oid } from '../../../pki/index.js';
+import { issuerAndSerialParts, oid } from '../../../pki/index.js';
 import { signError } from '../codes.js';
 import { checkChain } from './check-chain.js';
 import { readCertificateProfile } from './read-certificate-profile.js';
@@ -54,13 +54,24 @@ export function checkTimestamp(token: Buffer, signatureValue: Buffer, root: X509
   const si = sd.signerInfos[0]!;
   const sid = si.sid;
   if (!(sid instanceof pkijs.IssuerAndSerialNumber)) throw invalid('its signer is not named by issuer and serial');
-  const carried = (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate).map((c) => bytes(c.toSchema().toBER()));
-  const pool = [...carried.map((d) => new X509Certificate(d)), ...extra];
-  const tsaDer = [...carried, ...extra.map((x) => x.raw)].find((d) => {
-    const p = pkijs.Certificate.fromBER(d);
-    return p.issuer.isEqual(sid.issuer) && p.serialNumber.isEqual(sid.serialNumber);
-  });
-  if (!tsaDer) throw invalid('the TSA certificate is missing');
+  const carried = (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+  const carriedDer = carried.map((c) => bytes(c.toSchema().toBER()));
+  const pool = [...carriedDer.map((d) => new X509Certificate(d)), ...extra];
+  let tsaPkijs = carried.find((p) => p.issuer.isEqual(sid.issuer) && p.serialNumber.isEqual(sid.serialNumber));
+  let tsaDer = tsaPkijs === undefined ? undefined : carriedDer[carried.indexOf(tsaPkijs)];
+  if (tsaDer === undefined) {
+    // Not carried: one of the caller's certificates (matched by their raw issuer and serial).
+    const want = { issuer: bytes(sid.issuer.toSchema().toBER()), serial: bytes(sid.serialNumber.toBER()) };
+    const found = extra.find((x) => {
+      const p = issuerAndSerialParts(x.raw);
+      return p.issuer.equals(want.issuer) && p.serial.equals(want.serial);
+    });
+    if (found) {
+      tsaDer = found.raw;
+      tsaPkijs = pkijs.Certificate.fromBER(found.raw);
+    }
+  }
+  if (!tsaDer || !tsaPkijs) throw invalid('the TSA certificate is missing');
   const tsa = new X509Certificate(tsaDer);
   // Signed attributes: content type, message digest over TSTInfo, the TSA's certificate.
   const attrs = si.signedAttrs?.attributes ?? [];
@@ -99,7 +110,7 @@ export function checkTimestamp(token: Buffer, signatureValue: Buffer, root: X509
   }
   if (!good) throw invalid('its signature does not verify');
   // The TSA certificate: timeStamping only, critical; chained to the root at genTime.
-  const profile = readCertificateProfile(pkijs.Certificate.fromBER(tsaDer));
+  const profile = readCertificateProfile(tsaPkijs);
   if (profile.extKeyUsage?.length !== 1 || profile.extKeyUsage[0] !== oid.kpTimeStamping || !profile.extKeyUsageCritical) {
     throw invalid('the TSA certificate is not a time-stamping certificate (EKU id-kp-timeStamping, critical)');
   }

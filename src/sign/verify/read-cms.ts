@@ -103,17 +103,17 @@ function parse(der: Uint8Array): UnverifiedCms {
   const signedAttributesDer = Buffer.from(encoded);
   signedAttributesDer[0] = 0x31;
 
-  const certificates = (sd.certificates ?? []).map((c) => {
+  const carried = (sd.certificates ?? []).map((c) => {
     if (!(c instanceof pkijs.Certificate)) throw malformed('it carries a certificate that is not X.509');
-    return bytes(c.toSchema().toBER());
+    return c;
   });
+  const certificates = carried.map((c) => bytes(c.toSchema().toBER()));
   const sid = si.sid;
-  const signerDer = certificates.find((c) => {
-    const p = pkijs.Certificate.fromBER(c);
-    return p.issuer.isEqual(sid.issuer) && p.serialNumber.isEqual(sid.serialNumber);
-  });
-  if (!signerDer) throw malformed('the signer certificate is not in the container');
-  const signerPkijs = pkijs.Certificate.fromBER(signerDer);
+  // The certificates are parsed already (with the SignedData): matched as they are.
+  const at = carried.findIndex((p) => p.issuer.isEqual(sid.issuer) && p.serialNumber.isEqual(sid.serialNumber));
+  if (at === -1) throw malformed('the signer certificate is not in the container');
+  const signerDer = certificates[at]!;
+  const signerPkijs = carried[at]!;
 
   let timestampToken: Buffer | undefined;
   const unsigned = si.unsignedAttrs?.attributes ?? [];
