@@ -3,6 +3,7 @@
 //   ca issue --public-key <pem file> --profile card-auth|card-sign --subject-json <file>
 //            [--not-after <ISO date>] [--dir <data-dir>]
 //   ca renew-ocsp [--dir <data-dir>]   re-certify the OCSP responder key (1-year certificate)
+//   ca add-tsa [--dir <data-dir>]      give a CA made before it a timestamping authority (idempotent)
 //   ca rotate-result-key [--overlap-days N] [--dir <data-dir>]
 //            a new result-signing key signs from now on (running services follow
 //            within a second); the previous one stays in the JWKS for N days (30)
@@ -15,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  addTsa,
   DEFAULT_RESULT_KEY_OVERLAP_DAYS,
   initCa,
   isPkiError,
@@ -35,6 +37,7 @@ const USAGE = `usage:
   cardauth ca init  [--dir <data-dir>] [--country CC] [--organization NAME] [--base-url URL] [--issuing-curve P-256|P-384]
   cardauth ca issue --public-key <pem-file> --profile card-auth|card-sign --subject-json <file> [--not-after <ISO-date>] [--dir <data-dir>]
   cardauth ca renew-ocsp [--dir <data-dir>]
+  cardauth ca add-tsa [--dir <data-dir>]
   cardauth ca rotate-result-key [--overlap-days N] [--dir <data-dir>]
 `;
 
@@ -138,6 +141,14 @@ async function renewOcsp(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+async function addTimestampAuthority(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { dir: { type: 'string' } }, strict: true });
+  const dir = dataDir(values.dir, io);
+  const r = await withKeyStore(dir, io, (keyStore) => addTsa({ dataDir: dir, keyStore }));
+  io.stdout.write(`${r.created ? 'timestamping authority added' : 'this CA has a timestamping authority already'}: certificate valid until ${new X509Certificate(r.pem).validTo}\n`);
+  return 0;
+}
+
 async function rotateResult(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { dir: { type: 'string' }, 'overlap-days': { type: 'string' } }, strict: true });
   const text = values['overlap-days'] ?? String(DEFAULT_RESULT_KEY_OVERLAP_DAYS);
@@ -160,6 +171,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (sub === 'init') return await init(rest, io);
     if (sub === 'issue') return await issue(rest, io);
     if (sub === 'renew-ocsp') return await renewOcsp(rest, io);
+    if (sub === 'add-tsa') return await addTimestampAuthority(rest, io);
     if (sub === 'rotate-result-key') return await rotateResult(rest, io);
   } catch (err) {
     if (isPkiError(err)) throw new CliError(err.message, err.code, exitCodes[err.code] ?? 1);
