@@ -4,6 +4,7 @@
 // an implementation.
 import { join } from 'node:path';
 import {
+  addTsa,
   createCrlPublisher,
   defaultCaConfig,
   initCa,
@@ -22,6 +23,7 @@ import { watchOcspResponder } from './watch-ocsp-responder.js';
 import { createPeppers, loadPeppers, pepperPath } from '../rp/pepper.js';
 import { assembleConsole } from './console.js';
 import { countAuthOutcomes } from './count-auth-outcomes.js';
+import { createSignRouteSet } from '../http/routes/sign.js';
 import type { Config } from '../config.js';
 import { errorRegistry } from './error-registry.js';
 import { createApp, type HttpApp } from '../http/app.js';
@@ -82,6 +84,10 @@ async function openOrInitCa(opts: ServiceOptions, keyStore: KeyStore, db: Databa
   const { config, logger } = opts;
   const crlNumbers = new SqlCrlNumber(db);
   try {
+    const ca = await openCa({ dataDir: config.dataDir, keyStore, crlNumbers });
+    if (ca.tsa !== undefined || !opts.initCaIfMissing) return ca;
+    // A data directory made before the CA had a timestamping authority.
+    await addTsa({ dataDir: config.dataDir, keyStore });
     return await openCa({ dataDir: config.dataDir, keyStore, crlNumbers });
   } catch (err) {
     if (!opts.initCaIfMissing || !isPkiError(err, 'ca_not_initialised')) throw err;
@@ -230,6 +236,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     const routes: AnyRoute[] = [
       ...pkiRoutes({ root: ca.root, issuing: ca.issuing, crl, ocsp }),
       ...countAuthOutcomes(auth.routes, { store, clock, logger }),
+      ...createSignRouteSet({ sql: db, store, ca, authenticator: auth.authenticator, requestTtlSeconds: config.challengeTtlSeconds, log: logger, clock }).routes,
       ...staffRoutes({ staff, clientAddress: clientAddressOf(config.trustedProxies ? parseTrustedProxies(config.trustedProxies) : undefined), baseUrl: config.baseUrl }),
       ...issuanceRoutes({
         registry,

@@ -83,7 +83,7 @@ describe('import rules (docs/architecture.md)', () => {
   });
 
   it('domain modules in src/ do not import express, pg, redis or pcsclite', () => {
-    const domains = ['src/issuance', 'src/auth', 'src/staff', 'src/rp'];
+    const domains = ['src/issuance', 'src/auth', 'src/staff', 'src/rp', 'src/sign'];
     const adapters = /(^|\/)(adapters?|routes|http|pcsc|postgres|pglite|redis)(\/|\.|$)/;
     const found = domains
       .flatMap((d) => {
