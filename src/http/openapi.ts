@@ -62,7 +62,11 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: OpenApiInfo): Js
       summary: r.summary,
       tags: [...r.tags],
       ...(r.description ? { description: r.description } : {}),
-      parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query')],
+      parameters: [
+        ...parameters(r.params, 'path'),
+        ...parameters(r.query, 'query'),
+        ...Object.entries(r.requestHeaders ?? {}).map(([name, h]) => ({ name, in: 'header', required: h.required === true, description: h.description, schema: { type: 'string' } })),
+      ],
       responses: {
         ...Object.fromEntries(Object.entries(r.responses).map(([s, spec]) => [s, response(Number(s), spec)])),
         default: { description: 'Error (problem details with a stable `code`)', content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } } },

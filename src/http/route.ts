@@ -88,6 +88,8 @@ export interface RouteDef<B = unknown, P = unknown, Q = unknown, A = unknown> {
   readonly body?: z.ZodType<B>;
   readonly params?: z.ZodType<P>;
   readonly query?: z.ZodType<Q>;
+  /** Request headers the route reads itself (documented in OpenAPI; the handler parses them). */
+  readonly requestHeaders?: Readonly<Record<string, { readonly description: string; readonly required?: boolean }>>;
   /** Accept a non-JSON body (e.g. application/ocsp-request) handed over as `raw`. */
   readonly rawBody?: { readonly contentType: string };
   /** Bytes; the body is refused with 413 beyond this. Default 16 KiB. */

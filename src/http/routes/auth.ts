@@ -6,6 +6,7 @@
 // Every route is called with the RP's credential (scheme rpKey). Handlers
 // only translate: the schemas are the wire types of src/auth/wire.ts, the
 // rules live in src/auth and src/rp.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { cancelChallenge } from '../../auth/cancel-challenge.js';
 import { createChallenge } from '../../auth/create-challenge.js';
@@ -13,7 +14,9 @@ import type { AuthDeps } from '../../auth/deps.js';
 import { getChallengeState } from '../../auth/get-challenge-state.js';
 import { submitResponse } from '../../auth/submit-response.js';
 import { authResultWire, cardResponseWire, challengeIdSchema, challengeRequestWire, challengeStateWire, challengeWire } from '../../auth/wire.js';
+import { canonicalJson } from '../../auth/canonical-json.js';
 import { admitTerminal, requireScope } from '../../rp/admission.js';
+import { parseIdempotencyKey, runIdempotent } from '../../rp/idempotency.js';
 import { defineRoute, problemResponse, type AnyRoute } from '../route.js';
 import { rpRouteAuth, type RpAuthDeps } from './rp.js';
 
@@ -39,22 +42,49 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
       auth: authWithTerminal,
       body: challengeRequestWire,
       maxBodyBytes: 4096,
-      responses: { 201: { description: 'The challenge and the signing input', schema: challengeWire }, 400: problemResponse, ...refusals },
-      async handle({ body, principal }) {
+      requestHeaders: {
+        'Idempotency-Key': {
+          description:
+            'Optional (draft-ietf-httpapi-idempotency-key-header): 1–255 visible ASCII characters, e.g. a UUID, as a quoted string or bare. The same key with the same body answers the same challenge (same status and body, with `Idempotent-Replayed: true`) for as long as the challenge lives; with another body it is 422 `idempotency_key_reused`; while the first request is still running, 409 `idempotency_key_in_use`. Keys are scoped to the relying party.',
+        },
+      },
+      responses: {
+        201: {
+          description: 'The challenge and the signing input',
+          schema: challengeWire,
+          headers: { Location: 'The challenge\'s URL', 'Idempotent-Replayed': '`true` when this is the answer to an earlier request with the same Idempotency-Key' },
+        },
+        400: problemResponse,
+        409: problemResponse,
+        422: problemResponse,
+        ...refusals,
+      },
+      async handle({ body, principal, req }) {
         requireScope(principal, 'auth');
+        const idempotencyKey = parseIdempotencyKey(req.headers['idempotency-key']);
         await admitTerminal(deps.store, principal, body.terminalId);
-        const ch = await createChallenge(
-          deps.auth,
-          { rpId: principal.rp.id, ekycAttributes: principal.rp.ekycAttributes, hasEkycScope: principal.rp.scopes.includes('ekyc') },
-          {
-            terminalId: body.terminalId,
-            transaction: body.transaction,
-            requestedAttributes: body.requestedAttributes,
-            consentText: body.consentText,
-            ttlSeconds: body.ttlSeconds,
-          },
-        );
-        return { status: 201, body: ch, headers: { Location: `/v1/auth/challenges/${ch.id}` } };
+        const create = async () => {
+          const ch = await createChallenge(
+            deps.auth,
+            { rpId: principal.rp.id, ekycAttributes: principal.rp.ekycAttributes, hasEkycScope: principal.rp.scopes.includes('ekyc') },
+            {
+              terminalId: body.terminalId,
+              transaction: body.transaction,
+              requestedAttributes: body.requestedAttributes,
+              consentText: body.consentText,
+              ttlSeconds: body.ttlSeconds,
+            },
+          );
+          return { status: 201, json: JSON.stringify(ch), headers: { Location: `/v1/auth/challenges/${ch.id}` }, expiresAt: Date.parse(ch.expiresAt) };
+        };
+        if (idempotencyKey === undefined) return create();
+        // The same key and request answer the first run's challenge, for as long as it lives.
+        const fingerprint = createHash('sha256').update(canonicalJson(body)).digest('base64url');
+        const { answer, replayed } = await runIdempotent(deps.store, { rpId: principal.rp.id, key: idempotencyKey, fingerprint }, async () => {
+          const a = await create();
+          return { answer: { status: a.status, json: a.json, headers: a.headers }, keepMs: a.expiresAt - deps.auth.clock.now().getTime() };
+        });
+        return { status: answer.status, json: answer.json, headers: replayed ? { ...answer.headers, 'Idempotent-Replayed': 'true' } : answer.headers };
       },
     }),
     defineRoute({
