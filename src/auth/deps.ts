@@ -3,6 +3,7 @@ import type { EphemeralStore } from '../store/ephemeral.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { Peppers } from '../rp/pepper.js';
+import type { OutcomeSignal } from './lib/outcome-signal.js';
 import type { CardCertificateVerifier, CardStatusLookup, ResultKeys } from './ports.js';
 
 export interface AuthDeps {
@@ -17,6 +18,8 @@ export interface AuthDeps {
   readonly issuer: string;
   /** Default challenge lifetime (s); requests may ask for less, never above MAX. */
   readonly challengeTtlSeconds: number;
+  /** Wakes this process's long-polls when it stores an outcome (wait-for-challenge-state.ts). */
+  readonly outcomeSignal?: OutcomeSignal;
   /** How long an outcome stays readable with GET (s). Default 900. */
   readonly outcomeTtlSeconds?: number;
 }

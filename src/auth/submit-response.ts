@@ -32,6 +32,7 @@ export interface AuthResult {
 
 async function remember(deps: AuthDeps, rpId: RpId, id: ChallengeId, outcome: StoredOutcome): Promise<void> {
   await storeCall('store outcome', () => deps.store.set(outcomeKey(rpId, id), JSON.stringify(outcome), (deps.outcomeTtlSeconds ?? 900) * 1000));
+  deps.outcomeSignal?.notify(outcomeKey(rpId, id));
 }
 
 /**

@@ -4,6 +4,7 @@
 // the data directory; returns the routes the service mounts.
 import type { CertificateAuthority } from '../../pki/index.js';
 import { pkiCardVerifier } from '../auth/adapters/pki-verifier.js';
+import { OutcomeSignal } from '../auth/lib/outcome-signal.js';
 import { registryCardStatus } from '../auth/adapters/registry-status.js';
 import { resultKeys, signerFromKeyStore, type LiveResultKeys } from '../auth/adapters/result-keys.js';
 import type { AuthDeps } from '../auth/deps.js';
@@ -54,6 +55,7 @@ export async function assembleAuth(opts: {
     log: opts.log,
     issuer: opts.issuer,
     challengeTtlSeconds: opts.challengeTtlSeconds,
+    outcomeSignal: new OutcomeSignal(),
   };
   const authenticator = createRpAuthenticator({ sql: opts.sql, apiPepper: peppers.apiSecret, clock, log: opts.log });
   const routeDeps = { auth: deps, authenticator, store: opts.store };

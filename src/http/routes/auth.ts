@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { cancelChallenge } from '../../auth/cancel-challenge.js';
 import { createChallenge } from '../../auth/create-challenge.js';
 import type { AuthDeps } from '../../auth/deps.js';
-import { getChallengeState } from '../../auth/get-challenge-state.js';
+import { MAX_WAIT_SECONDS, waitForChallengeState } from '../../auth/wait-for-challenge-state.js';
 import { submitResponse } from '../../auth/submit-response.js';
 import { authResultWire, cardResponseWire, challengeIdSchema, challengeRequestWire, challengeStateWire, challengeWire } from '../../auth/wire.js';
 import { canonicalJson } from '../../auth/canonical-json.js';
@@ -25,6 +25,15 @@ export interface AuthRouteDeps extends RpAuthDeps {
 }
 
 const idParams = z.strictObject({ id: challengeIdSchema });
+const waitQuery = z.object({
+  wait: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_WAIT_SECONDS)
+    .optional()
+    .describe(`Long-poll: answer as soon as the challenge is no longer pending, or after this many seconds (0–${MAX_WAIT_SECONDS}; default 0, answer at once)`),
+});
 
 const refusals = { 401: problemResponse, 403: problemResponse, 429: problemResponse, 503: problemResponse };
 
@@ -118,13 +127,26 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
       method: 'get',
       path: '/v1/auth/challenges/:id',
       operationId: 'getChallenge',
-      summary: 'State of a challenge: pending, completed (with the result), failed (with the code) or expired',
+      summary: 'State of a challenge: pending, completed (with the result), failed (with the code) or expired; with `wait`, a long-poll',
+      description:
+        `With \`?wait=N\` (1–${MAX_WAIT_SECONDS} s) the answer comes as soon as the challenge leaves \`pending\` — completed, failed, cancelled or expired — or after N seconds with \`pending\`, for relying parties that cannot take inbound calls (webhooks). Poll again after a \`pending\` answer. Each call counts once against the rate limit, however long it waits.`,
       tags: ['authentication'],
       auth,
       params: idParams,
-      responses: { 200: { description: 'The state', schema: challengeStateWire }, 404: problemResponse, ...refusals },
-      async handle({ params, principal }) {
-        const s = await getChallengeState(deps.auth, principal.rp.id, params.id, principal.terminal);
+      query: waitQuery,
+      responses: { 200: { description: 'The state', schema: challengeStateWire }, 400: problemResponse, 404: problemResponse, ...refusals },
+      async handle({ params, principal, query, res }) {
+        // A client that goes away ends its wait (the answer would go nowhere).
+        const gone = new AbortController();
+        const onClose = (): void => gone.abort();
+        res.once('close', onClose);
+        let s;
+        try {
+          s = await waitForChallengeState(deps.auth, principal.rp.id, params.id, principal.terminal, { waitSeconds: query.wait ?? 0, signal: gone.signal });
+        } finally {
+          res.off('close', onClose);
+        }
+        if (gone.signal.aborted) return;
         return { body: s.status === 'pending' ? { status: 'pending', expiresAt: s.expiresAt.toISOString(), ...(s.challenge ? { challenge: s.challenge } : {}) } : s };
       },
     }),

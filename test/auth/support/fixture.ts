@@ -13,6 +13,7 @@ import { Writable } from 'node:stream';
 import { p256 } from '@noble/curves/nist.js';
 import { FileKeyStore, initCa, openCa, type CertificateAuthority, type KeyStore } from '../../../pki/index.js';
 import { pkiCardVerifier } from '../../../src/auth/adapters/pki-verifier.js';
+import { OutcomeSignal } from '../../../src/auth/lib/outcome-signal.js';
 import { registryCardStatus } from '../../../src/auth/adapters/registry-status.js';
 import { resultKeys, signerFromKeyStore } from '../../../src/auth/adapters/result-keys.js';
 import { authCodes } from '../../../src/auth/codes.js';
@@ -209,6 +210,7 @@ export async function buildApp(opts: {
     log: logger,
     issuer: 'http://127.0.0.1:8080',
     challengeTtlSeconds: 120,
+    outcomeSignal: new OutcomeSignal(),
   };
   const authenticator = createRpAuthenticator({ sql: opts.db, apiPepper: peppers.apiSecret, clock: opts.clock, log: logger, cacheTtlMs: 0 });
   const routeDeps = { auth: deps, authenticator, store: opts.store };
