@@ -4,13 +4,15 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { Peppers } from '../rp/pepper.js';
 import type { OutcomeSignal } from './lib/outcome-signal.js';
-import type { CardCertificateVerifier, CardStatusLookup, ResultKeys } from './ports.js';
+import type { CardCertificateVerifier, CardStatusLookup, EvidenceOcsp, ResultKeys } from './ports.js';
 
 export interface AuthDeps {
   readonly store: EphemeralStore;
   readonly verifier: CardCertificateVerifier;
   readonly status: CardStatusLookup;
   readonly keys: ResultKeys;
+  /** OCSP for the evidence of challenges that ask for it; without it such challenges are refused at creation. */
+  readonly evidenceOcsp?: EvidenceOcsp;
   readonly peppers: Peppers;
   readonly clock: Clock;
   readonly log: Logger;

@@ -62,6 +62,17 @@ export interface CardStatusLookup {
   byCertificateSerial(certSerialHex: string): Promise<CardStatusRecord | undefined>;
 }
 
+/**
+ * A fresh OCSP response (RFC 6960, DER) from the service's own responder for
+ * a card certificate, with `nonce` in it: the evidence a relying party keeps
+ * to show, without trusting cardauth, that the certificate was good when
+ * this transaction was authenticated. THROWS when the responder cannot
+ * answer with a signed response (the caller fails closed with 503).
+ */
+export interface EvidenceOcsp {
+  responseFor(certSerialHex: string, nonce: Buffer): Promise<Buffer>;
+}
+
 /** An ES256 public key as published at /.well-known/jwks.json (RFC 7517/7518): the CA's one definition. */
 export type ResultPublicJwk = PublicJwk;
 

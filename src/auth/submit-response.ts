@@ -69,6 +69,8 @@ export async function submitResponse(
       allowedAttributes: caller.rp.scopes.includes('ekyc') ? caller.rp.ekycAttributes : [],
       triesLeft: unverified.triesLeft,
       now: ctx.now,
+      lifetimeSeconds: deps.outcomeTtlSeconds ?? 900,
+      evidence: checked.evidence,
     });
     const claimsJson = JSON.stringify(claims);
     const result = await signJwsJson(deps.keys.current, claimsJson);

@@ -2,7 +2,8 @@
 // roots, the result-signing key from its key store), the registry (RP
 // credentials and card status), the ephemeral store, and the pepper file in
 // the data directory; returns the routes the service mounts.
-import type { CertificateAuthority } from '../../pki/index.js';
+import type { CertificateAuthority, OcspResponder } from '../../pki/index.js';
+import { responderEvidence } from '../auth/adapters/ocsp-evidence.js';
 import { pkiCardVerifier } from '../auth/adapters/pki-verifier.js';
 import { OutcomeSignal } from '../auth/lib/outcome-signal.js';
 import { registryCardStatus } from '../auth/adapters/registry-status.js';
@@ -12,6 +13,7 @@ import type { AnyRoute } from '../http/route.js';
 import { authRoutes } from '../http/routes/auth.js';
 import { jwksRoutes } from '../http/routes/jwks.js';
 import { rpRoutes } from '../http/routes/rp.js';
+import { discoveryRoutes } from '../http/routes/discovery.js';
 import type { Sql } from '../registry/sql.js';
 import { createRpAuthenticator, type RpAuthenticator } from '../rp/authenticate.js';
 import { loadPeppers, pepperPath } from '../rp/pepper.js';
@@ -41,6 +43,8 @@ export async function assembleAuth(opts: {
    * key as of now, for good.
    */
   readonly resultKeys?: Pick<LiveResultKeys, 'keys' | 'refresh'>;
+  /** The service's OCSP responder: with it, challenges may ask for evidence (a fresh OCSP response in the result). */
+  readonly ocsp?: Pick<OcspResponder, 'respond'>;
 }): Promise<AuthAssembly> {
   const clock = opts.clock ?? systemClock;
   const peppers = loadPeppers(pepperPath(opts.dataDir));
@@ -50,6 +54,7 @@ export async function assembleAuth(opts: {
     verifier: pkiCardVerifier({ root: opts.ca.root, issuing: opts.ca.issuing }),
     status: registryCardStatus(opts.sql),
     keys,
+    ...(opts.ocsp === undefined ? {} : { evidenceOcsp: responderEvidence({ issuing: opts.ca.issuing, responder: opts.ocsp }) }),
     peppers,
     clock,
     log: opts.log,
@@ -59,5 +64,11 @@ export async function assembleAuth(opts: {
   };
   const authenticator = createRpAuthenticator({ sql: opts.sql, apiPepper: peppers.apiSecret, clock, log: opts.log });
   const routeDeps = { auth: deps, authenticator, store: opts.store };
-  return { routes: [...authRoutes(routeDeps), ...rpRoutes(routeDeps), ...jwksRoutes({ keys, refresh: opts.resultKeys?.refresh })], deps, authenticator };
+  const routes = [
+    ...authRoutes(routeDeps),
+    ...rpRoutes(routeDeps),
+    ...jwksRoutes({ keys, refresh: opts.resultKeys?.refresh }),
+    ...discoveryRoutes({ auth: deps, authMethods: ['client_secret_bearer'] }),
+  ];
+  return { routes, deps, authenticator };
 }

@@ -158,6 +158,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
       log: logger,
       clock,
       resultKeys,
+      ocsp,
     });
 
     const metrics = new HttpMetrics();

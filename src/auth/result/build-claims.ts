@@ -8,6 +8,7 @@ import { preimageParts } from '../signing-input.js';
 import type { ChallengeRecord } from '../types.js';
 import type { EkycAttribute } from '../../rp/ids.js';
 import type { ResultClaims } from '../wire.js';
+import type { ResultEvidence } from '../checks/evidence.js';
 import { rememberedPairwiseSubject } from './pairwise-subject.js';
 
 export function buildClaims(input: {
@@ -21,6 +22,9 @@ export function buildClaims(input: {
   readonly allowedAttributes: readonly EkycAttribute[];
   readonly triesLeft: number | undefined;
   readonly now: Date;
+  /** Seconds from iat to exp: how long the service keeps the outcome. */
+  readonly lifetimeSeconds: number;
+  readonly evidence?: ResultEvidence | undefined;
 }): ResultClaims {
   const { challenge: ch, status, card } = input;
   const t = Math.floor(input.now.getTime() / 1000);
@@ -42,6 +46,7 @@ export function buildClaims(input: {
     aud: ch.rpId,
     sub: rememberedPairwiseSubject(input.subjectPepper, ch.rpId, c.nationalId),
     iat: t,
+    exp: t + input.lifetimeSeconds,
     auth_time: t,
     jti: ch.id,
     card_serial: String(status.cardSerial),
@@ -53,5 +58,6 @@ export function buildClaims(input: {
     pinVerified: 'on-card',
     ...(input.triesLeft === undefined ? {} : { tries_left: input.triesLeft }),
     ...(attributes === undefined ? {} : { attributes }),
+    ...(input.evidence === undefined ? {} : { evidence: input.evidence }),
   };
 }

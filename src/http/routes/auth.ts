@@ -18,6 +18,7 @@ import { canonicalJson } from '../../auth/canonical-json.js';
 import { admitTerminal, requireScope } from '../../rp/admission.js';
 import { parseIdempotencyKey, runIdempotent } from '../../rp/idempotency.js';
 import { defineRoute, problemResponse, type AnyRoute } from '../route.js';
+import { RP_BODY_LIMITS } from './discovery.js';
 import { rpRouteAuth, type RpAuthDeps } from './rp.js';
 
 export interface AuthRouteDeps extends RpAuthDeps {
@@ -50,7 +51,7 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
       tags: ['authentication'],
       auth: authWithTerminal,
       body: challengeRequestWire,
-      maxBodyBytes: 4096,
+      maxBodyBytes: RP_BODY_LIMITS.createChallenge,
       requestHeaders: {
         'Idempotency-Key': {
           description:
@@ -82,6 +83,7 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
               requestedAttributes: body.requestedAttributes,
               consentText: body.consentText,
               ttlSeconds: body.ttlSeconds,
+              evidence: body.evidence,
             },
           );
           return { status: 201, json: JSON.stringify(ch), headers: { Location: `/v1/auth/challenges/${ch.id}` }, expiresAt: Date.parse(ch.expiresAt) };
@@ -107,7 +109,7 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
       auth: authWithTerminal,
       params: idParams,
       body: cardResponseWire,
-      maxBodyBytes: 8192,
+      maxBodyBytes: RP_BODY_LIMITS.submitChallengeResponse,
       responses: {
         200: { description: 'Authenticated: the signed result and its claims', schema: authResultWire },
         400: problemResponse,

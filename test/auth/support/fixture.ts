@@ -13,6 +13,9 @@ import { Writable } from 'node:stream';
 import { p256 } from '@noble/curves/nist.js';
 import { FileKeyStore, initCa, openCa, type CertificateAuthority, type KeyStore } from '../../../pki/index.js';
 import { pkiCardVerifier } from '../../../src/auth/adapters/pki-verifier.js';
+import { responderEvidence } from '../../../src/auth/adapters/ocsp-evidence.js';
+import { registryStatusLookup } from '../../../src/issuance/adapters/cert-status.js';
+import { sqlIssuanceRegistry } from '../../../src/issuance/store/sql-registry.js';
 import { OutcomeSignal } from '../../../src/auth/lib/outcome-signal.js';
 import { registryCardStatus } from '../../../src/auth/adapters/registry-status.js';
 import { resultKeys, signerFromKeyStore } from '../../../src/auth/adapters/result-keys.js';
@@ -30,6 +33,7 @@ import { rpCodes } from '../../../src/rp/codes.js';
 import { authRoutes } from '../../../src/http/routes/auth.js';
 import { jwksRoutes } from '../../../src/http/routes/jwks.js';
 import { rpRoutes } from '../../../src/http/routes/rp.js';
+import { discoveryRoutes } from '../../../src/http/routes/discovery.js';
 import { migrate } from '../../../src/registry/migrate.js';
 import { PostgresDatabase } from '../../../src/registry/postgres.js';
 import { insertCard, insertCertificate, insertCitizen, receiveStock } from '../../../src/registry/index.js';
@@ -196,6 +200,8 @@ export async function buildApp(opts: {
   readonly clock: Clock;
   readonly status?: CardStatusLookup;
   readonly keys?: ResultKeys;
+  /** Offer evidence: the CA's OCSP responder over the registry's certificate status. */
+  readonly evidence?: boolean;
 }): Promise<TestApp> {
   const log = new LogCapture();
   const logger = createLogger({ sink: log, level: 'debug' });
@@ -205,6 +211,9 @@ export async function buildApp(opts: {
     verifier: pkiCardVerifier({ root: opts.ca.root, issuing: opts.ca.issuing }),
     status: opts.status ?? registryCardStatus(opts.db),
     keys,
+    ...(opts.evidence
+      ? { evidenceOcsp: responderEvidence({ issuing: opts.ca.issuing, responder: opts.ca.createOcspResponder({ status: registryStatusLookup(sqlIssuanceRegistry(opts.db)) }) }) }
+      : {}),
     peppers,
     clock: opts.clock,
     log: logger,
@@ -215,7 +224,7 @@ export async function buildApp(opts: {
   const authenticator = createRpAuthenticator({ sql: opts.db, apiPepper: peppers.apiSecret, clock: opts.clock, log: logger, cacheTtlMs: 0 });
   const routeDeps = { auth: deps, authenticator, store: opts.store };
   const errorCodes = { ...httpCodes, ...commonCodes, ...authCodes, ...rpCodes };
-  const routes: AnyRoute[] = [...authRoutes(routeDeps), ...rpRoutes(routeDeps), ...jwksRoutes({ keys })];
+  const routes: AnyRoute[] = [...authRoutes(routeDeps), ...rpRoutes(routeDeps), ...jwksRoutes({ keys }), ...discoveryRoutes({ auth: deps, authMethods: ['client_secret_bearer'] })];
   routes.push(...documentationRoutes({ routes: () => routes, errorCodes }));
   const app = createApp({ routes, logger, errorCodes });
   return { app, deps, authenticator, log, logger };
