@@ -21,6 +21,11 @@ const schema = z.object({
   // The metrics listener (GET /metrics): off unless a port is given; loopback unless a host is.
   CARDAUTH_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   CARDAUTH_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  // Pauses between webhook delivery attempts, seconds, comma-separated (default: 5 s growing to a day, about 2 days in all).
+  CARDAUTH_WEBHOOK_RETRY_SECONDS: z
+    .string()
+    .regex(/^\d{1,6}(,\d{1,6}){0,29}$/, 'comma-separated whole seconds, e.g. 5,30,120')
+    .optional(),
 });
 
 export interface Config {
@@ -36,6 +41,8 @@ export interface Config {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Where GET /metrics is served; undefined: nowhere. */
   readonly metrics: { readonly host: string; readonly port: number } | undefined;
+  /** Pauses between webhook attempts (ms); undefined: the dispatcher's default schedule. */
+  readonly webhookRetryMs: readonly number[] | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -65,5 +72,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     challengeTtlSeconds: e.CARDAUTH_CHALLENGE_TTL_SECONDS,
     logLevel: e.CARDAUTH_LOG_LEVEL,
     metrics: e.CARDAUTH_METRICS_PORT === undefined ? undefined : { host: e.CARDAUTH_METRICS_HOST, port: e.CARDAUTH_METRICS_PORT },
+    webhookRetryMs: e.CARDAUTH_WEBHOOK_RETRY_SECONDS?.split(',').map((n) => Number(n) * 1000),
   };
 }

@@ -4,7 +4,7 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { Peppers } from '../rp/pepper.js';
 import type { OutcomeSignal } from './lib/outcome-signal.js';
-import type { CardCertificateVerifier, CardStatusLookup, EvidenceOcsp, ResultKeys } from './ports.js';
+import type { CardCertificateVerifier, CardStatusLookup, EvidenceOcsp, OutcomeEvents, ResultKeys } from './ports.js';
 
 export interface AuthDeps {
   readonly store: EphemeralStore;
@@ -20,6 +20,8 @@ export interface AuthDeps {
   readonly issuer: string;
   /** Default challenge lifetime (s); requests may ask for less, never above MAX. */
   readonly challengeTtlSeconds: number;
+  /** Webhook events of stored outcomes; without it nothing is pushed. */
+  readonly events?: OutcomeEvents;
   /** Wakes this process's long-polls when it stores an outcome (wait-for-challenge-state.ts). */
   readonly outcomeSignal?: OutcomeSignal;
   /** How long an outcome stays readable with GET (s). Default 900. */

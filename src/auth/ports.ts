@@ -73,6 +73,27 @@ export interface EvidenceOcsp {
   responseFor(certSerialHex: string, nonce: Buffer): Promise<Buffer>;
 }
 
+/** An outcome stored for a consumed challenge, as the RP's webhooks report it. */
+export type StoredOutcomeEvent = {
+  readonly rpId: string;
+  readonly challengeId: string;
+  readonly terminalId: string;
+  readonly at: Date;
+} & (
+  | { readonly status: 'completed'; readonly result: string; readonly cardSerial: string | null; readonly subject: string }
+  | { readonly status: 'failed'; readonly code: string }
+);
+
+/**
+ * Durable news of stored outcomes for the RP's webhooks (src/webhooks): the
+ * event is written before the outcome is answered, once per challenge
+ * however often it is written. THROWS when it cannot be written (the caller
+ * answers 503; a resend writes it then).
+ */
+export interface OutcomeEvents {
+  outcomeStored(event: StoredOutcomeEvent): Promise<void>;
+}
+
 /** An ES256 public key as published at /.well-known/jwks.json (RFC 7517/7518): the CA's one definition. */
 export type ResultPublicJwk = PublicJwk;
 

@@ -9,11 +9,13 @@ import { OutcomeSignal } from '../auth/lib/outcome-signal.js';
 import { registryCardStatus } from '../auth/adapters/registry-status.js';
 import { resultKeys, signerFromKeyStore, type LiveResultKeys } from '../auth/adapters/result-keys.js';
 import type { AuthDeps } from '../auth/deps.js';
+import type { OutcomeEvents } from '../auth/ports.js';
+import { webhookEventTypes } from '../webhooks/events.js';
 import type { AnyRoute } from '../http/route.js';
 import { authRoutes } from '../http/routes/auth.js';
 import { jwksRoutes } from '../http/routes/jwks.js';
 import { rpRoutes } from '../http/routes/rp.js';
-import { discoveryRoutes } from '../http/routes/discovery.js';
+import { discoveryRoutes, RP_AUTH_METHODS } from '../http/routes/discovery.js';
 import type { Sql } from '../registry/sql.js';
 import { createRpAuthenticator, type RpAuthenticator } from '../rp/authenticate.js';
 import { loadPeppers, pepperPath } from '../rp/pepper.js';
@@ -45,6 +47,8 @@ export async function assembleAuth(opts: {
   readonly resultKeys?: Pick<LiveResultKeys, 'keys' | 'refresh'>;
   /** The service's OCSP responder: with it, challenges may ask for evidence (a fresh OCSP response in the result). */
   readonly ocsp?: Pick<OcspResponder, 'respond'>;
+  /** Webhook events of outcomes (src/webhooks/outcome-events.ts). */
+  readonly events?: OutcomeEvents;
 }): Promise<AuthAssembly> {
   const clock = opts.clock ?? systemClock;
   const peppers = loadPeppers(pepperPath(opts.dataDir));
@@ -55,6 +59,7 @@ export async function assembleAuth(opts: {
     status: registryCardStatus(opts.sql),
     keys,
     ...(opts.ocsp === undefined ? {} : { evidenceOcsp: responderEvidence({ issuing: opts.ca.issuing, responder: opts.ocsp }) }),
+    ...(opts.events === undefined ? {} : { events: opts.events }),
     peppers,
     clock,
     log: opts.log,
@@ -62,13 +67,13 @@ export async function assembleAuth(opts: {
     challengeTtlSeconds: opts.challengeTtlSeconds,
     outcomeSignal: new OutcomeSignal(),
   };
-  const authenticator = createRpAuthenticator({ sql: opts.sql, apiPepper: peppers.apiSecret, clock, log: opts.log });
+  const authenticator = createRpAuthenticator({ sql: opts.sql, apiPepper: peppers.apiSecret, clock, log: opts.log, assertions: { store: opts.store, audience: opts.issuer } });
   const routeDeps = { auth: deps, authenticator, store: opts.store };
   const routes = [
     ...authRoutes(routeDeps),
     ...rpRoutes(routeDeps),
     ...jwksRoutes({ keys, refresh: opts.resultKeys?.refresh }),
-    ...discoveryRoutes({ auth: deps, authMethods: ['client_secret_bearer'] }),
+    ...discoveryRoutes({ auth: deps, authMethods: RP_AUTH_METHODS, ...(opts.events === undefined ? {} : { webhookEvents: webhookEventTypes }) }),
   ];
   return { routes, deps, authenticator };
 }

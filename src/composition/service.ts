@@ -14,7 +14,11 @@ import {
 } from '../../pki/index.js';
 import { watchResultKeys } from '../auth/adapters/result-keys.js';
 import { assembleAuth } from './auth.js';
-import { createPeppers, pepperPath } from '../rp/pepper.js';
+import { createPeppers, loadPeppers, pepperPath } from '../rp/pepper.js';
+import { startWebhookDispatcher } from '../webhooks/dispatcher.js';
+import { outboxOutcomeEvents } from '../webhooks/outcome-events.js';
+import { webhookRoutes } from '../http/routes/webhooks.js';
+import { rpAdminRoutes } from '../http/routes/rp-admin.js';
 import type { Config } from '../config.js';
 import { errorRegistry } from './error-registry.js';
 import { createApp, type HttpApp } from '../http/app.js';
@@ -148,6 +152,19 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     closers.push(async () => resultKeys.stop());
 
     const staff = staffDeps({ sql: db, store, clock });
+    // Webhooks: outcomes and card status changes go to the outbox; this
+    // process's dispatcher sends what is due (every process runs one; they
+    // share the outbox without sending a claim twice).
+    const peppers = loadPeppers(pepperPath(config.dataDir));
+    const dispatcher = startWebhookDispatcher({
+      sql: db,
+      sealKey: peppers.webhookSeal,
+      clock,
+      log: logger,
+      ...(config.webhookRetryMs === undefined ? {} : { retryScheduleMs: config.webhookRetryMs }),
+    });
+    closers.push(() => dispatcher.stop());
+    const events = outboxOutcomeEvents({ sql: db, now: () => clock.now().getTime(), written: () => dispatcher.wake() });
     const auth = await assembleAuth({
       sql: db,
       store,
@@ -159,6 +176,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
       clock,
       resultKeys,
       ocsp,
+      events,
     });
 
     const metrics = new HttpMetrics();
@@ -166,7 +184,18 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     const routes: AnyRoute[] = [
       ...pkiRoutes({ root: ca.root, issuing: ca.issuing, crl, ocsp }),
       ...auth.routes,
+      ...webhookRoutes({ authenticator: auth.authenticator, store, sql: db, clock, wake: () => dispatcher.wake() }),
       ...staffRoutes({ staff }),
+      ...rpAdminRoutes({
+        sql: db,
+        auth: staffSessionAuth(staff, 'rp.manage'),
+        sealKey: peppers.webhookSeal,
+        clock,
+        changed: () => {
+          auth.authenticator.invalidate();
+          events.forget();
+        },
+      }),
       ...issuanceRoutes({
         registry,
         clock,

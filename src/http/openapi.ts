@@ -74,7 +74,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: OpenApiInfo): Js
     };
     if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } };
     else if (r.rawBody) op.requestBody = { required: true, content: { [r.rawBody.contentType]: { schema: { type: 'string', format: 'binary' } } } };
-    if (r.auth) op.security = [{ [r.auth.scheme]: [] }];
+    if (r.auth) op.security = [r.auth.scheme, ...(r.auth.alternatives ?? [])].map((s) => ({ [s]: [] }));
     p[r.method] = op;
   }
   return {

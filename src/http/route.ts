@@ -22,6 +22,8 @@ export interface ResponseSpec {
 /** How a caller proves who it is; the scheme names an OpenAPI security scheme. */
 export interface RouteAuth<A> {
   readonly scheme: SecurityScheme;
+  /** Other schemes the same routes accept instead (each an OpenAPI security requirement of its own). */
+  readonly alternatives?: readonly SecurityScheme[];
   /** Resolve the principal or throw an AppError (401/403/429/503); may set headers on `res`. */
   authenticate(req: IncomingMessage, res: ServerResponse): Promise<A>;
   /**
@@ -44,6 +46,13 @@ export const securitySchemes = {
     type: 'http',
     scheme: 'bearer',
     description: 'Relying-party API credential: `Authorization: Bearer <keyId>.<secret>`.',
+  },
+  rpClientAssertion: {
+    type: 'http',
+    scheme: 'Client-Assertion',
+    bearerFormat: 'JWT',
+    description:
+      'Relying-party signed client assertion (private_key_jwt, RFC 7523 §2.2): `Authorization: Client-Assertion <JWT>`, a fresh JWT per call signed ES256 with a key registered to the RP (header `kid`); claims iss = sub = the RP id, aud = the service\'s issuer, jti (single use), iat, exp at most 5 minutes after iat.',
   },
   staffSession: {
     type: 'http',

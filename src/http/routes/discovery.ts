@@ -15,6 +15,14 @@ import { defineRoute, type AnyRoute } from '../route.js';
 /** Body bounds of the relying parties' POST routes (the routes declare the same numbers). */
 export const RP_BODY_LIMITS = { createChallenge: 4096, submitChallengeResponse: 8192 } as const;
 
+/**
+ * How relying parties authenticate (the OpenID Connect Discovery names where
+ * one fits): `client_secret_bearer` — `Authorization: Bearer <keyId>.<secret>`;
+ * `private_key_jwt` — `Authorization: Client-Assertion <JWT>` signed with a
+ * registered ES256 key.
+ */
+export const RP_AUTH_METHODS = ['client_secret_bearer', 'private_key_jwt'] as const;
+
 export interface DiscoveryDeps {
   readonly auth: Pick<AuthDeps, 'issuer' | 'challengeTtlSeconds' | 'outcomeTtlSeconds' | 'evidenceOcsp'>;
   /** Client authentication methods accepted on the RP API (`rpKey` and, when offered, `private_key_jwt`). */

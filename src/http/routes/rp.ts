@@ -35,6 +35,7 @@ export function rpRouteAuth(deps: RpAuthDeps, opts: { readonly rateLimit?: 'now'
   const deferred = opts.rateLimit === 'with-terminal';
   return {
     scheme: 'rpKey',
+    alternatives: ['rpClientAssertion'],
     async authenticate(req, res) {
       const call = newRpCall(await deps.authenticator.authenticate(req.headers.authorization));
       if (deferred) return call;

@@ -33,7 +33,7 @@ import { rpCodes } from '../../../src/rp/codes.js';
 import { authRoutes } from '../../../src/http/routes/auth.js';
 import { jwksRoutes } from '../../../src/http/routes/jwks.js';
 import { rpRoutes } from '../../../src/http/routes/rp.js';
-import { discoveryRoutes } from '../../../src/http/routes/discovery.js';
+import { discoveryRoutes, RP_AUTH_METHODS } from '../../../src/http/routes/discovery.js';
 import { migrate } from '../../../src/registry/migrate.js';
 import { PostgresDatabase } from '../../../src/registry/postgres.js';
 import { insertCard, insertCertificate, insertCitizen, receiveStock } from '../../../src/registry/index.js';
@@ -221,10 +221,17 @@ export async function buildApp(opts: {
     challengeTtlSeconds: 120,
     outcomeSignal: new OutcomeSignal(),
   };
-  const authenticator = createRpAuthenticator({ sql: opts.db, apiPepper: peppers.apiSecret, clock: opts.clock, log: logger, cacheTtlMs: 0 });
+  const authenticator = createRpAuthenticator({
+    sql: opts.db,
+    apiPepper: peppers.apiSecret,
+    clock: opts.clock,
+    log: logger,
+    cacheTtlMs: 0,
+    assertions: { store: opts.store, audience: 'http://127.0.0.1:8080' },
+  });
   const routeDeps = { auth: deps, authenticator, store: opts.store };
   const errorCodes = { ...httpCodes, ...commonCodes, ...authCodes, ...rpCodes };
-  const routes: AnyRoute[] = [...authRoutes(routeDeps), ...rpRoutes(routeDeps), ...jwksRoutes({ keys }), ...discoveryRoutes({ auth: deps, authMethods: ['client_secret_bearer'] })];
+  const routes: AnyRoute[] = [...authRoutes(routeDeps), ...rpRoutes(routeDeps), ...jwksRoutes({ keys }), ...discoveryRoutes({ auth: deps, authMethods: RP_AUTH_METHODS })];
   routes.push(...documentationRoutes({ routes: () => routes, errorCodes }));
   const app = createApp({ routes, logger, errorCodes });
   return { app, deps, authenticator, log, logger };
