@@ -9,7 +9,7 @@
 // Client-Assertion <JWT>`, a fresh ES256 assertion per call: iss = sub = the
 // RP id, aud = the service's issuer, jti, 60 s of life).
 import { randomUUID, type KeyObject, type webcrypto } from 'node:crypto';
-import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { verifyEvidence, type VerifiedEvidence } from './evidence.js';
 import { CardauthApiError, type Challenge, type ChallengeRequest, type ChallengeState, type Configuration, type Delivery, type ResultClaims } from './types.js';
 
@@ -134,7 +134,7 @@ export class CardauthClient {
     jws: string,
     opts: { readonly challengeId?: string; readonly atTime?: Date; readonly issuingCa?: import('node:crypto').X509Certificate | string | Buffer } = {},
   ): Promise<{ readonly claims: ResultClaims; readonly evidence?: VerifiedEvidence }> {
-    this.jwks ??= createRemoteJWKSet(new URL(`${this.base}/.well-known/jwks.json`));
+    this.jwks ??= createRemoteJWKSet(new URL(`${this.base}/.well-known/jwks.json`), { [customFetch]: (u, init) => this.doFetch(u, init) });
     const { payload } = await jwtVerify(jws, this.jwks, {
       algorithms: ['ES256'],
       typ: RESULT_TYP,
