@@ -21,6 +21,7 @@ import { webhookRoutes } from '../http/routes/webhooks.js';
 import { rpAdminRoutes } from '../http/routes/rp-admin.js';
 import type { Config } from '../config.js';
 import { errorRegistry } from './error-registry.js';
+import { openApiCatalogue } from './error-catalogue.js';
 import { createApp, type HttpApp } from '../http/app.js';
 import { HttpMetrics } from '../http/metrics.js';
 import type { AnyRoute } from '../http/route.js';
@@ -210,7 +211,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
           store: () => store.ping(),
         },
       }),
-      ...documentationRoutes({ routes: () => routes, errorCodes: errorRegistry }),
+      ...documentationRoutes({ routes: () => routes, errorCodes: errorRegistry, catalogue: openApiCatalogue() }),
     ];
 
     const app = createApp({ routes, logger, errorCodes: errorRegistry, metrics, hsts: config.baseUrl.startsWith('https:') });

@@ -22,6 +22,8 @@ export interface ResponseSpec {
 /** How a caller proves who it is; the scheme names an OpenAPI security scheme. */
 export interface RouteAuth<A> {
   readonly scheme: SecurityScheme;
+  /** The error codes the scheme itself can answer (listed on every operation that uses it). */
+  readonly codes?: readonly string[];
   /** Other schemes the same routes accept instead (each an OpenAPI security requirement of its own). */
   readonly alternatives?: readonly SecurityScheme[];
   /** Resolve the principal or throw an AppError (401/403/429/503); may set headers on `res`. */
@@ -104,6 +106,13 @@ export interface RouteDef<B = unknown, P = unknown, Q = unknown, A = unknown> {
   /** Bytes; the body is refused with 413 beyond this. Default 16 KiB. */
   readonly maxBodyBytes?: number;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
+  /**
+   * The error codes the route's own work can answer, besides those of the
+   * request pipeline and of its authentication scheme. Routes relying
+   * parties call declare them (the error catalogue a bank programs against);
+   * without it OpenAPI lists every code whose status the route declares.
+   */
+  readonly codes?: readonly string[];
   /** Return a result, or write to `res` yourself and return nothing. */
   handle(input: RouteInput<B, P, Q, A>): Promise<RouteResult | void>;
 }

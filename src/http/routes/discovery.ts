@@ -82,6 +82,7 @@ export function discoveryRoutes(deps: DiscoveryDeps): AnyRoute[] {
       method: 'get',
       path: '/.well-known/cardauth-configuration',
       operationId: 'getConfiguration',
+      codes: [],
       summary: 'Discovery: issuer, key set, API versions, supported currencies and methods, limits, result retention',
       tags: ['authentication'],
       responses: { 200: { description: 'The configuration', schema: discoveryDocument } },

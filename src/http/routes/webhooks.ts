@@ -48,6 +48,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): AnyRoute[] {
       summary: 'The calling RP\'s webhook endpoints',
       tags: ['webhooks'],
       auth,
+      codes: ['scope_not_allowed'],
       responses: { 200: { description: 'Endpoints', schema: z.object({ webhooks: z.array(endpointView) }) }, ...refusals },
       async handle({ principal }) {
         requireScope(principal, 'auth');
@@ -62,6 +63,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): AnyRoute[] {
       summary: 'The calling RP\'s webhook deliveries, newest first: pending (with the next attempt), delivered, failed',
       tags: ['webhooks'],
       auth,
+      codes: ['scope_not_allowed'],
       query: z.object({
         status: z.enum(deliveryStatuses).optional(),
         limit: z.coerce.number().int().min(1).max(200).optional().describe('Default 50'),
@@ -86,6 +88,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): AnyRoute[] {
       description: 'Whatever its status. A receiver that already processed the message recognises its webhook-id and ignores it.',
       tags: ['webhooks'],
       auth,
+      codes: ['scope_not_allowed', 'webhook_delivery_not_found'],
       params: z.strictObject({ id: deliveryIdSchema }),
       responses: { 202: { description: 'Due now', schema: deliveryView }, 404: problemResponse, ...refusals },
       async handle({ principal, params }) {
