@@ -123,6 +123,11 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: OpenApiInfo): Js
     if (derived) op['x-error-codes-derived'] = true;
     if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } };
     else if (r.rawBody) op.requestBody = { required: true, content: { [r.rawBody.contentType]: { schema: { type: 'string', format: 'binary' } } } };
+    if (r.deprecated) {
+      op.deprecated = true;
+      op['x-deprecated-since'] = r.deprecated.since.toISOString().slice(0, 10);
+      if (r.deprecated.sunset) op['x-sunset'] = r.deprecated.sunset.toISOString().slice(0, 10);
+    }
     if (r.auth) op.security = [r.auth.scheme, ...(r.auth.alternatives ?? [])].map((s) => ({ [s]: [] }));
     p[r.method] = op;
   }

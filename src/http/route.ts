@@ -113,6 +113,13 @@ export interface RouteDef<B = unknown, P = unknown, Q = unknown, A = unknown> {
    * without it OpenAPI lists every code whose status the route declares.
    */
   readonly codes?: readonly string[];
+  /**
+   * The operation is deprecated (docs/api-versioning.md): every answer
+   * carries `Deprecation` (RFC 9745, the date it was deprecated), `Sunset`
+   * (RFC 8594, the date it stops, when decided) and a `Link` to what replaces
+   * it; OpenAPI marks it `deprecated`.
+   */
+  readonly deprecated?: { readonly since: Date; readonly sunset?: Date; readonly link: string };
   /** Return a result, or write to `res` yourself and return nothing. */
   handle(input: RouteInput<B, P, Q, A>): Promise<RouteResult | void>;
 }
