@@ -43,10 +43,12 @@ export const pkiCodes = {
   ocsp_request_too_large: { status: 413, title: 'The OCSP request is larger than allowed' },
   ocsp_request_malformed: { status: 400, title: 'The OCSP request is not well-formed' },
   ocsp_unknown_issuer: { status: 400, title: 'The OCSP request names an issuer this responder does not serve' },
+  ocsp_responder_expired: { status: 503, title: 'The OCSP responder certificate is not valid now; nothing is signed until it is renewed' },
   // Card attestation
   attestation_malformed: { status: 400, title: 'The attestation certificates are not well-formed' },
   attestation_untrusted_root: { status: 400, title: 'The attestation does not chain to a trusted manufacturer root' },
   attestation_signature_invalid: { status: 400, title: 'An attestation signature does not verify' },
+  attestation_chain_invalid: { status: 400, title: 'A certificate above the attestation is not allowed to certify (not a CA, no keyCertSign, path too long)' },
   attestation_key_mismatch: { status: 400, title: 'The attested key is not the expected key' },
   attestation_serial_mismatch: { status: 400, title: 'The attested card serial is not the expected one' },
   attestation_policy_mismatch: { status: 400, title: 'The attested PIN or touch policy is not the expected one' },

@@ -18,7 +18,7 @@ export type {
   RevokedEntry,
   RevokedListSource,
 } from './types.js';
-export { POLICY_KEY_ON_CARD_PIN_ALWAYS, oid } from './lib/oids.js';
+export { POLICY_KEY_ON_CARD_PIN_ALWAYS, POLICY_TEST_UNATTESTED, oid } from './lib/oids.js';
 export { serialHex } from './lib/serial.js';
 export { derToPem, pemToDer, pemBundleToDer } from './lib/pem.js';
 export { derToP1363, p1363ToDer } from './lib/ecdsa.js';
@@ -37,7 +37,11 @@ export { initCa } from './ca/init-ca.js';
 export type { InitCaOptions, InitCaResult } from './ca/init-ca.js';
 export { openCa } from './ca/open-ca.js';
 export { renewOcspResponder } from './ca/renew-ocsp-responder.js';
-export type { CertificateAuthority, CrlOptions, OcspOptions, OpenCaOptions } from './ca/open-ca.js';
+export type { CertificateAuthority, CrlOptions, OcspMaintenanceOptions, OcspOptions, OpenCaOptions } from './ca/open-ca.js';
+export type { OcspMaintenance, OcspRenewalAudit, OcspRenewalEvent, OcspRenewalTrigger } from './ca/maintain-ocsp-responder.js';
+export { OCSP_READY_MARGIN_DAYS, OCSP_RENEW_BEFORE_DAYS, ocspResponderStateAt } from './ca/ocsp-responder-lifetime.js';
+export type { OcspResponderState } from './ca/ocsp-responder-lifetime.js';
+export type { CaHealth } from './ca/ca-health.js';
 export { publicJwk, jwkThumbprint } from './lib/jwk.js';
 export type { PublicJwk } from './lib/jwk.js';
 export {
@@ -57,7 +61,8 @@ export { defaultCaConfig } from './ca/config.js';
 export { loadCaCertificate } from './ca/ca-certificate.js';
 export type { CaCertificate } from './ca/ca-certificate.js';
 export { pkiDir, pkiFiles } from './ca/files.js';
-export type { CardSubject, IssueRequest, ProfileName } from './profiles/draft.js';
+export type { CardProfileName, CardSubject, IssueRequest, ProfileName } from './profiles/draft.js';
+export { cardProfileNames, TEST_PROFILE_MAX_DAYS } from './profiles/card-profiles.js';
 export type { IssuedCertificate } from './issue/issue-card-certificate.js';
 export { publicationUrls } from './profiles/publication-urls.js';
 

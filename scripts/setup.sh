@@ -4,7 +4,8 @@
 #   scripts/setup.sh --run    what the service needs
 #   scripts/setup.sh --test   what the test suite needs (real pcscd, vpcd,
 #                             OpenSC, yubico-piv-tool, openssl, Redis,
-#                             PostgreSQL, SoftHSM2)
+#                             PostgreSQL, SoftHSM2, Chromium with a Khmer
+#                             font for the browser tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +26,8 @@ declare -A test_pkgs=(
   [redis-server]=/usr/bin/redis-server
   [postgresql]=/usr/lib/postgresql
   [softhsm2]=/usr/lib/softhsm/libsofthsm2.so
+  [chromium]=/usr/bin/chromium
+  [fonts-khmeros]=/usr/share/fonts/truetype/khmeros/KhmerOS.ttf
 )
 
 missing=()

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors/app-error.js';
+import { parseTrustedProxies } from './http/client-address.js';
 
 const schema = z.object({
   CARDAUTH_DATA_DIR: z.string().min(1).default('.data'),
@@ -26,6 +27,19 @@ const schema = z.object({
     .string()
     .regex(/^\d{1,6}(,\d{1,6}){0,29}$/, 'comma-separated whole seconds, e.g. 5,30,120')
     .optional(),
+  /** Deadline of one registry call (connection and statement), ms; past it the answer is 503. */
+  CARDAUTH_DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  /** Proxies (addresses, CIDR prefixes) whose X-Forwarded-For names the client; none by default. */
+  CARDAUTH_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustedProxies(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
 });
 
 export interface Config {
@@ -43,6 +57,9 @@ export interface Config {
   readonly metrics: { readonly host: string; readonly port: number } | undefined;
   /** Pauses between webhook attempts (ms); undefined: the dispatcher's default schedule. */
   readonly webhookRetryMs: readonly number[] | undefined;
+  readonly dbTimeoutMs: number;
+  /** CARDAUTH_TRUSTED_PROXIES as given (parsed by src/http/client-address.ts). */
+  readonly trustedProxies: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -73,5 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.CARDAUTH_LOG_LEVEL,
     metrics: e.CARDAUTH_METRICS_PORT === undefined ? undefined : { host: e.CARDAUTH_METRICS_HOST, port: e.CARDAUTH_METRICS_PORT },
     webhookRetryMs: e.CARDAUTH_WEBHOOK_RETRY_SECONDS?.split(',').map((n) => Number(n) * 1000),
+    dbTimeoutMs: e.CARDAUTH_DB_TIMEOUT_MS,
+    trustedProxies: e.CARDAUTH_TRUSTED_PROXIES,
   };
 }

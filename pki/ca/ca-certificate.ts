@@ -16,6 +16,7 @@ export interface CaCertificate {
   /** subjectPublicKey BIT STRING contents (RFC 6960 issuerKeyHash input). */
   readonly publicKeyBits: Buffer;
   readonly keyId: Buffer;
+  readonly notBefore: Date;
   readonly notAfter: Date;
 }
 
@@ -36,6 +37,7 @@ export function loadCaCertificate(pemOrDer: string | Uint8Array, what: string): 
       subjectDer: subjectNameDer(der),
       publicKeyBits: subjectPublicKeyBits(x509.publicKey),
       keyId: keyIdentifier(x509.publicKey),
+      notBefore: new Date(x509.validFrom),
       notAfter: new Date(x509.validTo),
     };
   } catch (err) {

@@ -3,6 +3,9 @@
 // store and checks that they match their certificates. The root key is not
 // touched (offline-style root: it is only used by `ca init`). The
 // result-signing key is the one result-keys.json names (open-result-key-set.ts).
+// The OCSP responder certificate is opened whatever its validity, so that an
+// expired one can be renewed (maintainOcspResponder); until then the
+// responder signs nothing with it. health() gives every lifetime as dates.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCrl } from '../crl/build-crl.js';
@@ -14,6 +17,9 @@ import type { PublicJwk } from '../lib/jwk.js';
 import { spkiDer } from '../lib/spki.js';
 import { wholeSeconds } from '../lib/time.js';
 import { createOcspResponder, type OcspResponder } from '../ocsp/responder.js';
+import { caHealth, type CaHealth } from './ca-health.js';
+import { maintainOcspResponder, type OcspMaintenance, type OcspRenewalAudit } from './maintain-ocsp-responder.js';
+import { readResultKeyState } from './result-key-state.js';
 import type { IssueRequest } from '../profiles/draft.js';
 import type { CertStatusLookup, RevokedEntry } from '../types.js';
 import { loadCaCertificate, type CaCertificate } from './ca-certificate.js';
@@ -45,11 +51,28 @@ export interface OcspOptions {
   readonly cacheEntries?: number;
 }
 
+export interface OcspMaintenanceOptions {
+  readonly now?: Date;
+  /** Records the renewal (the service's audit log) before it takes effect. */
+  readonly audit?: OcspRenewalAudit;
+}
+
 export interface CertificateAuthority {
   readonly config: CaConfig;
   readonly root: CaCertificate;
   readonly issuing: CaCertificate;
+  /** The OCSP responder certificate signing now (changes when it is renewed). */
   readonly ocsp: CaCertificate;
+  /**
+   * Takes up a responder certificate another process renewed, and renews it
+   * here once inside its renewal window (OCSP_RENEW_BEFORE_DAYS). Call at
+   * start and then periodically; calls of one process run one at a time.
+   */
+  maintainOcspResponder(options?: OcspMaintenanceOptions): Promise<OcspMaintenance>;
+  /** Renews the responder certificate now, whatever is left of it (`cardauth ca renew-ocsp`). */
+  renewOcspResponder(options?: OcspMaintenanceOptions): Promise<CaCertificate>;
+  /** Lifetimes as dates: OCSP responder, issuing CA against the card validity, root, result-signing key. */
+  health(at?: Date): Promise<CaHealth>;
   issueCardCertificate(request: IssueRequest): Promise<IssuedCertificate>;
   /** A signed CRL (DER) with the next CRL number. */
   createCrl(options: CrlOptions): Promise<Buffer>;
@@ -84,7 +107,7 @@ export async function openCa(options: OpenCaOptions): Promise<CertificateAuthori
   const config = checkCaConfig({ ...defaultCaConfig, ...stored, ...options.config });
   const root = readPem(dir, pkiFiles.root, 'root');
   const issuing = readPem(dir, pkiFiles.issuing, 'issuing');
-  const ocsp = readPem(dir, pkiFiles.ocsp, 'OCSP responder');
+  let ocsp = readPem(dir, pkiFiles.ocsp, 'OCSP responder');
   if (!issuing.x509.checkIssued(root.x509) || !issuing.x509.verify(root.x509.publicKey)) {
     throw new PkiError('ca_state_corrupt', 'the issuing CA certificate is not signed by the root');
   }
@@ -99,12 +122,48 @@ export async function openCa(options: OpenCaOptions): Promise<CertificateAuthori
   const crlNumbers = options.crlNumbers ?? new FileCrlNumber(join(dir, pkiFiles.crlNumber));
   const allowedCurves = ['P-256'] as const;
   const resultKeySet = (): Promise<ResultKeySet> => openResultKeySet({ dataDir: options.dataDir, keyStore: options.keyStore });
+  // One maintenance at a time in this process (the lock file orders processes).
+  let maintaining: Promise<unknown> = Promise.resolve();
+  const maintain = (o: OcspMaintenanceOptions, force: boolean): Promise<OcspMaintenance> => {
+    const run = maintaining.then(async () => {
+      const r = await maintainOcspResponder({
+        dataDir: options.dataDir,
+        issuing,
+        issuingSigner,
+        responderSigner: ocspSigner,
+        current: ocsp,
+        now: o.now ?? now(),
+        force,
+        trigger: force ? 'manual' : 'automatic',
+        audit: o.audit,
+      });
+      ocsp = r.certificate;
+      return r;
+    });
+    maintaining = run.catch(() => undefined);
+    return run;
+  };
 
   return {
     config,
     root,
     issuing,
-    ocsp,
+    get ocsp() {
+      return ocsp;
+    },
+    maintainOcspResponder: (o = {}) => maintain(o, false),
+    renewOcspResponder: async (o = {}) => (await maintain(o, true)).certificate,
+    async health(at) {
+      const { state } = await readResultKeyState(options.dataDir);
+      return caHealth({
+        at: at ?? now(),
+        ocsp,
+        issuing,
+        root,
+        maxCardValidityDays: config.maxCardValidityDays,
+        resultKey: { name: state.current.name, since: state.current.since },
+      });
+    },
     issueCardCertificate: (request) =>
       issueCardCertificate(request, issuing, issuingSigner, {
         now: now(),
@@ -128,7 +187,7 @@ export async function openCa(options: OpenCaOptions): Promise<CertificateAuthori
       });
     },
     createOcspResponder: (o) =>
-      createOcspResponder({ issuer: issuing, responder: ocsp, signer: ocspSigner, now, ...o }),
+      createOcspResponder({ issuer: issuing, responder: () => ocsp, signer: ocspSigner, now, ...o }),
     resultSigner: async () => (await resultKeySet()).current,
     resultSigningJwk: async () => (await resultKeySet()).currentJwk,
     resultKeySet,

@@ -1,6 +1,8 @@
 // A strict DER reader (X.690 §8.1, §10.1): single-octet tags only (all that
 // X.509, CRLs and OCSP use), definite minimal lengths, no value running past
-// its parent. It hands out views into the input, so reading a certificate's
+// its parent; BOOLEANs 00 or FF only (§11.1); a component equal to its
+// DEFAULT refused when written out (§11.5), through booleanDefaultFalseOf
+// and explicitVersionOf. It hands out views into the input, so reading a certificate's
 // fields costs a few microseconds instead of the ~1 ms of a full asn1js
 // object tree (bench:pki: uncached verification is dominated by parsing).
 export class DerError extends Error {
@@ -112,6 +114,30 @@ export function booleanOf(t: Tlv): boolean {
   if (b === 0xff) return true;
   if (b === 0x00) return false;
   throw new DerError('BOOLEAN not DER (X.690 §11.1)');
+}
+
+/**
+ * A `BOOLEAN DEFAULT FALSE` component that is present (an Extension's
+ * critical, basicConstraints' cA). DER never encodes a value equal to its
+ * DEFAULT (X.690 §11.5), so only TRUE may be written out.
+ */
+export function booleanDefaultFalseOf(t: Tlv, what: string): true {
+  if (!booleanOf(t)) throw new DerError(`${what}: FALSE is the DEFAULT and must not be encoded (X.690 §11.5)`);
+  return true;
+}
+
+/**
+ * `version [0] EXPLICIT Version DEFAULT v1` when present (certificates,
+ * OCSP requests): the version number (0 = v1), never v1 itself, which DER
+ * leaves out (X.690 §11.5).
+ */
+export function explicitVersionOf(t: Tlv, what: string): number {
+  const [inner, ...rest] = children(t);
+  if (rest.length > 0) throw new DerError(`${what}: unexpected content`);
+  const v = integerBytes(inner, what);
+  if (v.length !== 1 || (v[0] as number) > 0x7f) throw new DerError(`${what}: unknown version`);
+  if (v[0] === 0) throw new DerError(`${what}: v1 is the DEFAULT and must not be encoded (X.690 §11.5)`);
+  return v[0] as number;
 }
 
 /** INTEGER contents, checked minimal (X.690 §8.3.2). */

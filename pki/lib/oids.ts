@@ -55,3 +55,10 @@ export const oid = {
  * so no one's enterprise number is used.
  */
 export const POLICY_KEY_ON_CARD_PIN_ALWAYS = '2.25.73525172238196565924634511716699509624';
+
+/**
+ * Certificate policy "test certificate: the key is not attested, no assurance;
+ * not for relying parties" (the `test-unattested` profile of `cardauth ca
+ * issue`). Arc under 2.25 from UUID e867fc58-7ecd-4474-ac9c-deee7cdc77d6.
+ */
+export const POLICY_TEST_UNATTESTED = '2.25.308920819777071255539322108759229888470';

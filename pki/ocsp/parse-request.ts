@@ -1,23 +1,42 @@
 // Parses an unverified OCSP request (RFC 6960 §4.1.1): size bound first,
-// then strict DER structure (one value, no trailing bytes), then the request
-// list (bounded) and the nonce extension (RFC 6960 §4.4.1, length per RFC
-// 8954 §2.1). A request signature, if any, is ignored: this responder answers
+// then strict DER structure (one value, no trailing bytes, no DEFAULT written
+// out), then the request list (bounded) and the extensions of both levels.
+// Extensions (RFC 6960 §4.4, RFC 5280 §4.2 semantics): a list is never empty
+// (SIZE (1..MAX)) and names each extension once; a critical extension this
+// responder does not act on — any singleRequestExtension, any requestExtension
+// but the nonce — makes the request malformed rather than answered as if it
+// were absent; non-critical ones are ignored. The nonce (§4.4.1) is an OCTET
+// STRING of 1 to 32 octets (RFC 8954 §2.1) inside extnValue, checked before it
+// is echoed. A request signature, if any, is ignored: this responder answers
 // anyone. Each CertID is kept as its exact DER so the response repeats it.
 //   OCSPRequest ::= SEQUENCE { tbsRequest, optionalSignature [0] EXPLICIT OPTIONAL }
 //   TBSRequest  ::= SEQUENCE { version [0] EXPLICIT DEFAULT v1, requestorName [1]
 //                   EXPLICIT OPTIONAL, requestList SEQUENCE OF Request,
 //                   requestExtensions [2] EXPLICIT Extensions OPTIONAL }
-//   Request     ::= SEQUENCE { reqCert CertID, singleRequestExtensions [0] OPTIONAL }
+//   Request     ::= SEQUENCE { reqCert CertID, singleRequestExtensions [0] EXPLICIT Extensions OPTIONAL }
 //   CertID      ::= SEQUENCE { hashAlgorithm, issuerNameHash OCTET STRING,
 //                   issuerKeyHash OCTET STRING, serialNumber INTEGER }
 import { PkiError } from '../errors.js';
-import { booleanOf, children, DerError, expect, integerBytes, isContext, oidOf, readOne, TAG, type Tlv } from '../lib/der-reader.js';
+import {
+  booleanDefaultFalseOf,
+  children,
+  DerError,
+  explicitVersionOf,
+  expect,
+  integerBytes,
+  isContext,
+  oidOf,
+  readOne,
+  TAG,
+  type Tlv,
+} from '../lib/der-reader.js';
 import { oid } from '../lib/oids.js';
 
 export const MAX_OCSP_REQUEST_BYTES = 8 * 1024;
 export const MAX_OCSP_REQUEST_ENTRIES = 16;
-/** Nonce extnValue: 1..32 octets of nonce inside an OCTET STRING (2 header octets). */
-const MAX_NONCE_EXTN_BYTES = 34;
+/** RFC 8954 §2.1: Nonce ::= OCTET STRING (SIZE(1..32)). */
+const MIN_NONCE_OCTETS = 1;
+const MAX_NONCE_OCTETS = 32;
 
 export interface RequestedCertId {
   /** The CertID exactly as the client sent it. */
@@ -31,7 +50,7 @@ export interface RequestedCertId {
 
 export interface UnverifiedOcspRequest {
   readonly certIds: readonly RequestedCertId[];
-  /** The nonce extension value exactly as sent, to echo back. */
+  /** The nonce extension's extnValue exactly as sent (a DER OCTET STRING of 1..32 octets), to echo back. */
   readonly nonce: Buffer | undefined;
 }
 
@@ -41,6 +60,52 @@ function malformed(message: string, cause?: unknown): PkiError {
 
 function seqOf(t: Tlv | undefined, what: string): Tlv[] {
   return children(expect(t, TAG.sequence, what));
+}
+
+interface RequestExtension {
+  readonly id: string;
+  readonly critical: boolean;
+  readonly value: Uint8Array;
+}
+
+/** Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension, inside an [n] EXPLICIT tag. */
+function extensionsOf(tagged: Tlv, what: string): RequestExtension[] {
+  const [list, ...rest] = children(tagged);
+  if (rest.length > 0) throw new DerError(`${what}: unexpected content`);
+  const items = seqOf(list, what);
+  if (items.length === 0) throw new DerError(`${what}: empty extension list`);
+  const out: RequestExtension[] = [];
+  for (const e of items) {
+    const f = seqOf(e, 'Extension');
+    const id = oidOf(f[0], 'extnID');
+    const critical = f[1]?.tag === TAG.boolean && booleanDefaultFalseOf(f[1], `extension ${id} critical`);
+    if (f.length !== (critical ? 3 : 2)) throw new DerError(`extension ${id}: unexpected content`);
+    const value = expect(f[f.length - 1], TAG.octetString, 'extnValue').value;
+    if (out.some((x) => x.id === id)) throw new DerError(`${what}: extension ${id} appears twice`);
+    out.push({ id, critical, value });
+  }
+  return out;
+}
+
+/** The nonce's extnValue, checked to hold exactly one OCTET STRING of 1..32 octets. */
+function nonceOf(extnValue: Uint8Array): Buffer {
+  const inner = expect(readOne(extnValue), TAG.octetString, 'OCSP nonce');
+  if (inner.value.length < MIN_NONCE_OCTETS || inner.value.length > MAX_NONCE_OCTETS) {
+    throw new DerError(`OCSP nonce must be ${MIN_NONCE_OCTETS} to ${MAX_NONCE_OCTETS} octets (RFC 8954)`);
+  }
+  return Buffer.from(extnValue);
+}
+
+function requestOf(t: Tlv): RequestedCertId {
+  const [reqCert, extensions, ...rest] = seqOf(t, 'Request');
+  if (rest.length > 0 || (extensions !== undefined && !isContext(extensions, 0))) throw new DerError('Request has unexpected parts');
+  if (extensions) {
+    // singleRequestExtensions: none is acted on here (the service locator of §4.4.6 is for
+    // responders that forward), so a critical one cannot be honoured.
+    const critical = extensionsOf(extensions, 'singleRequestExtensions').find((e) => e.critical);
+    if (critical) throw new DerError(`unsupported critical singleRequestExtension ${critical.id}`);
+  }
+  return certIdOf(reqCert);
 }
 
 function certIdOf(t: Tlv | undefined): RequestedCertId {
@@ -62,7 +127,11 @@ function parse(der: Uint8Array): UnverifiedOcspRequest {
   if (top.length < 1 || top.length > 2 || (top.length === 2 && !isContext(top[1], 0))) throw new DerError('OCSPRequest has unexpected parts');
   const tbs = seqOf(top[0], 'TBSRequest');
   let i = 0;
-  if (isContext(tbs[i], 0)) i++; // version
+  if (isContext(tbs[i], 0)) {
+    // version [0] EXPLICIT DEFAULT v1: v1 is the only version, and DER leaves a DEFAULT out
+    explicitVersionOf(tbs[i] as Tlv, 'version');
+    throw new DerError('version: unknown OCSP request version');
+  }
   if (isContext(tbs[i], 1)) i++; // requestorName
   const list = seqOf(tbs[i++], 'requestList');
   const extensionsNode = tbs[i];
@@ -70,20 +139,12 @@ function parse(der: Uint8Array): UnverifiedOcspRequest {
   if (tbs.length > i + 1) throw new DerError('TBSRequest has unexpected parts');
   if (list.length === 0) throw new DerError('OCSP request lists no certificate');
   if (list.length > MAX_OCSP_REQUEST_ENTRIES) throw new DerError(`OCSP request lists more than ${MAX_OCSP_REQUEST_ENTRIES} certificates`);
-  const certIds = list.map((r) => certIdOf(seqOf(r, 'Request')[0]));
+  const certIds = list.map(requestOf);
   let nonce: Buffer | undefined;
   if (extensionsNode) {
-    for (const e of seqOf(children(extensionsNode)[0], 'requestExtensions')) {
-      const f = seqOf(e, 'Extension');
-      const id = oidOf(f[0], 'extnID');
-      const critical = f.length === 3 && booleanOf(f[1] as Tlv);
-      const value = expect(f[f.length - 1], TAG.octetString, 'extnValue').value;
-      if (id === oid.ocspNonce) {
-        if (value.length === 0 || value.length > MAX_NONCE_EXTN_BYTES) throw new DerError('OCSP nonce length out of range (RFC 8954)');
-        nonce = Buffer.from(value);
-      } else if (critical) {
-        throw new DerError(`unsupported critical OCSP request extension ${id}`);
-      }
+    for (const e of extensionsOf(extensionsNode, 'requestExtensions')) {
+      if (e.id === oid.ocspNonce) nonce = nonceOf(e.value);
+      else if (e.critical) throw new DerError(`unsupported critical requestExtension ${e.id}`);
     }
   }
   return { certIds, nonce };

@@ -5,6 +5,11 @@
 // "unknown" for the foreign entries. A status lookup that fails gives
 // "tryLater", never "good". Responses to requests without a nonce are cached
 // until nextUpdate (bounded by cacheSeconds) and dropped by invalidate().
+// The responder certificate is read per request (it is renewed while the
+// service runs): nothing is signed outside its validity — a client verifying
+// such a response fails it ("Response Verify Failure"), so the answer is
+// tryLater (ocsp_responder_expired) until the renewal lands — and no
+// nextUpdate or cached answer reaches past its notAfter.
 import { createHash } from 'node:crypto';
 import type { CaCertificate } from '../ca/ca-certificate.js';
 import { isPkiError, PkiError, type PkiErrorCode } from '../errors.js';
@@ -12,13 +17,22 @@ import type { Signer } from '../keystore/key-store.js';
 import { Lru } from '../lib/lru.js';
 import { serialHex } from '../lib/serial.js';
 import type { CertStatusLookup } from '../types.js';
-import { buildBasicResponse, buildErrorResponse, responderIdentity, type OcspResponseStatus, type SingleAnswer } from './build-response.js';
+import { responderCanSignAt } from '../ca/ocsp-responder-lifetime.js';
+import {
+  buildBasicResponse,
+  buildErrorResponse,
+  responderIdentity,
+  type OcspResponseStatus,
+  type ResponderIdentity,
+  type SingleAnswer,
+} from './build-response.js';
 import { issuerMatcher } from './issuer-match.js';
 import { parseOcspRequest } from './parse-request.js';
 
 export interface OcspResponderOptions {
   readonly issuer: CaCertificate;
-  readonly responder: CaCertificate;
+  /** The delegated responder certificate, or a function giving the current one (it is renewed). */
+  readonly responder: CaCertificate | (() => CaCertificate);
   readonly signer: Signer;
   readonly status: CertStatusLookup;
   readonly now: () => Date;
@@ -55,7 +69,17 @@ export function createOcspResponder(options: OcspResponderOptions): OcspResponde
   const cacheMs = Math.min((options.cacheSeconds ?? 300) * 1000, validityMs);
   const cache = new Lru<string, CacheEntry>(options.cacheEntries ?? 10_000);
   const ours = issuerMatcher(options.issuer);
-  const identity = responderIdentity(options.responder);
+  const given = options.responder;
+  const currentResponder = typeof given === 'function' ? given : (): CaCertificate => given;
+  let identityOf: { cert: CaCertificate; identity: ResponderIdentity } | undefined;
+  const identity = (cert: CaCertificate): ResponderIdentity => {
+    if (identityOf?.cert !== cert) {
+      // A renewed certificate: answers cached under the previous one are dropped with it.
+      if (identityOf !== undefined) cache.clear();
+      identityOf = { cert, identity: responderIdentity(cert) };
+    }
+    return identityOf.identity;
+  };
 
   async function answer(req: Uint8Array): Promise<OcspAnswer> {
     let parsed;
@@ -66,6 +90,11 @@ export function createOcspResponder(options: OcspResponderOptions): OcspResponde
       return { der: buildErrorResponse('malformedRequest'), responseStatus: 'malformedRequest', code: err.code, maxAgeSeconds: 0, cached: false };
     }
     const now = options.now();
+    const responder = currentResponder();
+    if (!responderCanSignAt(responder, now)) {
+      return { der: buildErrorResponse('tryLater'), responseStatus: 'tryLater', code: 'ocsp_responder_expired', maxAgeSeconds: 0, cached: false };
+    }
+    const signedBy = identity(responder);
     const cacheKey = parsed.nonce ? undefined : createHash('sha256').update(req).digest('base64');
     if (cacheKey) {
       const hit = cache.get(cacheKey);
@@ -94,23 +123,26 @@ export function createOcspResponder(options: OcspResponderOptions): OcspResponde
       void err; // the status port failed: never guess, ask the client to retry
       return { der: buildErrorResponse('tryLater'), responseStatus: 'tryLater', code: 'status_unavailable', maxAgeSeconds: 0, cached: false };
     }
+    // Neither the answer nor its cached copy outlives the certificate that signs it.
+    const nextUpdate = Math.min(now.getTime() + validityMs, responder.notAfter.getTime());
+    const freshUntil = Math.min(now.getTime() + cacheMs, nextUpdate);
     let der: Buffer;
     try {
       der = await buildBasicResponse({
-        identity,
+        identity: signedBy,
         signer: options.signer,
         answers,
         producedAt: now,
         thisUpdate: now,
-        nextUpdate: new Date(now.getTime() + validityMs),
+        nextUpdate: new Date(nextUpdate),
         nonce: parsed.nonce,
       });
     } catch (err) {
       void err; // the responder key could not sign (key store down): an RFC 6960 internalError, not a crash
       return { der: buildErrorResponse('internalError'), responseStatus: 'internalError', code: 'key_store_unavailable', maxAgeSeconds: 0, cached: false };
     }
-    if (cacheKey) cache.set(cacheKey, { der, freshUntil: now.getTime() + cacheMs });
-    return { der, responseStatus: 'successful', maxAgeSeconds: parsed.nonce ? 0 : Math.floor(cacheMs / 1000), cached: false };
+    if (cacheKey) cache.set(cacheKey, { der, freshUntil });
+    return { der, responseStatus: 'successful', maxAgeSeconds: parsed.nonce ? 0 : Math.floor((freshUntil - now.getTime()) / 1000), cached: false };
   }
 
   return {

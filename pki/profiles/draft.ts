@@ -12,11 +12,23 @@ export interface CardSubject {
   readonly country: string;
   readonly surname: string;
   readonly givenName: string;
+  /**
+   * The same name in Latin letters, for a name written in another script
+   * (Khmer): the CN carries it, so devices that cannot show that script can
+   * still show the holder; surname and givenName keep the national script.
+   */
+  readonly latin?: { readonly surname: string; readonly givenName: string } | undefined;
   /** National identity number: A-Z and 0-9. */
   readonly nationalId: string;
 }
 
-export type ProfileName = 'card-auth' | 'card-sign';
+/** The card profiles: they carry the "key on card, PIN always" policy. */
+export type CardProfileName = 'card-auth' | 'card-sign';
+/**
+ * `test-unattested`: the card subject and revocation pointers, digitalSignature
+ * only, no EKU, the test policy instead of the card policy, at most 30 days.
+ */
+export type ProfileName = CardProfileName | 'test-unattested';
 
 export interface IssueRequest {
   readonly publicKey: PublicKeyInput;

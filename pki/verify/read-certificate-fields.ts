@@ -9,10 +9,12 @@
 // Structure errors become cert_malformed; nothing here trusts the content.
 import { PkiError } from '../errors.js';
 import {
-  booleanOf,
+  booleanDefaultFalseOf,
   children,
   DerError,
+  explicitVersionOf,
   expect,
+  integerBytes,
   isContext,
   oidOf,
   readOne,
@@ -38,6 +40,8 @@ export interface CertificateFields {
   readonly extKeyUsage: readonly string[] | undefined;
   readonly policies: readonly string[] | undefined;
   readonly basicConstraintsCa: boolean;
+  /** basicConstraints (RFC 5280 §4.2.1.9) when the extension is present; pathLen only with cA TRUE. */
+  readonly basicConstraints: { readonly ca: boolean; readonly pathLen: number | undefined } | undefined;
 }
 
 function seqOf(t: Tlv | undefined, what: string): Tlv[] {
@@ -55,6 +59,28 @@ function decodeKeyUsage(value: Uint8Array): Set<KeyUsageName> {
   return out;
 }
 
+/**
+ * BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL }.
+ * A pathLenConstraint without cA TRUE is refused (§4.2.1.9: CAs MUST NOT
+ * include it unless cA is asserted), as is a negative one.
+ */
+function decodeBasicConstraints(value: Uint8Array): { ca: boolean; pathLen: number | undefined } {
+  const parts = seqOf(readOne(value), 'basicConstraints');
+  let i = 0;
+  let ca = false;
+  if (parts[i]?.tag === TAG.boolean) ca = booleanDefaultFalseOf(parts[i++] as Tlv, 'basicConstraints cA');
+  let pathLen: number | undefined;
+  if (parts[i]?.tag === TAG.integer) {
+    const bytes = integerBytes(parts[i++], 'pathLenConstraint');
+    if (((bytes[0] as number) & 0x80) !== 0) throw new DerError('basicConstraints: negative pathLenConstraint');
+    if (bytes.length > 4) throw new DerError('basicConstraints: pathLenConstraint too large');
+    pathLen = bytes.reduce((n, b) => n * 256 + b, 0);
+    if (!ca) throw new DerError('basicConstraints: pathLenConstraint without cA');
+  }
+  if (i !== parts.length) throw new DerError('basicConstraints: unexpected content');
+  return { ca, pathLen };
+}
+
 function readFields(der: Uint8Array): CertificateFields {
   const cert = seqOf(readOne(der), 'Certificate');
   if (cert.length !== 3) throw new DerError('Certificate must have 3 parts');
@@ -62,6 +88,9 @@ function readFields(der: Uint8Array): CertificateFields {
   const tbs = seqOf(cert[0], 'TBSCertificate');
   const outerSignatureAlgorithm = oidOf(seqOf(cert[1], 'signatureAlgorithm')[0], 'signatureAlgorithm');
   const i = isContext(tbs[0], 0) ? 1 : 0;
+  // version [0] EXPLICIT DEFAULT v1: 1 = v2, 2 = v3 (§4.1.2.1); v1 is never written out.
+  const version = i === 1 ? explicitVersionOf(tbs[0] as Tlv, 'version') : 0;
+  if (version > 2) throw new DerError('version: unknown certificate version');
   const tbsSignatureAlgorithm = oidOf(seqOf(tbs[i + 1], 'signature')[0], 'signature');
   const subject = new Map<string, string>();
   for (const rdn of children(expect(tbs[i + 4], TAG.sequence, 'subject'))) {
@@ -76,6 +105,7 @@ function readFields(der: Uint8Array): CertificateFields {
   const extensions: RawExtension[] = [];
   for (const part of tbs.slice(i + 6)) {
     if (!isContext(part, 3)) continue;
+    if (version !== 2) throw new DerError('extensions in a certificate that is not v3 (RFC 5280 §4.1.2.1)');
     const [list, ...rest] = children(part);
     if (rest.length > 0) throw new DerError('extensions: unexpected content');
     for (const e of seqOf(list, 'extensions')) {
@@ -84,10 +114,11 @@ function readFields(der: Uint8Array): CertificateFields {
       let critical = false;
       let valueNode = f[1];
       if (valueNode?.tag === TAG.boolean) {
-        critical = booleanOf(valueNode);
+        critical = booleanDefaultFalseOf(valueNode, `extension ${id} critical`);
         valueNode = f[2];
       }
       const value = expect(valueNode, TAG.octetString, 'extnValue').value;
+      if (f.length !== (critical ? 3 : 2)) throw new DerError(`extension ${id}: unexpected content`);
       if (extensions.some((x) => x.oid === id)) throw new DerError(`extension ${id} appears twice`);
       extensions.push({ oid: id, critical, value });
     }
@@ -97,11 +128,7 @@ function readFields(der: Uint8Array): CertificateFields {
   const eku = find(oid.extKeyUsage);
   const cp = find(oid.certificatePolicies);
   const bc = find(oid.basicConstraints);
-  let basicConstraintsCa = false;
-  if (bc) {
-    const first = seqOf(readOne(bc.value), 'basicConstraints')[0];
-    basicConstraintsCa = first !== undefined && first.tag === TAG.boolean && booleanOf(first);
-  }
+  const basicConstraints = bc ? decodeBasicConstraints(bc.value) : undefined;
   return {
     outerSignatureAlgorithm,
     tbsSignatureAlgorithm,
@@ -110,7 +137,8 @@ function readFields(der: Uint8Array): CertificateFields {
     keyUsage: ku ? decodeKeyUsage(ku.value) : undefined,
     extKeyUsage: eku ? seqOf(readOne(eku.value), 'extKeyUsage').map((v) => oidOf(v, 'purpose')) : undefined,
     policies: cp ? seqOf(readOne(cp.value), 'certificatePolicies').map((p) => oidOf(seqOf(p, 'PolicyInformation')[0], 'policy')) : undefined,
-    basicConstraintsCa,
+    basicConstraintsCa: basicConstraints?.ca ?? false,
+    basicConstraints,
   };
 }
 

@@ -18,6 +18,7 @@ import { openDatabase, openMemoryDatabase } from '../../src/registry/open-databa
 import { receiveStock } from '../../src/registry/repos/card-stock.js';
 import { acquireReader, startSimCard } from '../../test/support/pcsc.js';
 import { attestationCertOf, capturingPukDisplay, makeFixture, officer, scriptedPinPad } from '../../test/issuance/support/fixture.js';
+import { localCardholder } from '../../src/issuance/cardholder/local.js';
 
 const N_INPROC = Number(process.env.BENCH_CARDS_INPROC ?? 20);
 const N_PCSC = Number(process.env.BENCH_CARDS_PCSC ?? 5);
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
   async function personalise(channel: CardChannel, nationalId: string): Promise<Run> {
     const counted = counting(channel);
     const t = performance.now();
-    const result = await engine.personalise({ channel: counted, nationalId, actor: officer, pinPad: scriptedPinPad('250871'), pukDisplay: capturingPukDisplay() });
+    const result = await engine.personalise({ channel: counted, nationalId, actor: officer, cardholder: localCardholder(counted, scriptedPinPad('250871'), capturingPukDisplay()) });
     return { result, apdus: counted.count, ms: performance.now() - t };
   }
 

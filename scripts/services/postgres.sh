@@ -5,6 +5,8 @@
 #                               accepts connections, print:  <url> <pid> <dir>
 #   postgres.sh stop <dir>      stop the server started in <dir> (by its recorded
 #                               pid) and remove <dir>
+# CARDAUTH_PG_PORT=<port> starts it on that port instead of a free one (a test
+# that killed the server starts it again where its clients expect it).
 # The server listens on loopback only, its unix socket lives inside <dir>, and it
 # runs without fsync (test data only). PostgreSQL refuses to run as root, so as
 # root the cluster belongs to the `postgres` system user.
@@ -41,7 +43,7 @@ start() {
   # A free port can be taken between choosing and binding: try a few.
   local port attempt
   for attempt in 1 2 3 4 5; do
-    port=$(free_port)
+    port=${CARDAUTH_PG_PORT:-$(free_port)}
     if as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -s start \
       -o "-c listen_addresses=127.0.0.1 -p $port -k $dir/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
       >/dev/null 2>&1; then

@@ -3,6 +3,8 @@
 #   redis.sh start [<dir>]   start redis-server on 127.0.0.1 on a free port with
 #                            no persistence, wait for PONG, print: <url> <pid> <dir>
 #   redis.sh stop <dir>      stop it by its recorded pid and remove <dir>
+# CARDAUTH_REDIS_PORT=<port> starts it on that port instead of a free one (a
+# test that killed the server starts it again where its clients expect it).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -17,7 +19,7 @@ start() {
   chmod 700 "$dir"
   local port attempt pid
   for attempt in 1 2 3 4 5; do
-    port=$(free_port)
+    port=${CARDAUTH_REDIS_PORT:-$(free_port)}
     rm -f "$dir/redis.pid"
     redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no --daemonize yes \
       --pidfile "$dir/redis.pid" --dir "$dir" --logfile "$dir/redis.log" --protected-mode yes >/dev/null 2>&1 || continue

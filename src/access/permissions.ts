@@ -17,6 +17,8 @@ const table = {
   'staff.manage': { area: 'staff', roles: ['admin'] },
   'staff.read': { area: 'staff', roles: ['admin', 'auditor'] },
   'rp.manage': { area: 'staff', roles: ['admin'] },
+  'station.manage': { area: 'staff', roles: ['admin'] },
+  'station.read': { area: 'staff', roles: ['admin', 'supervisor', 'officer'] },
   'audit.read': { area: 'staff', roles: ['auditor', 'admin', 'supervisor'] },
   'audit.verify': { area: 'staff', roles: ['auditor', 'admin'] },
   'approval.request': { area: 'staff', roles: ['officer', 'supervisor'] },

@@ -108,7 +108,6 @@ export async function submitResponse(
       allowedAttributes: caller.rp.scopes.includes('ekyc') ? caller.rp.ekycAttributes : [],
       triesLeft: unverified.triesLeft,
       now: ctx.now,
-      lifetimeSeconds: deps.outcomeTtlSeconds ?? 900,
       evidence: checked.evidence,
     });
     const claimsJson = JSON.stringify(claims);

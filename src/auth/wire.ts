@@ -78,7 +78,7 @@ export const resultClaimsWire = z.object({
   aud: z.string(),
   sub: z.string(),
   iat: z.number().int(),
-  exp: z.number().int().describe('iat + the time the service keeps the outcome (900 s): act on the result as a fresh authentication until then; it stays verifiable as evidence afterwards'),
+  exp: z.number().int().describe('iat + 300 s: refuse the result after it (RFC 7519 §4.1.4)'),
   auth_time: z.number().int(),
   jti: z.string(),
   card_serial: z.string().nullable(),

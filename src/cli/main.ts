@@ -19,6 +19,7 @@ const commands = {
   audit: () => import('./commands/audit.js'),
   terminal: () => import('./commands/terminal.js'),
   stock: () => import('./commands/stock.js'),
+  station: () => import('./commands/station.js'),
 } as const satisfies Record<string, Loader>;
 
 function usage(): string {
@@ -41,8 +42,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   // The embedded default's key passphrase (see embedded-defaults.ts): created
   // by the commands that create keys, found by every other command.
+  // Against a running service (--server, CARDAUTH_SERVER, stations) a command
+  // opens no data directory, so it looks for no passphrase there either.
   const createsKeys = name === 'serve' || (name === 'ca' && rest[0] === 'init');
-  applyEmbeddedKeyPassphrase(io.env, { create: createsKeys });
+  const remote = name !== 'serve' && (name === 'station' || rest.some((a) => a === '--server' || a.startsWith('--server=')) || Boolean(io.env.CARDAUTH_SERVER));
+  if (!remote) applyEmbeddedKeyPassphrase(io.env, { create: createsKeys });
   try {
     applySecretFiles(io.env);
     const { run } = await load();

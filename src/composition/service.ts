@@ -2,11 +2,13 @@
 // (PostgreSQL or PGlite, Redis or the in-process store, the CA over its key
 // store) and hands the domain modules their ports. Nothing else in src/ picks
 // an implementation.
+import { join } from 'node:path';
 import {
   createCrlPublisher,
   defaultCaConfig,
   initCa,
   isPkiError,
+  readPassphrase,
   openCa,
   openKeyStore,
   type CertificateAuthority,
@@ -14,23 +16,39 @@ import {
 } from '../../pki/index.js';
 import { watchResultKeys } from '../auth/adapters/result-keys.js';
 import { assembleAuth } from './auth.js';
-import { createPeppers, loadPeppers, pepperPath } from '../rp/pepper.js';
 import { startWebhookDispatcher } from '../webhooks/dispatcher.js';
 import { outboxOutcomeEvents } from '../webhooks/outcome-events.js';
 import { webhookRoutes } from '../http/routes/webhooks.js';
 import { rpAdminRoutes } from '../http/routes/rp-admin.js';
+import { caLifetimeGauges, caLifetimeHelp, ocspResponderReadiness } from './ca-lifetimes.js';
+import { ocspRenewalAudit } from './ocsp-renewal-audit.js';
+import { watchOcspResponder } from './watch-ocsp-responder.js';
+import { createPeppers, loadPeppers, pepperPath } from '../rp/pepper.js';
+import { assembleConsole } from './console.js';
+import { countAuthOutcomes } from './count-auth-outcomes.js';
 import type { Config } from '../config.js';
 import { errorRegistry } from './error-registry.js';
 import { openApiCatalogue } from './error-catalogue.js';
 import { createApp, type HttpApp } from '../http/app.js';
 import { HttpMetrics } from '../http/metrics.js';
+import { clientAddressOf, parseTrustedProxies } from '../http/client-address.js';
 import type { AnyRoute } from '../http/route.js';
 import { documentationRoutes } from '../http/routes/documentation.js';
 import { issuanceRoutes } from '../http/routes/issuance.js';
+import { stationRoutes } from '../http/routes/stations.js';
 import { operationsRoutes } from '../http/routes/operations.js';
 import { pkiRoutes } from '../http/routes/pki.js';
 import { staffRoutes } from '../http/routes/staff.js';
 import { registryRevokedList, registryStatusLookup } from '../issuance/adapters/cert-status.js';
+import { manufacturerRootsFromEnv } from '../issuance/adapters/manufacturer-roots.js';
+import { openMasterSecretFile } from '../issuance/adapters/master-secret-file.js';
+import { pkiAttestationVerifier, pkiCertificateIssuer } from '../issuance/adapters/pki.js';
+import { lazyMasterHmac, managementKeySource } from '../issuance/lib/diversify-management-key.js';
+import { stationUpgradeHandler } from '../station/adapters/ws-server.js';
+import { StationHub } from '../station/hub.js';
+import { JobEvents } from '../station/jobs/job-events.js';
+import { stationJobView } from '../station/jobs/job-view.js';
+import { createStationJobs } from '../station/jobs/run-station-job.js';
 import { sqlIssuanceRegistry } from '../issuance/store/sql-registry.js';
 import { migrate } from '../registry/migrate.js';
 import { openDatabase } from '../registry/open-database.js';
@@ -95,6 +113,8 @@ async function openOrInitCa(opts: ServiceOptions, keyStore: KeyStore, db: Databa
 const STATUS_POLL_MS = 1000;
 /** How often a process looks for a result-key rotation (`cardauth ca rotate-result-key`, any process). */
 const RESULT_KEYS_POLL_MS = 1000;
+/** How often a process checks its OCSP responder certificate (renewal window, another process's renewal). */
+const OCSP_RESPONDER_CHECK_MS = 60_000;
 
 export async function buildService(opts: ServiceOptions): Promise<Service> {
   const { config, logger } = opts;
@@ -105,7 +125,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     for (const c of closers.reverse()) await c().catch((err) => logger.warn('close failed', { err }));
   };
   try {
-    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeoutMs: config.dbTimeoutMs });
     closers.push(() => db.close());
     const migrated = await migrate(db);
     logger.info('registry ready', { kind: db.kind, migrations: migrated });
@@ -113,6 +133,16 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     const keyStore = openKeyStore(config.dataDir, opts.env);
     closers.push(() => keyStore.close());
     const ca = await openOrInitCa(opts, keyStore, db);
+    // The delegated OCSP responder certificate lives a year: renewed here in
+    // time (same key, audited), taken up when another process renewed it.
+    const ocspWatch = await watchOcspResponder({
+      ca,
+      audit: ocspRenewalAudit(db, { actor: 'system', via: 'service' }),
+      clock,
+      log: logger,
+      intervalMs: OCSP_RESPONDER_CHECK_MS,
+    });
+    closers.push(async () => ocspWatch.stop());
 
     const store: EphemeralStore = config.redisUrl
       ? await openRedisStore({ url: config.redisUrl, onError: (err) => logger.warn('redis connection error', { err }) })
@@ -180,13 +210,42 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
       events,
     });
 
+    // Thin issuance stations (docs/stations.md): the engine runs here, with the
+    // CA, the management-key master secret (opened at first use) and the
+    // registry; stations connect in and relay the card traffic of its jobs.
+    const stationPepper = peppers.apiSecret;
+    const stationHub = new StationHub({ sql: db, pepper: stationPepper, clock, log: logger });
+    const stationUpgrade = stationUpgradeHandler(stationHub, logger);
+    closers.push(async () => stationUpgrade.close());
+    const jobEvents = new JobEvents();
+    const approvals = staffApprovalGate(staff);
+    const stationJobs = createStationJobs({
+      hub: stationHub,
+      sql: db,
+      approvals,
+      events: jobEvents,
+      log: logger,
+      engine: {
+        registry,
+        issuer: pkiCertificateIssuer(ca),
+        attestation: pkiAttestationVerifier(manufacturerRootsFromEnv(opts.env)),
+        managementKeys: managementKeySource(lazyMasterHmac(() => openMasterSecretFile(join(config.dataDir, 'keys', 'mgm-master.json'), readPassphrase(opts.env)))),
+        clock,
+        logger,
+        country: ca.config.country,
+        publication,
+      },
+    });
+
+    const staffConsole = assembleConsole({ sql: db, store, clock, staff, apiPepper: auth.deps.peppers.apiSecret, baseUrl: config.baseUrl, logger });
     const metrics = new HttpMetrics();
+    metrics.addGauges(caLifetimeHelp, async () => caLifetimeGauges(await ca.health(clock.now())));
     // Every route the service serves, in one list.
     const routes: AnyRoute[] = [
       ...pkiRoutes({ root: ca.root, issuing: ca.issuing, crl, ocsp }),
-      ...auth.routes,
+      ...countAuthOutcomes(auth.routes, { store, clock, logger }),
       ...webhookRoutes({ authenticator: auth.authenticator, store, sql: db, clock, wake: () => dispatcher.wake() }),
-      ...staffRoutes({ staff }),
+      ...staffRoutes({ staff, clientAddress: clientAddressOf(config.trustedProxies ? parseTrustedProxies(config.trustedProxies) : undefined), baseUrl: config.baseUrl }),
       ...rpAdminRoutes({
         sql: db,
         auth: staffSessionAuth(staff, 'rp.manage'),
@@ -201,20 +260,25 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
         registry,
         clock,
         country: config.country,
-        approvals: staffApprovalGate(staff),
+        approvals,
         auth: staffSessionAuth(staff),
         publication,
+        stationJobView: (id) => stationJobView({ sql: db, registry, events: jobEvents }, id),
       }),
+      ...stationRoutes({ sql: db, hub: stationHub, jobs: stationJobs, events: jobEvents, registry, pepper: stationPepper, clock, auth: staffSessionAuth(staff) }),
       ...operationsRoutes({
         readiness: {
           registry: async () => (await db.query('SELECT 1 AS ok')).length === 1,
           store: () => store.ping(),
+          // Not ready while the responder certificate is expired or in its last days.
+          ocspResponder: ocspResponderReadiness(ca, clock),
         },
       }),
+      ...staffConsole.routes,
       ...documentationRoutes({ routes: () => routes, errorCodes: errorRegistry, catalogue: openApiCatalogue() }),
     ];
 
-    const app = createApp({ routes, logger, errorCodes: errorRegistry, metrics, hsts: config.baseUrl.startsWith('https:') });
+    const app = createApp({ routes, logger, errorCodes: errorRegistry, metrics, hsts: config.baseUrl.startsWith('https:'), upgrade: stationUpgrade, mounts: [staffConsole.mount] });
     return { app, ca, db, store, metrics, close };
   } catch (err) {
     await close();

@@ -6,13 +6,15 @@
 // HEAD of a GET route is that route without the body; a request no route
 // matches is 404 not_found. Request listeners mounted under a path prefix
 // (`mounts`, for pages with middleware of their own) get what no route
-// matched under their prefix.
+// matched under their prefix. An `upgrade` listener (the stations'
+// WebSocket) gets the HTTP upgrade requests of the server listen() makes.
 //
 // Bodies are read and parsed here, not by a framework: on the authentication
 // hot path express's router, req/res set-up and JSON body parser cost more
 // than the JWS signing (docs/decisions.md).
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { parse as parseQuery } from 'node:querystring';
 import { AppError, isAppError, type CodeTable } from '../errors/app-error.js';
 import type { Logger } from '../util/log.js';
@@ -41,12 +43,18 @@ export interface AppOptions {
   readonly mounts?: readonly Mount[];
   /** Served over TLS (the public base URL is https): every answer carries Strict-Transport-Security. */
   readonly hsts?: boolean;
+  /** Handles HTTP upgrade requests (node:http's 'upgrade' event) on the server listen() makes. */
+  readonly upgrade?: UpgradeListener;
 }
+
+export type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 /** The service's request listener (for node:http / supertest), with listen(). */
 export interface HttpApp {
   (req: IncomingMessage, res: ServerResponse): void;
   listen(port: number, host?: string): Server;
+  /** The upgrade listener, for a server made elsewhere (`server.on('upgrade', app.upgrade)`). */
+  readonly upgrade: UpgradeListener | undefined;
 }
 
 export function createApp(opts: AppOptions): HttpApp {
@@ -82,8 +90,14 @@ export function createApp(opts: AppOptions): HttpApp {
     const q = url.indexOf('?');
     void serve(hit.route, req, res, hit.params, q === -1 ? {} : parseQuery(url.slice(q + 1)), requestId);
   };
+  const upgrade = opts.upgrade;
   return Object.assign(handler, {
-    listen: (port: number, host?: string) => createServer(handler).listen(port, host),
+    upgrade,
+    listen: (port: number, host?: string) => {
+      const server = createServer(handler);
+      if (upgrade) server.on('upgrade', upgrade);
+      return server.listen(port, host);
+    },
   });
 }
 

@@ -3,7 +3,7 @@
 // service processes (node:cluster) every worker registers its registry for
 // aggregation and the primary serves the sum across workers on the metrics
 // listener (`serve`), so a scrape sees the whole service, not one worker.
-import { AggregatorRegistry, collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 const BUCKETS_SECONDS = [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] as const;
 
@@ -25,6 +25,30 @@ export class HttpMetrics {
 
   constructor(opts: { readonly processMetrics?: boolean } = {}) {
     if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Gauges read from `read` at scrape time (one read serves every gauge of a
+   * scrape). Each worker reports the same values, so the cluster sum takes the first.
+   */
+  addGauges(help: Readonly<Record<string, string>>, read: () => Promise<Readonly<Record<string, number>>>): void {
+    let pending: Promise<Readonly<Record<string, number>>> | undefined;
+    const once = (): Promise<Readonly<Record<string, number>>> => {
+      pending ??= read().finally(() => setTimeout(() => (pending = undefined), 500).unref());
+      return pending;
+    };
+    for (const [name, text] of Object.entries(help)) {
+      new Gauge({
+        name,
+        help: text,
+        registers: [this.registry],
+        aggregator: 'first',
+        async collect() {
+          const v = (await once())[name];
+          if (v !== undefined) this.set(v);
+        },
+      });
+    }
   }
 
   observe(operationId: string, status: number, ms: number): void {

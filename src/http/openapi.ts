@@ -128,7 +128,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: OpenApiInfo): Js
       op['x-deprecated-since'] = r.deprecated.since.toISOString().slice(0, 10);
       if (r.deprecated.sunset) op['x-sunset'] = r.deprecated.sunset.toISOString().slice(0, 10);
     }
-    if (r.auth) op.security = [r.auth.scheme, ...(r.auth.alternatives ?? [])].map((s) => ({ [s]: [] }));
+    if (r.auth) op.security = [r.auth.scheme, ...(r.auth.alsoAccepts ?? [])].map((s) => ({ [s]: [] }));
     p[r.method] = op;
   }
   return {

@@ -24,8 +24,8 @@ export interface RouteAuth<A> {
   readonly scheme: SecurityScheme;
   /** The error codes the scheme itself can answer (listed on every operation that uses it). */
   readonly codes?: readonly string[];
-  /** Other schemes the same routes accept instead (each an OpenAPI security requirement of its own). */
-  readonly alternatives?: readonly SecurityScheme[];
+  /** Further schemes this authentication accepts instead (OpenAPI lists them as alternatives). */
+  readonly alsoAccepts?: readonly SecurityScheme[];
   /** Resolve the principal or throw an AppError (401/403/429/503); may set headers on `res`. */
   authenticate(req: IncomingMessage, res: ServerResponse): Promise<A>;
   /**
@@ -60,6 +60,18 @@ export const securitySchemes = {
     type: 'http',
     scheme: 'bearer',
     description: 'Staff session token from POST /v1/staff/login.',
+  },
+  stationKey: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Issuance station key (`<station id>.<secret>`, from POST /v1/stations), on the station connection only.',
+  },
+  staffCookie: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'cardauth_session',
+    description:
+      'The staff console\'s session: POST /v1/staff/login with `"session": "cookie"` sets this HttpOnly, SameSite=Strict cookie (Secure over TLS) and answers a CSRF token; every request but GET and HEAD authenticated by the cookie must send it as `X-CSRF-Token` from the same origin (else 403 staff_csrf_failed).',
   },
 } as const;
 export type SecurityScheme = keyof typeof securitySchemes;

@@ -28,7 +28,15 @@ export function validate<T>(schema: z.ZodType<T>, value: unknown, where: 'body' 
   if (r.success) return r.data;
   const issues: Issue[] = r.error.issues.slice(0, 20).map((i) => {
     const code = codeOf(i, codes);
-    return { in: where, path: i.path.map(String).join('.'), message: i.message, ...(code === undefined ? {} : { code }) };
+    // A refinement may name its reason (e.g. control_character, src/http/schemas/text.ts).
+    const reason = i.code === 'custom' ? (i.params as { reason?: unknown } | undefined)?.reason : undefined;
+    return {
+      in: where,
+      path: i.path.map(String).join('.'),
+      message: i.message,
+      ...(code === undefined ? {} : { code }),
+      ...(typeof reason === 'string' ? { reason } : {}),
+    };
   });
   const first = issues[0];
   const own = first?.code !== undefined && issues.every((i) => i.code === first.code) ? first.code : undefined;

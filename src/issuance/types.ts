@@ -54,6 +54,9 @@ export interface Citizen {
   readonly nationalId: NationalId;
   readonly surname: string;
   readonly givenName: string;
+  /** The name in Latin letters (upper case), when enrolled with one; the certificate's CN uses it. */
+  readonly surnameLatin?: string | undefined;
+  readonly givenNameLatin?: string | undefined;
   readonly birthDate: string;
   readonly country: string;
 }

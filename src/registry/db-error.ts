@@ -22,9 +22,13 @@ const uniqueConflicts: Readonly<Record<string, RegistryErrorCode>> = {
   issuance_jobs_one_open_per_card: 'issuance_in_progress',
 };
 
-/** SQLSTATE classes meaning the server or the connection is gone (fail closed: 503). */
+/**
+ * SQLSTATE classes meaning the server or the connection is gone (fail closed:
+ * 503), and 57014 / 55P03: a statement the server cancelled at its
+ * statement_timeout or lock_timeout (it could not answer in time).
+ */
 function isUnavailable(code: string): boolean {
-  return /^(08|53|57P|58)/.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT';
+  return /^(08|53|57P|58)/.test(code) || code === '57014' || code === '55P03' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT';
 }
 
 export function mapDbError(err: unknown): unknown {
@@ -50,7 +54,8 @@ export function mapDbError(err: unknown): unknown {
       detail: constraint ? { constraint } : { sqlstate: code },
     });
   }
-  if (code === '22P02' || code === '22007' || code === '22008' || code === '22003' || code === '22001') {
+  // 22021: a byte sequence PostgreSQL refuses in text (a NUL); 22P05: a character the database encoding lacks.
+  if (code === '22P02' || code === '22007' || code === '22008' || code === '22003' || code === '22001' || code === '22021' || code === '22P05') {
     return registryError('registry_invalid', 'A value is not valid for the registry', { cause: err, detail: { sqlstate: code } });
   }
   if (isUnavailable(code) || /connect|terminat|closed/i.test(String(e.message ?? ''))) {

@@ -3,7 +3,7 @@
 // one process and `cardauth issue` in the next see the same session. Each
 // operation is one statement (atomic on its own); expiry follows the injected
 // clock. Shared between processes that share the database.
-import type { CounterSpec, EphemeralStore, HitResult } from '../store/ephemeral.js';
+import { attemptWait, parseAttemptRecord, type AttemptResult, type AttemptSpec, type CounterSpec, type EphemeralStore, type HitResult } from '../store/ephemeral.js';
 import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
 import type { Sql } from './sql.js';
@@ -87,6 +87,43 @@ export class SqlEphemeralStore implements EphemeralStore {
       const admitted = hits.every((h, i) => h.count <= counters[i]!.limit);
       return { hits, value: admitted ? await inTx.take(key) : null };
     });
+  }
+
+  async reserveAttempt(specs: readonly AttemptSpec[], nowMs: number): Promise<AttemptResult> {
+    const now = this.clock.now();
+    return this.sql.transaction(async (tx) => {
+      // Lock every record, in key order (two callers never wait on each
+      // other in a cycle); an absent one is created expired, so it can be locked.
+      const records = new Map<string, { count: number; last: number; expiresAt: Date }>();
+      for (const key of [...new Set(specs.map((s) => s.key))].sort()) {
+        await tx.query(`INSERT INTO ephemeral_kv (key, value, expires_at) VALUES ($1, '0,0', $2) ON CONFLICT (key) DO NOTHING`, [key, now]);
+        const r = (await tx.query<{ value: string; expires_at: Date }>('SELECT value, expires_at FROM ephemeral_kv WHERE key = $1 FOR UPDATE', [key]))[0]!;
+        const expiresAt = new Date(r.expires_at);
+        const live = expiresAt > now;
+        records.set(key, { ...parseAttemptRecord(live ? r.value : null), expiresAt });
+      }
+      const got = specs.map((s) => records.get(s.key)!);
+      const waits = specs.map((s, i) => attemptWait(s, got[i]!.count, got[i]!.last, nowMs));
+      const locked = waits.some((w) => w === Infinity);
+      if (locked || waits.some((w) => w > 0)) {
+        const retryAfterMs = Math.max(...waits.map((w, i) => (w === Infinity ? Math.max(0, got[i]!.expiresAt.getTime() - now.getTime()) : w)));
+        return { admitted: false, counts: got.map((r) => r.count), retryAfterMs, locked };
+      }
+      const counts: number[] = [];
+      for (const [i, s] of specs.entries()) {
+        counts.push(got[i]!.count + 1);
+        await tx.query('UPDATE ephemeral_kv SET value = $2, expires_at = $3 WHERE key = $1', [s.key, `${counts[i]},${nowMs}`, this.at(s.windowMs)]);
+      }
+      return { admitted: true, counts, retryAfterMs: 0, locked: false };
+    });
+  }
+
+  async refundAttempt(key: string): Promise<void> {
+    await this.sql.query(
+      `UPDATE ephemeral_kv SET value = greatest(split_part(value, ',', 1)::int - 1, 0)::text || ',' || split_part(value, ',', 2)
+       WHERE key = $1 AND expires_at > $2`,
+      [key, this.clock.now()],
+    );
   }
 
   async ping(): Promise<boolean> {

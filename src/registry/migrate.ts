@@ -15,6 +15,9 @@ export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'mig
 const NAME = /^(\d{3})_[a-z0-9_]+\.sql$/;
 // pg_advisory_xact_lock key: any constant shared by every cardauth migrator
 const LOCK_KEY = 0x63617264; // 'card'
+// Waiting for that lock while another process applies a migration may take
+// longer than an ordinary statement's deadline.
+const LOCK_WAIT = { timeoutMs: 10 * 60_000 } as const;
 
 export interface Migration {
   readonly name: string;
@@ -44,7 +47,7 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
 
 async function ensureTable(sql: Sql): Promise<void> {
   await sql.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY], LOCK_WAIT);
     await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       name       text        PRIMARY KEY,
       checksum   text        NOT NULL CHECK (checksum ~ '^[0-9a-f]{64}$'),
@@ -60,7 +63,7 @@ export async function migrate(sql: Sql, migrations: readonly Migration[] = loadM
   const already: string[] = [];
   for (const m of migrations) {
     await sql.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY], LOCK_WAIT);
       const rows = await tx.query<{ checksum: string }>('SELECT checksum FROM schema_migrations WHERE name = $1', [m.name]);
       const done = rows[0];
       if (done) {

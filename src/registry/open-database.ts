@@ -11,15 +11,20 @@ export interface OpenDatabaseOptions {
   readonly dataDir: string;
   /** pg pool size (ignored for PGlite). */
   readonly poolSize?: number;
+  /** Deadline of one registry call, ms (default 2000): see postgres.ts and pglite.ts. */
+  readonly timeoutMs?: number;
 }
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.url !== undefined && opts.url !== '') {
     const { PostgresDatabase } = await import('./postgres.js');
-    return new PostgresDatabase(opts.url, opts.poolSize === undefined ? {} : { max: opts.poolSize });
+    return new PostgresDatabase(opts.url, {
+      ...(opts.poolSize === undefined ? {} : { max: opts.poolSize }),
+      ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+    });
   }
   const { PgliteDatabase } = await import('./pglite.js');
-  return PgliteDatabase.open(join(opts.dataDir, 'registry'));
+  return PgliteDatabase.open(join(opts.dataDir, 'registry'), opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs });
 }
 
 /** An in-memory PGlite registry (tests, demos): nothing on disk. */

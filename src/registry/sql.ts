@@ -10,6 +10,12 @@ export interface QueryOptions {
    * the few statements on a hot path. One name, one text. PGlite ignores it.
    */
   readonly prepareAs?: string;
+  /**
+   * This statement's deadline, ms, when it needs longer than the database's
+   * own (e.g. waiting for the migration lock). The pg adapter also raises the
+   * server's statement_timeout for it.
+   */
+  readonly timeoutMs?: number;
 }
 
 export interface Sql {

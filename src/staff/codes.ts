@@ -9,6 +9,8 @@ export const staffCodes = defineCodes({
   staff_busy: { status: 503, title: 'Too many sign-ins at once; try again shortly' },
   staff_session_required: { status: 401, title: 'A staff session is required' },
   staff_session_invalid: { status: 401, title: 'The staff session has ended or is not valid' },
+  staff_csrf_failed: { status: 403, title: 'The request from the console lacks its CSRF token or comes from another origin' },
+  staff_password_wrong: { status: 403, title: 'The current password is wrong' },
   staff_forbidden: { status: 403, title: 'This staff role may not do this' },
   staff_invalid: { status: 400, title: 'The staff account details are not valid' },
   staff_password_weak: { status: 400, title: 'The password does not meet the password policy' },

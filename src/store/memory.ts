@@ -4,7 +4,7 @@
 // the second worker accept a challenge the first had already consumed).
 import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
-import type { CounterSpec, EphemeralStore, HitResult } from './ephemeral.js';
+import { attemptWait, parseAttemptRecord, type AttemptResult, type AttemptSpec, type CounterSpec, type EphemeralStore, type HitResult } from './ephemeral.js';
 
 interface Entry {
   value: string;
@@ -87,6 +87,32 @@ export class MemoryStore implements EphemeralStore {
     const count = Number(e.value) + 1;
     e.value = String(count);
     return { count, resetMs: e.expiresAt - now };
+  }
+
+  async reserveAttempt(specs: readonly AttemptSpec[], nowMs: number): Promise<AttemptResult> {
+    // No await between reading and writing: atomic within this process.
+    const records = specs.map((s) => parseAttemptRecord(this.live(s.key)?.value ?? null));
+    const waits = specs.map((s, i) => attemptWait(s, records[i]!.count, records[i]!.last, nowMs));
+    const locked = waits.some((w) => w === Infinity);
+    if (locked || waits.some((w) => w > 0)) {
+      const retryAfterMs = Math.max(
+        ...specs.map((s, i) => (waits[i] === Infinity ? Math.max(0, (this.live(s.key)?.expiresAt ?? 0) - this.clock.now().getTime()) : waits[i]!)),
+      );
+      return { admitted: false, counts: records.map((r) => r.count), retryAfterMs, locked };
+    }
+    const counts = specs.map((s, i) => {
+      const count = records[i]!.count + 1;
+      this.map.set(s.key, { value: `${count},${nowMs}`, expiresAt: this.clock.now().getTime() + s.windowMs });
+      return count;
+    });
+    return { admitted: true, counts, retryAfterMs: 0, locked: false };
+  }
+
+  async refundAttempt(key: string): Promise<void> {
+    const e = this.live(key);
+    if (!e) return;
+    const r = parseAttemptRecord(e.value);
+    e.value = `${Math.max(0, r.count - 1)},${r.last}`;
   }
 
   async ping(): Promise<boolean> {

@@ -12,8 +12,8 @@
 // timeout, so a dead or hung Redis becomes an error the API answers with 503
 // `unavailable` — never a hanging request, never "authenticated".
 import { createClient } from 'redis';
-import { Deadlines } from './deadlines.js';
-import type { CounterSpec, EphemeralStore, HitResult } from './ephemeral.js';
+import { Deadlines } from '../util/deadlines.js';
+import { StoreUnavailableError, type AttemptResult, type AttemptSpec, type CounterSpec, type EphemeralStore, type HitResult } from './ephemeral.js';
 
 export interface RedisStoreOptions {
   /** redis://host:port[/db] (REDIS_URL). */
@@ -26,10 +26,7 @@ export interface RedisStoreOptions {
   readonly onError?: (err: Error) => void;
 }
 
-/** The store could not answer: callers map this to 503 `unavailable`. */
-export class StoreUnavailableError extends Error {
-  override readonly name = 'StoreUnavailableError';
-}
+export { StoreUnavailableError };
 
 // KEYS[1] counter; ARGV[1] window in ms. Returns {count, ms until reset}.
 const HIT_SCRIPT = `
@@ -61,6 +58,66 @@ for i = 1, n do
 end
 if admitted then out[2 * n + 1] = redis.call('GETDEL', KEYS[n + 1]) end
 return out`;
+
+// KEYS[1..n] attempt records ("count,lastMs"); ARGV[1] now (ms), then per
+// record i, from ARGV[2 + 5(i-1)]: window, free, delay, max delay, lockAt
+// (ms and counts, as AttemptSpec). Returns {admitted 0|1, retry ms, locked
+// 0|1, count1, …, countn}. Admitted: every count + 1, last = now, expiry =
+// window. The same arithmetic as attemptWait() in ./ephemeral.ts.
+const RESERVE_ATTEMPT_SCRIPT = `
+local now = tonumber(ARGV[1])
+local n = #KEYS
+local counts = {}
+local admitted = 1
+local locked = 0
+local retry = 0
+for i = 1, n do
+  local b = 1 + 5 * (i - 1)
+  local free = tonumber(ARGV[b + 2])
+  local delay = tonumber(ARGV[b + 3])
+  local maxd = tonumber(ARGV[b + 4])
+  local lockAt = tonumber(ARGV[b + 5])
+  local v = redis.call('GET', KEYS[i])
+  local c = 0
+  local last = 0
+  if v then
+    local sep = string.find(v, ',', 1, true)
+    c = tonumber(string.sub(v, 1, sep - 1)) or 0
+    last = tonumber(string.sub(v, sep + 1)) or 0
+  end
+  counts[i] = c
+  if c >= lockAt then
+    admitted = 0
+    locked = 1
+    local ttl = redis.call('PTTL', KEYS[i])
+    if ttl > retry then retry = ttl end
+  elseif c >= free then
+    local at = last + math.min(maxd, delay * 2 ^ (c - free))
+    if now < at then
+      admitted = 0
+      if at - now > retry then retry = at - now end
+    end
+  end
+end
+if admitted == 1 then
+  for i = 1, n do
+    counts[i] = counts[i] + 1
+    redis.call('SET', KEYS[i], counts[i] .. ',' .. ARGV[1], 'PX', ARGV[2 + 5 * (i - 1)])
+  end
+end
+local out = {admitted, math.ceil(retry), locked}
+for i = 1, n do out[3 + i] = counts[i] end
+return out`;
+
+// KEYS[1] attempt record: one attempt fewer, never below zero; its last time and expiry kept.
+const REFUND_ATTEMPT_SCRIPT = `
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local sep = string.find(v, ',', 1, true)
+local c = tonumber(string.sub(v, 1, sep - 1)) or 0
+if c > 0 then c = c - 1 end
+redis.call('SET', KEYS[1], c .. ',' .. string.sub(v, sep + 1), 'KEEPTTL')
+return c`;
 
 export async function openRedisStore(opts: RedisStoreOptions): Promise<RedisStore> {
   const store = new RedisStore(opts);
@@ -115,7 +172,7 @@ export class RedisStore implements EphemeralStore {
    * may still run on the server later; for take() that only ever loses a
    * challenge (fail closed). Every command has the same timeout, so the
    * commands under way are in deadline order: one timer looks at the oldest
-   * (./deadlines.ts) instead of a timer and a Promise.race per command.
+   * (src/util/deadlines.ts) instead of a timer and a Promise.race per command.
    */
   private run<T>(f: () => Promise<T>): Promise<T> {
     return this.deadlines.run(f, (err) => new StoreUnavailableError('Redis did not answer', { cause: err }));
@@ -153,6 +210,23 @@ export class RedisStore implements EphemeralStore {
     const hits = counters.map((_, i) => ({ count: Number(reply[2 * i]), resetMs: Math.max(0, Number(reply[2 * i + 1])) }));
     const value = reply[2 * counters.length];
     return { hits, value: typeof value === 'string' ? value : null };
+  }
+
+  async reserveAttempt(specs: readonly AttemptSpec[], nowMs: number): Promise<AttemptResult> {
+    // lockAt may be Infinity (never locked): Lua reads numbers, not "Infinity".
+    const num = (v: number) => String(Number.isFinite(v) ? Math.round(v) : Number.MAX_SAFE_INTEGER);
+    const args = [String(Math.round(nowMs)), ...specs.flatMap((s) => [num(s.windowMs), num(s.free), num(s.delayMs), num(s.maxDelayMs), num(s.lockAt)])];
+    const reply = (await this.run(() => this.evalScript(RESERVE_ATTEMPT_SCRIPT, specs.map((s) => s.key), args))) as number[];
+    return {
+      admitted: Number(reply[0]) === 1,
+      retryAfterMs: Math.max(0, Number(reply[1])),
+      locked: Number(reply[2]) === 1,
+      counts: specs.map((_, i) => Number(reply[3 + i])),
+    };
+  }
+
+  async refundAttempt(key: string): Promise<void> {
+    await this.run(() => this.evalScript(REFUND_ATTEMPT_SCRIPT, [key], []));
   }
 
   /** EVALSHA, loading the script first (and again once after a Redis restart emptied the cache). */

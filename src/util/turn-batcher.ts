@@ -3,6 +3,13 @@
 // database is busy with the previous batch ask for their rows together, so
 // the database sees one statement and one round trip for many requests.
 // Nothing is remembered between batches — every lookup reads fresh data.
+//
+// Every lookup has a deadline (timeoutMs from its call): one waiting behind
+// loads that do not finish, or whose own load does not finish, is rejected
+// at its deadline, and a key whose every lookup has expired is not sent to
+// the database at all. A database that stops answering therefore costs each
+// caller at most the deadline, and nothing queues up without bound.
+import { Deadlines, type Expiring } from './deadlines.js';
 
 export type BatchLoad<V> = (keys: readonly string[]) => Promise<ReadonlyMap<string, V>>;
 
@@ -11,11 +18,34 @@ export interface TurnBatcherOptions {
   readonly maxBatch?: number;
   /** Calls of `load` under way at once (default 2); more lookups wait and join the next batch. */
   readonly maxInFlight?: number;
+  /** A lookup not answered this long after its call is rejected (default 2000 ms). */
+  readonly timeoutMs?: number;
+  /** The rejection of a lookup past its deadline (default: an Error saying so). */
+  readonly timeoutError?: (cause: Error) => unknown;
 }
 
-interface Waiter<V> {
-  resolve(v: V | undefined): void;
-  reject(e: unknown): void;
+/** One caller's lookup; settled by its batch or by its deadline, whichever comes first. */
+class Waiter<V> implements Expiring {
+  settled = false;
+  constructor(
+    readonly deadline: number,
+    private readonly onValue: (v: V | undefined) => void,
+    private readonly onError: (e: unknown) => void,
+    private readonly timeoutError: (cause: Error) => unknown,
+  ) {}
+  resolve(v: V | undefined): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.onValue(v);
+  }
+  reject(e: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.onError(e);
+  }
+  expire(cause: Error): void {
+    this.reject(this.timeoutError(cause));
+  }
 }
 
 /**
@@ -28,6 +58,8 @@ interface Waiter<V> {
 export function turnBatcher<V>(load: BatchLoad<V>, options: TurnBatcherOptions = {}): (key: string) => Promise<V | undefined> {
   const maxBatch = options.maxBatch ?? 128;
   const maxInFlight = options.maxInFlight ?? 2;
+  const deadlines = new Deadlines(options.timeoutMs ?? 2000);
+  const timeoutError = options.timeoutError ?? ((cause: Error) => new Error(`lookup: ${cause.message}`));
   let waiting = new Map<string, Waiter<V>[]>();
   let scheduled: NodeJS.Immediate | undefined;
   let inFlight = 0;
@@ -49,9 +81,15 @@ export function turnBatcher<V>(load: BatchLoad<V>, options: TurnBatcherOptions =
       });
   };
 
+  /** Drop the keys whose every lookup has already expired. */
+  const prune = (): void => {
+    for (const [key, ws] of waiting) if (ws.every((w) => w.settled)) waiting.delete(key);
+  };
+
   const flush = (): void => {
     if (scheduled !== undefined) clearImmediate(scheduled);
     scheduled = undefined;
+    if (inFlight < maxInFlight) prune();
     while (waiting.size > 0 && inFlight < maxInFlight) {
       let batch = waiting;
       if (waiting.size > maxBatch) {
@@ -66,9 +104,11 @@ export function turnBatcher<V>(load: BatchLoad<V>, options: TurnBatcherOptions =
 
   return (key) =>
     new Promise<V | undefined>((resolve, reject) => {
+      const w = new Waiter<V>(deadlines.deadlineFromNow(), resolve, reject, timeoutError);
+      deadlines.watch(w);
       const ws = waiting.get(key);
-      if (ws !== undefined) ws.push({ resolve, reject });
-      else waiting.set(key, [{ resolve, reject }]);
+      if (ws !== undefined) ws.push(w);
+      else waiting.set(key, [w]);
       scheduled ??= setImmediate(flush);
     });
 }

@@ -131,7 +131,7 @@ describe('evidence in the result: certificate, signature, preimage and a fresh O
       typ: 'cardauth-result+jwt',
     });
     assert.equal(protectedHeader.typ, 'cardauth-result+jwt');
-    assert.equal(payload.exp, payload.iat! + 900);
+    assert.equal(payload.exp, payload.iat! + 300);
     const ev = payload['evidence'] as { cert: string; sig: string; signing_input_preimage: string; ocsp: string };
     const cert = Buffer.from(ev.cert, 'base64');
     const preimage = Buffer.from(ev.signing_input_preimage, 'base64');
@@ -200,7 +200,7 @@ describe('evidence in the result: certificate, signature, preimage and a fresh O
     assert.equal(r.status, 200);
     assert.equal(r.body.claims.evidence, undefined);
     assert.equal(decodeProtectedHeader(r.body.result).typ, 'cardauth-result+jwt');
-    assert.equal(r.body.claims.exp, r.body.claims.iat + 900);
+    assert.equal(r.body.claims.exp, r.body.claims.iat + 300);
   });
 
   it('a service without a responder refuses evidence at creation (400 invalid_request naming the field)', async () => {

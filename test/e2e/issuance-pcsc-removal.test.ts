@@ -10,6 +10,7 @@ import { createIssuanceEngine } from '../../src/issuance/engine/run-job.js';
 import { MemoryIssuanceRegistry } from '../../src/issuance/store/memory-registry.js';
 import { acquireReader, startSimCard, type ReaderLease, type SimCardProcess } from '../support/pcsc.js';
 import { attestationCertOf, blankCard, capturingPukDisplay, makeFixture, officer, scriptedPinPad, type IssuanceFixture } from '../issuance/support/fixture.js';
+import { localCardholder } from '../../src/issuance/cardholder/local.js';
 
 describe('e2e issuance: card removed mid-personalisation (simulator killed)', function () {
   this.timeout(180_000);
@@ -46,7 +47,7 @@ describe('e2e issuance: card removed mid-personalisation (simulator killed)', fu
           return new Uint8Array();
         },
       };
-      await assert.rejects(engine.personalise({ channel, nationalId: 'RMV000001', actor: officer, pinPad: pad, pukDisplay: capturingPukDisplay() }), (e: unknown) => {
+      await assert.rejects(engine.personalise({ channel, nationalId: 'RMV000001', actor: officer, cardholder: localCardholder(channel, pad, capturingPukDisplay()) }), (e: unknown) => {
         assert.ok(['card_removed', 'transmit_failed', 'card_reset', 'no_card'].includes((e as { code?: string }).code ?? ''), String(e));
         return true;
       });
@@ -59,7 +60,7 @@ describe('e2e issuance: card removed mid-personalisation (simulator killed)', fu
       sim = await startSimCard({ cardFile: card.file, port: lease.port });
       await readers.waitForCard(lease.readerName, { timeoutMs: 10_000 });
       const again = await readers.connect(lease.readerName);
-      const r = await engine.personalise({ channel: again, actor: officer, pinPad: scriptedPinPad('250871'), pukDisplay: capturingPukDisplay() });
+      const r = await engine.personalise({ channel: again, actor: officer, cardholder: localCardholder(again, scriptedPinPad('250871'), capturingPukDisplay()) });
       assert.equal(r.resumed, true);
       assert.equal(r.wipes, 0);
       assert.equal((await registry.getCard(card.serial))?.status, 'active');

@@ -34,6 +34,7 @@ import {
   supervisor,
   type IssuanceFixture,
 } from '../issuance/support/fixture.js';
+import { localCardholder } from '../../src/issuance/cardholder/local.js';
 
 const CITIZEN_PIN = '250871';
 
@@ -71,8 +72,7 @@ describe('e2e issuance: personalise over PC/SC, check with OpenSC, yubico-piv-to
         channel,
         nationalId: 'E2E0000001',
         actor: officer,
-        pinPad: scriptedPinPad(CITIZEN_PIN),
-        pukDisplay: capturingPukDisplay(),
+        cardholder: localCardholder(channel, scriptedPinPad(CITIZEN_PIN), capturingPukDisplay()),
       });
       assert.equal(r.status, 'active');
       await channel.close({ disposition: 'reset' });

@@ -115,7 +115,7 @@ describe('e2e pki: national CA with keys in SoftHSM2 (PKCS#11), checked by opens
       writeFileSync(join(dir, 'subject.json'), JSON.stringify({ country: 'LU', surname: 'Doe', givenName: 'Jane', nationalId: '4711' }));
       const issued = await exec(
         'node',
-        [CLI, 'ca', 'issue', '--dir', dir, '--public-key', join(dir, 'card.pub'), '--profile', 'card-auth', '--subject-json', join(dir, 'subject.json')],
+        [CLI, 'ca', 'issue', '--dir', dir, '--public-key', join(dir, 'card.pub'), '--profile', 'test-unattested', '--subject-json', join(dir, 'subject.json')],
         { env },
       );
       writeFileSync(join(dir, 'card.pem'), issued.stdout);

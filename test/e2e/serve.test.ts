@@ -34,7 +34,7 @@ describe('cardauth serve (real process)', function () {
     const first = await serve(env);
     let rootDer: Buffer;
     try {
-      assert.deepEqual((await getJson(`${first.url}/readyz`)).body.checks, { registry: true, store: true });
+      assert.deepEqual((await getJson(`${first.url}/readyz`)).body.checks, { registry: true, store: true, ocspResponder: true });
       const doc = (await getJson(`${first.url}/openapi.json`)).body;
       for (const p of ['/pki/ocsp', '/v1/auth/challenges', '/.well-known/jwks.json', '/v1/staff/login', '/v1/issuance/citizens']) assert.ok(doc.paths[p], p);
       rootDer = Buffer.from(await (await fetch(`${first.url}/pki/root.crt`)).arrayBuffer());
@@ -161,6 +161,12 @@ describe('cardauth serve (real process)', function () {
         const served = /^cardauth_http_requests_total\{operation="getHealth",status="200"\} (\d+)$/m.exec(text);
         assert.equal(served?.[1], '40', text.slice(0, 2000));
         assert.match(text, /^process_resident_memory_bytes \d+/m);
+        // The CA's dates once, not summed over the workers: a date within the next ten years.
+        const notAfter = Number(/^cardauth_ca_ocsp_responder_not_after_seconds (\d+)$/m.exec(text)?.[1]);
+        assert.ok(notAfter > Date.now() / 1000 && notAfter < Date.now() / 1000 + 10 * 366 * 86400, String(notAfter));
+        const ready = await getJson(`${s.url}/readyz`);
+        assert.equal(ready.body.checks.ocspResponder, true);
+        assert.equal(new Date(ready.body.details.ocspResponder.notAfter).getTime() / 1000, notAfter);
       } finally {
         assert.equal(await s.stop(), 0);
       }

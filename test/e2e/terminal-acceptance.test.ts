@@ -35,6 +35,7 @@ import {
 } from '../issuance/support/fixture.js';
 import { acquireReader, startSimCard, type ReaderLease, type SimCardProcess } from '../support/pcsc.js';
 import { cardauth } from '../support/run-bin.js';
+import { localCardholder } from '../../src/issuance/cardholder/local.js';
 
 const TERMINAL = 'branch-12-counter-3';
 const CITIZEN_PIN = '730418';
@@ -80,8 +81,7 @@ describe('e2e acceptance (terminal): engine-issued card, RP challenge for 25,000
         nationalId: 'KH0730418',
         options: {},
         actor: officer,
-        pinPad: scriptedPinPad(CITIZEN_PIN),
-        pukDisplay: capturingPukDisplay(),
+        cardholder: localCardholder(channel, scriptedPinPad(CITIZEN_PIN), capturingPukDisplay()),
       });
       assert.equal(r.status, 'active');
       await channel.close({ disposition: 'reset' });

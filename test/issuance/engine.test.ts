@@ -20,6 +20,7 @@ import {
   scriptedPinPad,
   type IssuanceFixture,
 } from './support/fixture.js';
+import { localCardholder } from '../../src/issuance/cardholder/local.js';
 
 describe('issuance engine (in-process card)', function () {
   this.timeout(60_000);
@@ -45,8 +46,7 @@ describe('issuance engine (in-process card)', function () {
       nationalId: 'AB123456',
       options: { signatureKey: true },
       actor: officer,
-      pinPad: scriptedPinPad('250871'),
-      pukDisplay: puk,
+      cardholder: localCardholder(channel, scriptedPinPad('250871'), puk),
       progress: (e) => events.push(e.kind === 'step-done' ? `done:${e.step}` : e.kind),
     });
     assert.equal(r.status, 'active');

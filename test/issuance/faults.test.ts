@@ -26,6 +26,8 @@ import {
   supervisor,
   type IssuanceFixture,
 } from './support/fixture.js';
+import { localCardholder } from '../../src/issuance/cardholder/local.js';
+import type { CardChannel } from '../../src/card/channel.js';
 
 async function rejects(p: Promise<unknown>, code: string): Promise<void> {
   await assert.rejects(p, (e: unknown) => {
@@ -53,7 +55,7 @@ describe('issuance: bad input and faults', function () {
     await channel.close();
     return c;
   };
-  const station = () => ({ actor: officer, pinPad: scriptedPinPad('240613'), pukDisplay: capturingPukDisplay() });
+  const station = (channel: CardChannel) => ({ actor: officer, cardholder: localCardholder(channel, scriptedPinPad('240613'), capturingPukDisplay()) });
 
   before(async () => {
     registry = new MemoryIssuanceRegistry();
@@ -100,7 +102,7 @@ describe('issuance: bad input and faults', function () {
   it('unknown citizen: citizen_not_found, no job, stock untouched', async () => {
     const c = await stocked();
     const { channel } = await openCard(c.file);
-    await rejects(engine.personalise({ channel, nationalId: 'NOSUCH999', ...station() }), 'citizen_not_found');
+    await rejects(engine.personalise({ channel, nationalId: 'NOSUCH999', ...station(channel) }), 'citizen_not_found');
     assert.equal(await registry.findOpenJob(c.serial), undefined);
     assert.equal((await registry.getStock(c.serial))?.status, 'available');
   });
@@ -108,7 +110,7 @@ describe('issuance: bad input and faults', function () {
   it('card not in stock: card_not_in_stock, card untouched', async () => {
     const c = await blankCard(f);
     const { channel } = await openCard(c.file);
-    await rejects(engine.personalise({ channel, nationalId: await newCitizen(), ...station() }), 'card_not_in_stock');
+    await rejects(engine.personalise({ channel, nationalId: await newCitizen(), ...station(channel) }), 'card_not_in_stock');
     const d = await describeCardFile(c.file);
     assert.deepEqual(Object.keys(d.keys), ['f9']);
     assert.equal(d.managementKey.isDefault, true);
@@ -122,7 +124,7 @@ describe('issuance: bad input and faults', function () {
     assert.ok((await piv.authenticateManagementKey(FACTORY_MANAGEMENT_KEY_TDES, 'TDES')).ok);
     assert.ok((await piv.generateKey(0x9d, 'ECCP256')).ok);
     const before = await describeCardFile(c.file);
-    await rejects(engine.personalise({ channel, nationalId: await newCitizen(), ...station() }), 'card_not_blank');
+    await rejects(engine.personalise({ channel, nationalId: await newCitizen(), ...station(channel) }), 'card_not_blank');
     const jobs = [...registry.jobs.values()].filter((j) => j.cardSerial === c.serial);
     assert.equal(jobs.length, 1);
     assert.equal(jobs[0]!.status, 'failed');
@@ -139,7 +141,7 @@ describe('issuance: bad input and faults', function () {
     await manufactureCard({ serial, out: file, factoryDir: otherFactory });
     const { channel } = await openCard(file);
     registry.addStock(serial); // stock intake without an attestation certificate on record
-    await rejects(engine.personalise({ channel, nationalId: await newCitizen(), ...station() }), 'attestation_invalid');
+    await rejects(engine.personalise({ channel, nationalId: await newCitizen(), ...station(channel) }), 'attestation_invalid');
     const d = await describeCardFile(file);
     assert.deepEqual(Object.keys(d.keys), ['f9'], 'the keys generated before the attestation check are wiped');
     assert.equal(d.managementKey.isDefault, true);
@@ -165,7 +167,7 @@ describe('issuance: bad input and faults', function () {
       },
     };
     const nationalId = await newCitizen();
-    await rejects(engine.personalise({ channel, nationalId, actor: officer, pinPad: pad, pukDisplay: capturingPukDisplay() }), 'card_removed');
+    await rejects(engine.personalise({ channel, nationalId, actor: officer, cardholder: localCardholder(channel, pad, capturingPukDisplay()) }), 'card_removed');
     const job = await registry.findOpenJob(c.serial);
     assert.equal(job?.status, 'interrupted');
     assert.equal(job?.lastError, 'card_removed');
@@ -174,7 +176,7 @@ describe('issuance: bad input and faults', function () {
 
     await readers.insert('Desk 1', card);
     const again = await readers.connect('Desk 1');
-    const r = await engine.personalise({ channel: again, ...station() });
+    const r = await engine.personalise({ channel: again, ...station(again) });
     assert.equal(r.resumed, true);
     assert.equal(r.wipes, 0);
     assert.equal((await registry.getCard(c.serial))?.status, 'active');
@@ -186,12 +188,12 @@ describe('issuance: bad input and faults', function () {
     const { channel } = await openCard(c.file);
     registry.failNext = (op) => op === 'commitIssuance';
     const puk = capturingPukDisplay();
-    await assert.rejects(engine.personalise({ channel, nationalId: await newCitizen(), actor: officer, pinPad: scriptedPinPad('240613'), pukDisplay: puk }), /simulated database failure/);
+    await assert.rejects(engine.personalise({ channel, nationalId: await newCitizen(), actor: officer, cardholder: localCardholder(channel, scriptedPinPad('240613'), puk) }), /simulated database failure/);
     assert.equal(await registry.getCard(c.serial), undefined);
     assert.equal([...registry.certificates.values()].filter((x) => x.cardSerial === c.serial).length, 0);
     assert.equal((await registry.findOpenJob(c.serial))?.status, 'interrupted');
     assert.equal(puk.shown.length, 1, 'the PUK was shown before the commit and stays valid');
-    const r = await engine.personalise({ channel, ...station() });
+    const r = await engine.personalise({ channel, ...station(channel) });
     assert.equal(r.wipes, 0);
     const certs = await registry.certificatesOf(c.serial);
     assert.equal(certs.length, 1);
@@ -203,10 +205,10 @@ describe('issuance: bad input and faults', function () {
     const { channel } = await openCard(c.file);
     let updates = 0;
     registry.failNext = (op) => op === 'updateJob' && ++updates === 3; // recording generate-keys
-    await assert.rejects(engine.personalise({ channel, nationalId: await newCitizen(), ...station() }), /simulated database failure/);
+    await assert.rejects(engine.personalise({ channel, nationalId: await newCitizen(), ...station(channel) }), /simulated database failure/);
     const job = await registry.findOpenJob(c.serial);
     assert.deepEqual(job?.completedSteps, ['check-card', 'diversify-management-key']);
-    const r = await engine.personalise({ channel, ...station(), takeOver: true });
+    const r = await engine.personalise({ channel, ...station(channel), takeOver: true });
     assert.equal(r.wipes, 0);
     const d = await describeCardFile(c.file);
     const certs = await registry.certificatesOf(c.serial);
@@ -220,8 +222,8 @@ describe('issuance: bad input and faults', function () {
     const ch1 = await openInProcessChannel(card);
     const ch2 = await openInProcessChannel(card);
     const [a, b] = await Promise.allSettled([
-      engine.personalise({ channel: ch1, nationalId: await newCitizen(), ...station() }),
-      engine.personalise({ channel: ch2, nationalId: await newCitizen(), ...station() }),
+      engine.personalise({ channel: ch1, nationalId: await newCitizen(), ...station(ch1) }),
+      engine.personalise({ channel: ch2, nationalId: await newCitizen(), ...station(ch2) }),
     ]);
     const outcomes = [a, b].map((x) => (x.status === 'fulfilled' ? 'ok' : (x.reason as { code?: string }).code));
     assert.deepEqual(outcomes.sort(), ['issuance_in_progress', 'ok']);
@@ -235,10 +237,10 @@ describe('issuance: bad input and faults', function () {
     let hold: () => void = () => {};
     const gate = new Promise<void>((r) => (hold = r));
     const pad = { async readNewPin() { await gate; return Uint8Array.from(Buffer.from('240613')); }, async readPin() { return new Uint8Array(); } };
-    const first = engine.personalise({ channel, nationalId: await newCitizen(), actor: officer, pinPad: pad, pukDisplay: capturingPukDisplay() });
+    const first = engine.personalise({ channel, nationalId: await newCitizen(), actor: officer, cardholder: localCardholder(channel, pad, capturingPukDisplay()) });
     while ((await registry.findOpenJob(c.serial))?.completedSteps.includes('set-retry-limits') !== true) await new Promise((r) => setTimeout(r, 5));
     const { channel: other } = await openCard(c.file);
-    await rejects(engine.personalise({ channel: other, ...station() }), 'issuance_in_progress');
+    await rejects(engine.personalise({ channel: other, ...station(other) }), 'issuance_in_progress');
     hold();
     assert.equal((await first).status, 'active');
   });
@@ -247,7 +249,7 @@ describe('issuance: bad input and faults', function () {
     const c = await stocked();
     const { channel } = await openCard(c.file);
     const pad = scriptedPinPad('123456', '111111', '250871');
-    await engine.personalise({ channel, nationalId: await newCitizen(), actor: officer, pinPad: pad, pukDisplay: capturingPukDisplay() });
+    await engine.personalise({ channel, nationalId: await newCitizen(), actor: officer, cardholder: localCardholder(channel, pad, capturingPukDisplay()) });
     assert.equal(pad.asked, 3);
     const piv = new PivClient(channel);
     await piv.select();
@@ -257,7 +259,7 @@ describe('issuance: bad input and faults', function () {
   it('a role without the permission cannot personalise', async () => {
     const c = await stocked();
     const { channel } = await openCard(c.file);
-    await rejects(engine.personalise({ channel, nationalId: await newCitizen(), ...station(), actor: supervisor }), 'issuance_forbidden');
+    await rejects(engine.personalise({ channel, nationalId: await newCitizen(), ...station(channel), actor: supervisor }), 'issuance_forbidden');
   });
 });
 
@@ -272,7 +274,7 @@ describe('issuance: resume when the card no longer matches the job', function ()
       const { channel } = await openCard(c.file);
       registry.addStock(c.serial, await attestationCertOf(channel));
       const engine = createIssuanceEngine({ ...f.deps, hooks: { stepPersisted: (s) => { if (s === 'issue-certificates') throw new Error('stop here'); } } });
-      await assert.rejects(engine.personalise({ channel, nationalId: 'DIVERGE01', actor: officer, pinPad: scriptedPinPad('240613'), pukDisplay: capturingPukDisplay() }), /stop here/);
+      await assert.rejects(engine.personalise({ channel, nationalId: 'DIVERGE01', actor: officer, cardholder: localCardholder(channel, scriptedPinPad('240613'), capturingPukDisplay()) }), /stop here/);
       // Someone with the card's management key generates a new 9A key.
       const { managementKeyOf } = await import('./support/fixture.js');
       const piv = new PivClient(channel);
@@ -280,7 +282,7 @@ describe('issuance: resume when the card no longer matches the job', function ()
       assert.ok((await piv.authenticateManagementKey(await managementKeyOf(f, c.serial), 'AES256')).ok);
       assert.ok((await piv.generateKey(0x9a, 'ECCP256', { pinPolicy: 'always' })).ok);
       const events: string[] = [];
-      const r = await createIssuanceEngine(f.deps).personalise({ channel, actor: officer, pinPad: scriptedPinPad('240613'), pukDisplay: capturingPukDisplay(), progress: (e) => events.push(e.kind) });
+      const r = await createIssuanceEngine(f.deps).personalise({ channel, actor: officer, cardholder: localCardholder(channel, scriptedPinPad('240613'), capturingPukDisplay()), progress: (e) => events.push(e.kind) });
       assert.equal(r.wipes, 1);
       assert.ok(events.includes('wipe'));
       const d = await describeCardFile(c.file);
@@ -309,7 +311,7 @@ describe('issuance: cancelling an unfinished job', function () {
       registry.addStock(c.serial, await attestationCertOf(channel));
       const engine = createIssuanceEngine(f.deps);
       const leaving = { async readNewPin(): Promise<Uint8Array> { throw issuanceErr(); }, async readPin() { return new Uint8Array(); } };
-      await assert.rejects(engine.personalise({ channel, nationalId: 'CANCEL001', actor: officer, pinPad: leaving, pukDisplay: capturingPukDisplay() }));
+      await assert.rejects(engine.personalise({ channel, nationalId: 'CANCEL001', actor: officer, cardholder: localCardholder(channel, leaving, capturingPukDisplay()) }));
       const job = (await registry.findOpenJob(c.serial))!;
       assert.equal(job.status, 'interrupted');
       assert.deepEqual(Object.keys((await describeCardFile(c.file)).keys).sort(), ['9a', 'f9']);
@@ -319,7 +321,7 @@ describe('issuance: cancelling an unfinished job', function () {
       assert.equal((await registry.getJob(job.id))?.status, 'cancelled');
       assert.equal((await registry.getStock(c.serial))?.status, 'available');
       await rejects(engine.cancel({ jobId: job.id, actor: officer }), 'issuance_job_finished');
-      const again = await engine.personalise({ channel, nationalId: 'CANCEL002', actor: officer, pinPad: scriptedPinPad('240613'), pukDisplay: capturingPukDisplay() });
+      const again = await engine.personalise({ channel, nationalId: 'CANCEL002', actor: officer, cardholder: localCardholder(channel, scriptedPinPad('240613'), capturingPukDisplay()) });
       assert.equal(again.status, 'active');
     } finally {
       await f.cleanup();

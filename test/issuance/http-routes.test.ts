@@ -26,6 +26,7 @@ import {
   supervisor,
   type IssuanceFixture,
 } from './support/fixture.js';
+import { localCardholder } from '../../src/issuance/cardholder/local.js';
 
 // Stand-in for the staff module's session auth: the token names the actor.
 const staff: Record<string, Actor> = { 'tok-officer': officer, 'tok-supervisor': supervisor, 'tok-auditor': { staffId: 'aud-1', role: 'auditor' } };
@@ -81,7 +82,7 @@ describe('HTTP /v1/issuance', function () {
     const { channel } = await openCard(c.file);
     registry.addStock(c.serial, await attestationCertOf(channel));
     serial = c.serial;
-    await createIssuanceEngine(f.deps).personalise({ channel, nationalId: 'HT0000001', actor: officer, pinPad: scriptedPinPad('250871'), pukDisplay: capturingPukDisplay() });
+    await createIssuanceEngine(f.deps).personalise({ channel, nationalId: 'HT0000001', actor: officer, cardholder: localCardholder(channel, scriptedPinPad('250871'), capturingPukDisplay()) });
     const list = await request(app).get('/v1/issuance/citizens?surname=kie').set(as('auditor'));
     assert.equal(list.status, 200);
     assert.equal(list.body.citizens.length, 1);

@@ -39,6 +39,7 @@ import {
   scriptedPinPad,
   type IssuanceFixture,
 } from './support/fixture.js';
+import { localCardholder } from '../../src/issuance/cardholder/local.js';
 
 const CHILD = fileURLToPath(new URL('./support/crash-child.ts', import.meta.url));
 
@@ -118,11 +119,11 @@ describe('issuance: kill at every step', function () {
       const puk = capturingPukDisplay();
       if (step === 'record' && !point.startsWith('ran:')) {
         await assert.rejects(
-          engine.personalise({ channel, actor: officer, pinPad: scriptedPinPad('250871'), pukDisplay: puk, takeOver: true }),
+          engine.personalise({ channel, actor: officer, cardholder: localCardholder(channel, scriptedPinPad('250871'), puk), takeOver: true }),
           (e: unknown) => (e as { code?: string }).code === 'issuance_job_not_found' || (e as { code?: string }).code === 'issuance_job_finished',
         );
       } else {
-        const result = await engine.personalise({ channel, actor: officer, pinPad: scriptedPinPad('250871'), pukDisplay: puk, takeOver: true });
+        const result = await engine.personalise({ channel, actor: officer, cardholder: localCardholder(channel, scriptedPinPad('250871'), puk), takeOver: true });
         assert.equal(result.resumed, true);
         if (point === 'ran:set-puk') assert.equal(result.wipes, 1, 'a PUK set but not recorded is lost: wipe and start over');
         else assert.equal(result.wipes, 0);

@@ -28,6 +28,7 @@ import {
   supervisor,
   type IssuanceFixture,
 } from './support/fixture.js';
+import { localCardholder } from '../../src/issuance/cardholder/local.js';
 
 const code = (c: string) => (e: unknown) => {
   assert.equal((e as { code?: string }).code, c);
@@ -51,7 +52,7 @@ describe('issuance: card lifecycle', function () {
     const { channel } = await openCard(c.file);
     registry.addStock(c.serial, await attestationCertOf(channel));
     const puk = capturingPukDisplay();
-    await engine.personalise({ channel, nationalId, options, actor: officer, pinPad: scriptedPinPad('250871'), pukDisplay: puk });
+    await engine.personalise({ channel, nationalId, options, actor: officer, cardholder: localCardholder(channel, scriptedPinPad('250871'), puk) });
     return { serial: c.serial, channel, puk: puk.shown[0]!, nationalId };
   }
 
@@ -67,9 +68,9 @@ describe('issuance: card lifecycle', function () {
     const c = await issued({ onHold: true });
     assert.equal((await registry.getCard(c.serial))?.status, 'pending_activation');
     assert.deepEqual((await registry.certificatesOf(c.serial)).map((x) => x.status), ['hold']);
-    await assert.rejects(activateCard(deps(), c.channel, scriptedPinPad('999999'), officer), code('lifecycle_wrong_pin'));
+    await assert.rejects(activateCard(deps(), c.channel, localCardholder(c.channel, scriptedPinPad('999999'), capturingPukDisplay()), officer), code('lifecycle_wrong_pin'));
     assert.equal((await registry.getCard(c.serial))?.status, 'pending_activation');
-    await activateCard(deps(), c.channel, scriptedPinPad('250871'), officer);
+    await activateCard(deps(), c.channel, localCardholder(c.channel, scriptedPinPad('250871'), capturingPukDisplay()), officer);
     assert.equal((await registry.getCard(c.serial))?.status, 'active');
     assert.deepEqual((await registry.certificatesOf(c.serial)).map((x) => x.status), ['good']);
     assert.ok(registry.audit.some((a) => a.action === 'card.activate' && a.subject === String(c.serial)));
@@ -114,8 +115,8 @@ describe('issuance: card lifecycle', function () {
     await piv.select();
     for (let i = 0; i < 3; i++) await piv.verifyPin('000000');
     assert.equal((await piv.pinStatus()).state, 'blocked');
-    await assert.rejects(unblockPinWithPuk(deps(), c.channel, scriptedPinPad('87654321', '314159'), officer), code('lifecycle_wrong_puk'));
-    await unblockPinWithPuk(deps(), c.channel, scriptedPinPad(c.puk, '314159'), officer);
+    await assert.rejects(unblockPinWithPuk(deps(), c.channel, localCardholder(c.channel, scriptedPinPad('87654321', '314159'), capturingPukDisplay()), officer), code('lifecycle_wrong_puk'));
+    await unblockPinWithPuk(deps(), c.channel, localCardholder(c.channel, scriptedPinPad(c.puk, '314159'), capturingPukDisplay()), officer);
     assert.equal((await piv.verifyPin('314159')).ok, true);
   });
 
@@ -125,13 +126,13 @@ describe('issuance: card lifecycle', function () {
     await piv.select();
     const keyBefore = await piv.getMetadata(0x9a);
     await assert.rejects(
-      staffAssistedReset(deps(), c.channel, { pinPad: scriptedPinPad('250871'), pukDisplay: capturingPukDisplay() }, officer, 'none'),
+      staffAssistedReset(deps(), c.channel, localCardholder(c.channel, scriptedPinPad('250871'), capturingPukDisplay()), officer, 'none'),
       code('lifecycle_approval_required'),
     );
     approvals.grant('r1', { action: 'card.staff-reset', subject: String(c.serial), requester: 'officer-1', approver: 'supervisor-1' });
     const puk = capturingPukDisplay();
     // Pad: current PIN, then the new PIN.
-    await staffAssistedReset(deps(), c.channel, { pinPad: scriptedPinPad('250871', '482910'), pukDisplay: puk }, officer, 'r1');
+    await staffAssistedReset(deps(), c.channel, localCardholder(c.channel, scriptedPinPad('250871', '482910'), puk), officer, 'r1');
     assert.match(puk.shown[0]!, /^\d{8}$/);
     assert.notEqual(puk.shown[0], c.puk);
     assert.equal((await piv.verifyPin('482910')).ok, true);
@@ -150,14 +151,14 @@ describe('issuance: card lifecycle', function () {
         const c = await blankCard(f);
         const { channel } = await openCard(c.file);
         registry.addStock(c.serial, await attestationCertOf(channel));
-        await engine.personalise({ channel, nationalId: old.nationalId, actor: officer, pinPad: scriptedPinPad('250871'), pukDisplay: capturingPukDisplay() });
+        await engine.personalise({ channel, nationalId: old.nationalId, actor: officer, cardholder: localCardholder(channel, scriptedPinPad('250871'), capturingPukDisplay()) });
       })(),
       code('citizen_has_active_card'),
     );
     const c = await blankCard(f);
     const { channel } = await openCard(c.file);
     registry.addStock(c.serial, await attestationCertOf(channel));
-    const r = await replaceCard({ registry, engine }, old.serial, { channel, actor: officer, pinPad: scriptedPinPad('250871'), pukDisplay: capturingPukDisplay() });
+    const r = await replaceCard({ registry, engine }, old.serial, { channel, actor: officer, cardholder: localCardholder(channel, scriptedPinPad('250871'), capturingPukDisplay()) });
     assert.equal((await registry.getCard(r.cardSerial))?.replacesSerial, old.serial);
     assert.equal((await registry.getCard(old.serial))?.status, 'superseded');
     assert.deepEqual((await registry.certificatesOf(old.serial)).map((x) => [x.status, x.revocationReason]), [['revoked', 'superseded']]);

@@ -32,6 +32,8 @@ import {
   supervisor,
   type IssuanceFixture,
 } from './support/fixture.js';
+import { localCardholder } from '../../src/issuance/cardholder/local.js';
+import type { CardChannel } from '../../src/card/channel.js';
 
 /** A Database whose next statement matching `pattern` fails like a lost connection. */
 class FaultyDatabase implements Database {
@@ -109,13 +111,13 @@ for (const backend of ['pglite', 'postgres'] as const) {
       await enrolCitizen(f.deps, { nationalId, surname: 'Faber', givenName: 'Nora', birthDate: '1988-08-08' }, officer);
       return nationalId;
     }
-    const station = () => ({ actor: officer, pinPad: scriptedPinPad('250871'), pukDisplay: capturingPukDisplay() });
+    const station = (channel: CardChannel) => ({ actor: officer, cardholder: localCardholder(channel, scriptedPinPad('250871'), capturingPukDisplay()) });
     const count = async (sql: string, ...p: SqlParam[]) => Number((await db.query<{ n: number }>(sql, p))[0]!.n);
 
     it('personalises and records card, certificate (with attestation), stock and audit', async () => {
       const c = await stocked();
       const { channel } = await openCard(c.file);
-      const r = await createIssuanceEngine(f.deps).personalise({ channel, nationalId: await citizen(), ...station() });
+      const r = await createIssuanceEngine(f.deps).personalise({ channel, nationalId: await citizen(), ...station(channel) });
       assert.equal((await registry.getCard(c.serial as never))?.status, 'active');
       const certs = await registry.certificatesOf(c.serial as never);
       assert.equal(certs.length, 1);
@@ -129,12 +131,12 @@ for (const backend of ['pglite', 'postgres'] as const) {
       const c = await stocked();
       const { channel } = await openCard(c.file);
       db.failOn = /INSERT INTO certificates/;
-      await assert.rejects(createIssuanceEngine(f.deps).personalise({ channel, nationalId: await citizen(), ...station() }), /simulated database failure/);
+      await assert.rejects(createIssuanceEngine(f.deps).personalise({ channel, nationalId: await citizen(), ...station(channel) }), /simulated database failure/);
       assert.equal(await registry.getCard(c.serial as never), undefined);
       assert.equal(await count('SELECT count(*)::int AS n FROM certificates WHERE card_serial = $1', c.serial), 0);
       assert.equal((await registry.getStock(c.serial as never))?.status, 'reserved');
       assert.equal((await registry.findOpenJob(c.serial as never))?.status, 'interrupted');
-      const r = await createIssuanceEngine(f.deps).personalise({ channel, ...station() });
+      const r = await createIssuanceEngine(f.deps).personalise({ channel, ...station(channel) });
       assert.equal(r.resumed, true);
       assert.equal((await registry.getCard(c.serial as never))?.status, 'active');
     });
@@ -145,8 +147,8 @@ for (const backend of ['pglite', 'postgres'] as const) {
       const ch2 = await openInProcessChannel(c.card);
       const engine = createIssuanceEngine(f.deps);
       const [a, b] = await Promise.allSettled([
-        engine.personalise({ channel: ch1, nationalId: await citizen(), ...station() }),
-        engine.personalise({ channel: ch2, nationalId: await citizen(), ...station() }),
+        engine.personalise({ channel: ch1, nationalId: await citizen(), ...station(ch1) }),
+        engine.personalise({ channel: ch2, nationalId: await citizen(), ...station(ch2) }),
       ]);
       const outcomes = [a, b].map((x) => (x.status === 'fulfilled' ? 'ok' : (x.reason as { code?: string }).code));
       assert.deepEqual(outcomes.sort(), ['issuance_in_progress', 'ok']);
@@ -158,14 +160,14 @@ for (const backend of ['pglite', 'postgres'] as const) {
       const { channel } = await openCard(c.file);
       const nationalId = await citizen();
       const engine = createIssuanceEngine(f.deps);
-      await engine.personalise({ channel, nationalId, ...station() });
+      await engine.personalise({ channel, nationalId, ...station(channel) });
       const deps = { registry, clock: f.deps.clock, approvals: new TestApprovals() };
       await suspendCard(deps, c.serial as never, supervisor);
       assert.equal((await registry.certificatesOf(c.serial as never))[0]!.status, 'hold');
       await resumeCard(deps, c.serial as never, supervisor);
       const fresh = await stocked();
       const { channel: ch2 } = await openCard(fresh.file);
-      await replaceCard({ registry, engine }, c.serial as never, { channel: ch2, ...station() });
+      await replaceCard({ registry, engine }, c.serial as never, { channel: ch2, ...station(ch2) });
       assert.equal((await registry.getCard(c.serial as never))?.status, 'superseded');
       assert.deepEqual((await registry.certificatesOf(c.serial as never)).map((x) => [x.status, x.revocationReason]), [['revoked', 'superseded']]);
       await revokeCard(deps, fresh.serial as never, 'affiliationChanged', supervisor);
@@ -176,7 +178,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
     it('revocation for key compromise with the staff module’s four-eyes approval', async () => {
       const c = await stocked();
       const { channel } = await openCard(c.file);
-      await createIssuanceEngine(f.deps).personalise({ channel, nationalId: await citizen(), ...station() });
+      await createIssuanceEngine(f.deps).personalise({ channel, nationalId: await citizen(), ...station(channel) });
       const staff = staffDeps({ sql: db, store: new MemoryStore(), clock: systemClock });
       const tag = backend === 'postgres' ? 'p' : 'l';
       await addStaff(staff, undefined, { username: `root${tag}`, displayName: 'Root', role: 'admin', password: 'a long admin pass phrase 1' });

@@ -6,7 +6,7 @@
 // code. A real YubiKey attestation (fixtures/yubikey-5.2.6) verifies
 // against Yubico's published root bundled in pki/.
 import assert from 'node:assert/strict';
-import { createCipheriv, createDecipheriv, createHash, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,69 +22,29 @@ import {
   YUBICO_PIV_ROOT_CA_SERIAL_263751_PEM,
   YUBICO_PIV_ROOT_CA_SERIAL_263751_SHA256,
   type AttestationInput,
+  type ManufacturerRoots,
   type PkiErrorCode,
+  type Signer,
 } from '../../pki/index.js';
 import { readYubicoExtensions } from '../../pki/attestation/read-yubico-extensions.js';
+import { signCertificate } from '../../pki/issue/sign-certificate.js';
+import { bigInteger } from '../../pki/lib/der.js';
+import { children, readOne } from '../../pki/lib/der-reader.js';
+import * as ext from '../../pki/lib/extensions.js';
+import { buildName } from '../../pki/lib/names.js';
+import { oid } from '../../pki/lib/oids.js';
+import { randomSerial } from '../../pki/lib/serial.js';
+import { makeAttestationLeaf, makeCaCert, type TestCert } from './attestation-chains.js';
+import { attest, authenticateManagementKey, f9Certificate, generate, selectPiv, signDigest } from './card-apdu.js';
 import { cardKey } from './helpers.js';
 
 const fixture = (name: string): Buffer =>
   pemToDer(readFileSync(join(import.meta.dirname, 'fixtures', 'yubikey-5.2.6', name), 'utf8'), name.startsWith('public') ? 'PUBLIC KEY' : 'CERTIFICATE');
 
-/** One APDU; follows 61xx with GET RESPONSE; returns data, asserts 9000. */
-async function apdu(card: VirtualCard, hex: string): Promise<Buffer> {
-  let r = Buffer.from(await card.transmit(Buffer.from(hex, 'hex')));
-  let data = r.subarray(0, r.length - 2);
-  while (r[r.length - 2] === 0x61) {
-    r = Buffer.from(await card.transmit(Buffer.from('00C0000000', 'hex')));
-    data = Buffer.concat([data, r.subarray(0, r.length - 2)]);
-  }
-  const sw = r.readUInt16BE(r.length - 2);
-  assert.equal(sw, 0x9000, `${hex.slice(0, 8)} → SW ${sw.toString(16)}`);
-  return data;
-}
-
-function tdes(key: Buffer, block: Buffer, decrypt: boolean): Buffer {
-  const c = decrypt ? createDecipheriv('des-ede3', key, null) : createCipheriv('des-ede3', key, null);
-  c.setAutoPadding(false);
-  return Buffer.concat([c.update(block), c.final()]);
-}
-
-/** SP 800-73-4 Part 2 Appendix A.2 mutual authentication with the factory 3DES management key. */
-async function authenticateManagementKey(card: VirtualCard): Promise<void> {
-  const key = Buffer.from(DEVICE.defaultManagementKeyHex, 'hex');
-  const r1 = await apdu(card, '0087039B047C028000');
-  const witness = tdes(key, r1.subarray(4, 12), true);
-  const challenge = Buffer.from('0123456789abcdef', 'hex');
-  const body = Buffer.concat([Buffer.from([0x80, 8]), witness, Buffer.from([0x81, 8]), challenge]);
-  const r2 = await apdu(card, `0087039B${(body.length + 2).toString(16).padStart(2, '0')}7C${body.length.toString(16)}${body.toString('hex')}`);
-  assert.ok(r2.subarray(4, 12).equals(tdes(key, challenge, false)));
-}
-
-/** GENERATE ASYMMETRIC KEY PAIR, ECC P-256, with Yubico PIN (AA) and touch (AB) policies; returns the public key. */
-async function generate(card: VirtualCard, slot: string, pinPolicy: number): Promise<KeyObject> {
-  const r = await apdu(card, `004700${slot}0BAC0980011 1AA01${pinPolicy.toString(16).padStart(2, '0')}AB0101`.replace(/ /g, ''));
-  // 7F49 L 86 41 04||X||Y
-  const at = r.indexOf(Buffer.from([0x86, 0x41]));
-  const point = r.subarray(at + 2, at + 2 + 65);
-  const spki = Buffer.concat([Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex'), point]);
-  return createPublicKey({ key: spki, format: 'der', type: 'spki' });
-}
-
-async function f9Certificate(card: VirtualCard): Promise<Buffer> {
-  const r = await apdu(card, '00CB3FFF055C035FFF0100');
-  // 53 L { 70 L cert 71 01 00 FE 00 }
-  let p = 1;
-  const len = (): number => {
-    const b = r[p++]!;
-    if (b < 0x80) return b;
-    let n = 0;
-    for (let i = 0; i < (b & 0x7f); i++) n = (n << 8) | r[p++]!;
-    return n;
-  };
-  len();
-  assert.equal(r[p++], 0x70);
-  const l = len();
-  return r.subarray(p, p + l);
+/** The subject Name DER of a certificate (TBSCertificate field 6, after the explicit version). */
+function subjectDerOf(cert: Uint8Array): Buffer {
+  const tbs = children(children(readOne(cert))[0]!);
+  return Buffer.from(tbs[5]!.der);
 }
 
 describe('pki/attestation YubiKey-format attestation', () => {
@@ -104,18 +64,18 @@ describe('pki/attestation YubiKey-format attestation', () => {
     const factory = join(dir, 'factory');
     await manufactureCard({ serial: SERIAL, out: join(dir, 'card.json'), factoryDir: factory });
     card = await VirtualCard.open(join(dir, 'card.json'));
-    await apdu(card, '00A4040005A000000308');
+    await selectPiv(card);
     await authenticateManagementKey(card);
     key9a = await generate(card, '9A', 3); // PIN always
     await generate(card, '9C', 2); // PIN once
-    att9a = await apdu(card, '00F99A0000');
-    att9c = await apdu(card, '00F99C0000');
+    att9a = await attest(card, '9A');
+    att9c = await attest(card, '9C');
     f9 = await f9Certificate(card);
     rootPem = await factoryRootPem(factory);
     // A second card from the same factory, and a second factory
     await manufactureCard({ serial: SERIAL + 1, out: join(dir, 'card2.json'), factoryDir: factory });
     const card2 = await VirtualCard.open(join(dir, 'card2.json'));
-    await apdu(card2, '00A4040005A000000308');
+    await selectPiv(card2);
     otherF9 = await f9Certificate(card2);
     otherFactoryRootPem = await factoryRootPem(join(dir, 'factory-2'));
   });
@@ -200,5 +160,91 @@ describe('pki/attestation YubiKey-format attestation', () => {
     assert.equal(v.touchPolicy, 'always');
     assert.equal(v.slot, '9c');
     assert.equal(v.root, 'CN=Yubico PIV Root CA Serial 263751');
+  });
+  describe('certification path rules above the attestation (RFC 5280 §6.1.4)', () => {
+    let root: TestCert;
+    let roots: ManufacturerRoots;
+    before(async () => {
+      root = await makeCaCert({ cn: 'Test PIV Root' });
+      roots = manufacturerRoots([root.pem]);
+    });
+
+    it('accepts root → intermediate (pathLen 1) → F9 (pathLen 0) → attestation', async () => {
+      const inter = await makeCaCert({ cn: 'Test Intermediate', issuer: root, pathLen: 1 });
+      const f9ca = await makeCaCert({ cn: 'Test F9', issuer: inter, pathLen: 0, keyUsage: ['keyCertSign'] });
+      const leaf = await makeAttestationLeaf(f9ca, { serial: 4242 });
+      const v = verifyAttestation({ unverifiedAttestation: leaf.der, unverifiedF9Certificate: f9ca.der, unverifiedIntermediates: [inter.der], roots });
+      assert.equal(v.serial, 4242);
+    });
+
+    it('refuses an F9 certificate with cA FALSE (§6.1.4 (k)) → attestation_chain_invalid', async () => {
+      const f9NotCa = await makeCaCert({ cn: 'Test F9 not a CA', issuer: root, basic: 'not-ca', keyUsage: ['keyCertSign'] });
+      const leaf = await makeAttestationLeaf(f9NotCa, { serial: 4242 });
+      assert.throws(
+        () => verifyAttestation({ unverifiedAttestation: leaf.der, unverifiedF9Certificate: f9NotCa.der, roots }),
+        (e) => isPkiError(e, 'attestation_chain_invalid'),
+      );
+    });
+
+    it('refuses a path longer than an intermediate\'s pathLen allows (§6.1.4 (l), (m)) → attestation_chain_invalid', async () => {
+      const inter = await makeCaCert({ cn: 'Test Intermediate pathLen 0', issuer: root, pathLen: 0 });
+      const f9ca = await makeCaCert({ cn: 'Test F9', issuer: inter, pathLen: 0, keyUsage: ['keyCertSign'] });
+      const leaf = await makeAttestationLeaf(f9ca, { serial: 4242 });
+      assert.throws(
+        () => verifyAttestation({ unverifiedAttestation: leaf.der, unverifiedF9Certificate: f9ca.der, unverifiedIntermediates: [inter.der], roots }),
+        (e) => isPkiError(e, 'attestation_chain_invalid'),
+      );
+    });
+
+    it('refuses the chained forgery: a card key signs an "attestation" under its own genuine attestation certificate → attestation_chain_invalid', async () => {
+      // The attacker's card (same factory) generates a 9A key and gets its
+      // genuine attestation certificate, an end-entity certificate.
+      await manufactureCard({ serial: SERIAL + 7, out: join(dir, 'attacker.json'), factoryDir: join(dir, 'factory') });
+      const attacker = await VirtualCard.open(join(dir, 'attacker.json'));
+      await selectPiv(attacker);
+      await authenticateManagementKey(attacker);
+      const attackerKey = await generate(attacker, '9A', 1); // PIN never: the attacker signs at will
+      const genuine = await attest(attacker, '9A');
+      const attackerF9 = await f9Certificate(attacker);
+      // That key signs, with GENERAL AUTHENTICATE over the TBS hash, a
+      // Yubico-format "attestation" for a software key, claiming PIN ALWAYS
+      // and the victim card's serial.
+      const software = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+      const cardSigner: Signer = {
+        name: 'attacker card 9A',
+        curve: 'P-256',
+        publicKey: attackerKey,
+        sign: async (data) => signDigest(attacker, '9A', createHash('sha256').update(data).digest()),
+      };
+      const forged = await signCertificate(
+        {
+          serial: randomSerial(),
+          issuer: subjectDerOf(genuine),
+          subject: buildName([{ type: oid.commonName, value: 'YubiKey PIV Attestation 9a' }]),
+          notBefore: new Date(Date.now() - 86_400_000),
+          notAfter: new Date(Date.now() + 86_400_000),
+          publicKey: software,
+          extensions: [
+            ext.extension(oid.yubicoFirmware, false, Uint8Array.of(5, 4, 3)),
+            ext.extension(oid.yubicoSerial, false, bigInteger(BigInt(SERIAL))),
+            ext.extension(oid.yubicoPolicy, false, Uint8Array.of(3, 1)),
+            ext.extension(oid.yubicoFormFactor, false, Uint8Array.of(1)),
+          ],
+        },
+        cardSigner,
+      );
+      assert.ok(new X509Certificate(forged).verify(new X509Certificate(genuine).publicKey), 'the forgery is really signed by the card key');
+      assert.throws(
+        () =>
+          verifyAttestation({
+            unverifiedAttestation: forged,
+            unverifiedF9Certificate: genuine,
+            unverifiedIntermediates: [attackerF9],
+            roots: manufacturerRoots([rootPem]),
+            expected: { publicKey: software, serial: SERIAL, pinPolicy: 'always' },
+          }),
+        (e) => isPkiError(e, 'attestation_chain_invalid'),
+      );
+    });
   });
 });

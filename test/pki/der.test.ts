@@ -4,9 +4,30 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import fc from 'fast-check';
-import { bigInteger, generalizedTime, objectIdentifier, octetString, seq, unsignedInteger, x509Time } from '../../pki/lib/der.js';
+import { isPkiError } from '../../pki/index.js';
+import { signCertificate } from '../../pki/issue/sign-certificate.js';
+import {
+  bigInteger,
+  explicit,
+  generalizedTime,
+  nullValue,
+  objectIdentifier,
+  octetString,
+  seq,
+  smallInteger,
+  tlv,
+  unsignedInteger,
+  x509Time,
+} from '../../pki/lib/der.js';
 import { children, DerError, integerBytes, oidOf, readOne, TAG } from '../../pki/lib/der-reader.js';
+import * as ext from '../../pki/lib/extensions.js';
+import { buildName } from '../../pki/lib/names.js';
+import { oid } from '../../pki/lib/oids.js';
+import { randomSerial } from '../../pki/lib/serial.js';
 import { spkiDer } from '../../pki/lib/spki.js';
+import { parseOcspRequest } from '../../pki/ocsp/parse-request.js';
+import { readCertificateFields } from '../../pki/verify/read-certificate-fields.js';
+import { keySigner, makeCaCert } from './attestation-chains.js';
 
 describe('pki/lib DER writer and reader', () => {
   it('encodes lengths at the short/long boundaries (127, 128, 255, 256, 65536)', () => {
@@ -80,5 +101,59 @@ describe('pki/lib DER writer and reader', () => {
     const [a, b] = children(readOne(der));
     assert.equal(a?.tag, TAG.octetString);
     assert.equal(oidOf(children(b!)[0], 'x'), '2.5.4.3');
+  });
+
+  describe('X.690 §11.5: a value equal to its DEFAULT is never encoded', () => {
+    const FALSE = tlv(0x01, Uint8Array.of(0x00));
+
+    async function certificateWith(extensions: Buffer[]): Promise<Buffer> {
+      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const name = buildName([{ type: oid.commonName, value: 'DEFAULT test' }]);
+      return signCertificate(
+        { serial: randomSerial(), issuer: name, subject: name, notBefore: new Date(), notAfter: new Date(Date.now() + 86_400_000), publicKey, extensions },
+        keySigner('t', privateKey, publicKey),
+      );
+    }
+
+    it('a certificate extension with critical FALSE written out is refused (cert_malformed)', async () => {
+      const explicitFalse = seq(objectIdentifier(oid.extKeyUsage), FALSE, octetString(seq(objectIdentifier(oid.kpClientAuth))));
+      const der = await certificateWith([ext.keyUsage(['digitalSignature']), explicitFalse]);
+      assert.throws(() => readCertificateFields(der), (e) => isPkiError(e, 'cert_malformed'));
+      // the same extension with the DEFAULT left out reads
+      assert.deepEqual(readCertificateFields(await certificateWith([ext.keyUsage(['digitalSignature']), ext.extKeyUsage([oid.kpClientAuth])])).extKeyUsage, [oid.kpClientAuth]);
+    });
+
+    it('basicConstraints with cA FALSE written out is refused (cert_malformed)', async () => {
+      const root = await makeCaCert({ cn: 'root' });
+      const c = await makeCaCert({ cn: 'cA FALSE written out', issuer: root, basic: 'explicit-false', keyUsage: ['digitalSignature'] });
+      assert.throws(() => readCertificateFields(c.der), (e) => isPkiError(e, 'cert_malformed'));
+    });
+
+    it('a TBSCertificate with version v1 written out is refused (cert_malformed)', async () => {
+      const der = await certificateWith([]);
+      const v3 = Buffer.from('a003020102', 'hex');
+      const at = der.indexOf(v3);
+      assert.ok(at > 0 && at < 12);
+      const v1 = Buffer.from(der);
+      v1[at + 4] = 0x00;
+      assert.throws(() => readCertificateFields(v1), (e) => isPkiError(e, 'cert_malformed'));
+    });
+
+    const certId = seq(seq(objectIdentifier(oid.sha1), nullValue()), octetString(Buffer.alloc(20, 1)), octetString(Buffer.alloc(20, 2)), smallInteger(7));
+    const nonce = (critical: Buffer[]): Buffer => seq(objectIdentifier(oid.ocspNonce), ...critical, octetString(octetString(Buffer.alloc(16, 9))));
+    const request = (tbsParts: Buffer[]): Buffer => seq(seq(...tbsParts));
+
+    it('an OCSP request reads when no DEFAULT is written out', () => {
+      const r = parseOcspRequest(request([seq(seq(certId)), explicit(2, seq(nonce([])))]));
+      assert.equal(r.certIds.length, 1);
+    });
+
+    it('an OCSP request with version v1 written out is refused (ocsp_request_malformed)', () => {
+      assert.throws(() => parseOcspRequest(request([explicit(0, smallInteger(0)), seq(seq(certId))])), (e) => isPkiError(e, 'ocsp_request_malformed'));
+    });
+
+    it('an OCSP request extension with critical FALSE written out is refused (ocsp_request_malformed)', () => {
+      assert.throws(() => parseOcspRequest(request([seq(seq(certId)), explicit(2, seq(nonce([FALSE])))])), (e) => isPkiError(e, 'ocsp_request_malformed'));
+    });
   });
 });

@@ -13,6 +13,7 @@ import {
   oid,
   openCa,
   POLICY_KEY_ON_CARD_PIN_ALWAYS,
+  POLICY_TEST_UNATTESTED,
   type IssueRequest,
   type PkiErrorCode,
 } from '../../pki/index.js';
@@ -88,11 +89,35 @@ describe('pki/ca hierarchy and card profiles', () => {
     assert.ok(Number.parseInt(issued.serialHex.slice(0, 2), 16) >= 0x40);
   });
 
+  it('a name in Khmer script with its Latin form: SN and GN in Khmer, CN in Latin, all UTF8String', async () => {
+    const khmer = { ...subject, surname: 'ស៊ុន', givenName: 'សុភា', latin: { surname: 'Sun', givenName: 'Sophea' } };
+    const issued = await t.ca.issueCardCertificate({ publicKey: cardKey(), profile: 'card-auth', subject: khmer, notAfter: inYears(3) });
+    const f = readCertificateFields(issued.der);
+    assert.equal(f.subject.get(oid.commonName), 'SUN,SOPHEA');
+    assert.equal(f.subject.get(oid.surname), 'ស៊ុន');
+    assert.equal(f.subject.get(oid.givenName), 'សុភា');
+    const bytes = Buffer.from('សុភា', 'utf8');
+    assert.ok(Buffer.from(issued.der).includes(Buffer.concat([Buffer.from([0x0c, bytes.length]), bytes])), 'givenName is a UTF8String');
+    await assert.rejects(
+      t.ca.issueCardCertificate({ publicKey: cardKey(), profile: 'card-auth', subject: { ...khmer, latin: { surname: 'ស៊ុន', givenName: 'Sophea' } }, notAfter: inYears(3) }),
+      (e) => isPkiError(e, 'profile_subject_invalid'),
+    );
+  });
+
   it('issues a card-sign certificate with nonRepudiation and no clientAuth', async () => {
     const issued = await t.ca.issueCardCertificate({ publicKey: cardKey(), profile: 'card-sign', subject, notAfter: inYears(3) });
     const f = readCertificateFields(issued.der);
     assert.deepEqual([...(f.keyUsage ?? [])].sort(), ['digitalSignature', 'nonRepudiation']);
     assert.equal(f.extKeyUsage, undefined);
+  });
+
+  it('issues a test-unattested certificate: the test policy only, no EKU, at most 30 days', async () => {
+    const issued = await t.ca.issueCardCertificate({ publicKey: cardKey(), profile: 'test-unattested', subject, notAfter: inYears(3) });
+    const f = readCertificateFields(issued.der);
+    assert.deepEqual(f.policies, [POLICY_TEST_UNATTESTED]);
+    assert.deepEqual([...(f.keyUsage ?? [])], ['digitalSignature']);
+    assert.equal(f.extKeyUsage, undefined);
+    assert.equal(issued.notAfter.getTime() - issued.notBefore.getTime(), 30 * 86_400_000);
   });
 
   it('gives every certificate a different serial', async () => {

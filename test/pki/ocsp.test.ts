@@ -6,6 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pkijs from 'pkijs';
 import { decodeOcspGetPath, isPkiError, MAX_OCSP_REQUEST_BYTES, oid, type OcspResponder } from '../../pki/index.js';
+import { explicit, nullValue, objectIdentifier, octetString, seq, tlv } from '../../pki/lib/der.js';
+import { parseOcspRequest } from '../../pki/ocsp/parse-request.js';
 import { cardKey, inYears, makeTestCa, openssl, StatusTable, subject, type TestCa } from './helpers.js';
 
 function basicOf(der: Buffer): pkijs.BasicOCSPResponse {
@@ -183,5 +185,71 @@ describe('pki/ocsp responder', () => {
     assert.ok(decodeOcspGetPath(der.toString('base64url')).equals(der));
     assert.throws(() => decodeOcspGetPath('not base64!'), (e) => isPkiError(e, 'ocsp_request_malformed'));
     assert.throws(() => decodeOcspGetPath('%E0%A4%A'), (e) => isPkiError(e, 'ocsp_request_malformed'));
+  });
+
+  describe('request extensions (RFC 6960 §4.1.1, §4.4; RFC 8954 §2.1)', () => {
+    const TRUE = tlv(0x01, Uint8Array.of(0xff));
+    const extension = (id: string, critical: boolean, value: Buffer): Buffer =>
+      critical ? seq(objectIdentifier(id), TRUE, octetString(value)) : seq(objectIdentifier(id), octetString(value));
+    /** Our card's CertID as openssl wrote it, in a request built here with the extensions under test. */
+    const build = (o: { single?: Buffer[]; request?: Buffer[] }): Buffer => {
+      const certId = parseOcspRequest(req['plain']!).certIds[0]!.der;
+      const single = o.single ? seq(certId, explicit(0, seq(...o.single))) : seq(certId);
+      const tbs = o.request ? seq(seq(single), explicit(2, seq(...o.request))) : seq(seq(single));
+      return seq(tbs);
+    };
+    const nonce = (extnValue: Buffer): Buffer => extension(oid.ocspNonce, false, extnValue);
+    const UNKNOWN = '1.3.6.1.4.1.99999.7';
+
+    async function expectMalformed(der: Buffer): Promise<void> {
+      const a = await responder.respond(der);
+      assert.equal(a.responseStatus, 'malformedRequest');
+      assert.equal(a.code, 'ocsp_request_malformed');
+      assert.equal(statusOf(a.der), 1);
+    }
+
+    it('refuses an unknown critical singleRequestExtension with malformedRequest (it was answered good)', async () => {
+      await expectMalformed(build({ single: [extension(UNKNOWN, true, nullValue())] }));
+    });
+
+    it('ignores an unknown non-critical singleRequestExtension and answers', async () => {
+      const a = await responder.respond(build({ single: [extension(UNKNOWN, false, nullValue())] }));
+      assert.equal(a.responseStatus, 'successful');
+      assert.equal(basicOf(a.der).tbsResponseData.responses[0]!.certStatus.idBlock.tagNumber, 0);
+    });
+
+    it('refuses an unknown critical requestExtension with malformedRequest', async () => {
+      await expectMalformed(build({ request: [extension(UNKNOWN, true, nullValue())] }));
+    });
+
+    it('echoes a nonce of 1 and of 32 octets (the RFC 8954 bounds)', async () => {
+      for (const n of [1, 32]) {
+        const value = octetString(Buffer.alloc(n, 0x5a));
+        const a = await responder.respond(build({ request: [nonce(value)] }));
+        assert.equal(a.responseStatus, 'successful', `${n} octets`);
+        const echoed = basicOf(a.der).tbsResponseData.responseExtensions!.find((e) => e.extnID === oid.ocspNonce)!;
+        assert.deepEqual(Buffer.from(echoed.extnValue.valueBlock.valueHexView), value);
+      }
+    });
+
+    const badNonces: [string, Buffer][] = [
+      ['an empty OCTET STRING (0 octets)', octetString(Buffer.alloc(0))],
+      ['33 octets', octetString(Buffer.alloc(33, 1))],
+      ['raw bytes, not an OCTET STRING', Buffer.alloc(16, 0x42)],
+      ['an INTEGER instead of an OCTET STRING', tlv(0x02, Uint8Array.of(1, 2, 3, 4))],
+      ['an OCTET STRING followed by trailing bytes', Buffer.concat([octetString(Buffer.alloc(16, 1)), Buffer.from([0])])],
+    ];
+    for (const [name, value] of badNonces) {
+      it(`refuses a nonce that is ${name} with malformedRequest`, async () => {
+        await expectMalformed(build({ request: [nonce(value)] }));
+      });
+    }
+
+    it('refuses two nonces, and an empty extension list, with malformedRequest', async () => {
+      const value = octetString(Buffer.alloc(16, 1));
+      await expectMalformed(build({ request: [nonce(value), nonce(value)] }));
+      await expectMalformed(build({ request: [] }));
+      await expectMalformed(build({ single: [] }));
+    });
   });
 });

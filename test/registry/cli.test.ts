@@ -126,6 +126,19 @@ for (const kind of backends) {
       assert.match(list.out, /^officer1\tofficer\tactive\tOfficer One$/m);
     });
 
+    it('staff unlock: an admin lifts the sign-in throttle of an account (audited); an officer may not', async () => {
+      // The throttle's timing is tested with a frozen clock (test/staff/staff.test.ts); here the command's wiring.
+      for (let i = 0; i < 3; i++) assert.match((await cli(['staff', 'login', '--username', 'officer1'], { stdin: `wrong password ${i}\n` })).err, /\[staff_login_failed\]/);
+      const refused = await cli(['staff', 'unlock', 'officer1'], { env: { CARDAUTH_STAFF_TOKEN: officerToken } });
+      assert.match(refused.err, /\[staff_forbidden\]/);
+      const u = await cli(['staff', 'unlock', 'officer1'], { env: { CARDAUTH_STAFF_TOKEN: adminToken } });
+      assert.equal(u.code, 0, u.err);
+      assert.match(u.out, /^officer1: sign-in throttle lifted \(3 failed sign-ins on record\)$/m);
+      assert.match((await cli(['audit', 'list', '--limit', '3'])).out, /staff\.sign-in-unlock/);
+      assert.equal((await cli(['staff', 'login', '--username', 'officer1'], { stdin: `${OFFICER_PW}\n` })).code, 0);
+      assert.equal((await cli(['staff', 'unlock'], { env: { CARDAUTH_STAFF_TOKEN: adminToken } })).code, 2, 'a username is required');
+    });
+
     it('disabling the officer ends the officer session at once', async () => {
       const d = await cli(['staff', 'disable', 'officer1'], { env: { CARDAUTH_STAFF_TOKEN: adminToken } });
       assert.equal(d.code, 0, d.err);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { SqlEphemeralStore } from '../../src/registry/ephemeral-sql.js';
 import { FixedClock } from '../../src/util/clock.js';
 import { backends, resetRegistry, useDatabase } from './support/backends.js';
+import { attemptContract } from '../store/attempt-contract.js';
 
 for (const kind of backends) {
   describe(`SqlEphemeralStore (${kind})`, () => {
@@ -15,6 +16,7 @@ for (const kind of backends) {
       clock = new FixedClock(new Date('2026-03-01T00:00:00Z'));
       store = new SqlEphemeralStore(h.db, clock);
     });
+    attemptContract(kind, async () => ({ store, now: () => clock.now().getTime() }));
 
     it('setIfAbsent sets once until expiry; get honours expiry', async () => {
       assert.equal(await store.setIfAbsent('k', 'a', 1000), true);

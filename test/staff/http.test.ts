@@ -6,6 +6,7 @@ import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { httpCodes } from '../../src/http/codes.js';
 import { staffRoutes } from '../../src/http/routes/staff.js';
+import { clientAddressOf, parseTrustedProxies } from '../../src/http/client-address.js';
 import { registryCodes } from '../../src/registry/codes.js';
 import { addStaff, staffCodes, staffDeps } from '../../src/staff/index.js';
 import { MemoryStore } from '../../src/store/memory.js';
@@ -86,5 +87,38 @@ describe('staff HTTP routes', function () {
     assert.deepEqual([gone.status, gone.body.code], [401, 'staff_session_invalid']);
     const bad = await request(app).patch('/v1/staff/accounts/not-a-uuid').set(auth(admin)).send({ disabled: true });
     assert.equal(bad.status, 400);
+  });
+
+  it('a limited sign-in says how long to wait (Retry-After); an admin lifts an account lock over HTTP, nobody else', async () => {
+    const admin = await signIn('root');
+    const added = await request(app).post('/v1/staff/accounts').set('Authorization', `Bearer ${admin}`).send({ username: 'officer9', displayName: 'O', role: 'officer', password: PW });
+    for (let i = 0; i < 5; i++) assert.equal((await request(app).post('/v1/staff/login').send({ username: 'officer9', password: `wrong ${i} password` })).status, 401);
+    const limited = await request(app).post('/v1/staff/login').send({ username: 'officer9', password: PW });
+    assert.deepEqual([limited.status, limited.body.code, limited.headers['retry-after']], [429, 'staff_login_limited', '1']);
+    const forbidden = await request(app).post(`/v1/staff/accounts/${added.body.id}/unlock`).set('Authorization', `Bearer ${await signInOther()}`);
+    assert.deepEqual([forbidden.status, forbidden.body.code], [403, 'staff_forbidden']);
+    const lifted = await request(app).post(`/v1/staff/accounts/${added.body.id}/unlock`).set('Authorization', `Bearer ${admin}`);
+    assert.deepEqual([lifted.status, lifted.body], [200, { username: 'officer9', failures: 5, wasLocked: false }]);
+    assert.equal((await request(app).post('/v1/staff/login').send({ username: 'officer9', password: PW })).status, 200);
+
+    async function signInOther(): Promise<string> {
+      await request(app).post('/v1/staff/accounts').set('Authorization', `Bearer ${admin}`).send({ username: 'super7', displayName: 'S', role: 'supervisor', password: PW });
+      return signIn('super7');
+    }
+  });
+
+  it('behind a trusted proxy each client is throttled by its own address (X-Forwarded-For), not by the proxy\'s', async () => {
+    const clock = new FixedClock(new Date('2026-03-01T08:00:00Z'));
+    const deps = staffDeps({ sql: h.db, store: new MemoryStore(clock), clock });
+    const behindProxy = createApp({
+      routes: staffRoutes({ staff: deps, clientAddress: clientAddressOf(parseTrustedProxies('127.0.0.1 ::1')) }),
+      logger: silentLogger,
+      errorCodes: { ...httpCodes, ...registryCodes, ...staffCodes },
+    });
+    const from = (client: string, username: string, password: string) =>
+      request(behindProxy).post('/v1/staff/login').set('X-Forwarded-For', `${client}, 127.0.0.1`).send({ username, password });
+    for (let i = 0; i < 20; i++) assert.equal((await from('198.51.100.7', `guess${i}`, 'nope nope nope')).status, 401);
+    assert.equal((await from('198.51.100.7', 'root', PW)).status, 429, 'the spraying client waits');
+    assert.equal((await from('198.51.100.8', 'root', PW)).status, 200, 'another client behind the same proxy signs in');
   });
 });

@@ -27,6 +27,8 @@ import {
   type StaffDeps,
   type StaffErrorCode,
   type StaffPrincipal,
+  unlockSignIn,
+  addressBucket,
 } from '../../src/staff/index.js';
 import { backends, resetRegistry, useDatabase } from '../registry/support/backends.js';
 
@@ -121,21 +123,76 @@ for (const kind of backends) {
         }
       });
 
-      it('locks an account after 5 failures for the window, then lets it in', async () => {
-        for (let i = 0; i < 5; i++) {
-          await assert.rejects(login(deps, { username: 'root', password: `wrong-${i}-password`, address: `10.1.0.${i}` }), code('staff_login_failed'));
+      it('an account: 5 failures at once, then waits of 1 s, 2 s, 4 s …, locked at 20 until the window ends', async () => {
+        const guess = (i: number) => login(deps, { username: 'root', password: `wrong-${i}-password`, address: `10.1.0.${i}` });
+        for (let i = 0; i < 5; i++) await assert.rejects(guess(i), code('staff_login_failed'));
+        // The sixth attempt waits a second — even with the right password.
+        await assert.rejects(login(deps, { username: 'root', password: PW, address: '10.1.1.1' }), (e: unknown) => isStaffError(e, 'staff_login_limited') && e.detail?.['retryAfterSeconds'] === 1);
+        clock.advance(1000);
+        await assert.rejects(guess(5), code('staff_login_failed'));
+        clock.advance(1999);
+        await assert.rejects(guess(6), (e: unknown) => isStaffError(e, 'staff_login_limited') && e.detail?.['retryAfterSeconds'] === 1);
+        clock.advance(1);
+        await assert.rejects(guess(6), code('staff_login_failed'));
+        for (let i = 7; i < 20; i++) {
+          clock.advance(5 * 60_000); // the longest wait
+          await assert.rejects(guess(i), code('staff_login_failed'));
         }
-        await assert.rejects(login(deps, { username: 'root', password: PW, address: '10.1.1.1' }), code('staff_login_limited'));
-        clock.advance(15 * 60_000);
+        clock.advance(5 * 60_000);
+        await assert.rejects(login(deps, { username: 'root', password: PW, address: '10.1.1.1' }), (e: unknown) => isStaffError(e, 'staff_login_limited') && Number(e.detail?.['retryAfterSeconds']) > 3000);
+        clock.advance(3600_000); // an hour after the last attempt the record is forgotten
         await login(deps, { username: 'root', password: PW, address: '10.1.1.1' });
       });
 
-      it('limits failures per client address across usernames', async () => {
+      it('a success clears the account record: the next mistakes start again from free attempts', async () => {
+        for (let i = 0; i < 4; i++) await assert.rejects(login(deps, { username: 'root', password: `wrong ${i} password`, address: 'a' }), code('staff_login_failed'));
+        await login(deps, { username: 'root', password: PW, address: 'a' });
+        for (let i = 0; i < 5; i++) await assert.rejects(login(deps, { username: 'root', password: `wrong ${i} password`, address: 'a' }), code('staff_login_failed'));
+      });
+
+      it('an admin lifts an account lock (audited); others may not', async () => {
+        await person('officer1', 'officer');
+        const guess = () => login(deps, { username: 'officer1', password: 'wrong password here', address: '10.2.0.1' });
+        for (let i = 0; i < 20; i++) {
+          await assert.rejects(guess(), code('staff_login_failed'));
+          clock.advance(5 * 60_000);
+        }
+        await assert.rejects(login(deps, { username: 'officer1', password: PW, address: '10.2.0.2' }), code('staff_login_limited'));
+        const officer = (await staffByUsername(h.db, 'officer1'))!;
+        await assert.rejects(unlockSignIn(deps, { ...admin, role: 'supervisor' }, { id: officer.id }), code('staff_forbidden'));
+        assert.deepEqual(await unlockSignIn(deps, admin, { username: 'officer1' }), { username: 'officer1', failures: 20, wasLocked: true });
+        await login(deps, { username: 'officer1', password: PW, address: '10.2.0.2' });
+        const entry = (await readAuditLog(h.db, { limit: 100 })).find((e) => e.action === 'staff.sign-in-unlock');
+        assert.ok(entry, 'the unlock is in the audit log');
+        assert.deepEqual([entry.actor, entry.subject, entry.data], [`staff:${admin.staffId}`, `staff:${officer.id}`, { failures: 20, locked: true }]);
+        await assert.rejects(unlockSignIn(deps, admin, { username: 'nobody' }), code('staff_not_found'));
+      });
+
+      it('an address: 20 failures across usernames at once, then waits up to a minute, never locked', async () => {
         for (let i = 0; i < 20; i++) {
           await assert.rejects(login(deps, { username: `guess${i}`, password: 'nope nope nope', address: '192.0.2.7' }), code('staff_login_failed'));
         }
         await assert.rejects(login(deps, { username: 'root', password: PW, address: '192.0.2.7' }), code('staff_login_limited'));
         await login(deps, { username: 'root', password: PW, address: '192.0.2.8' });
+        for (let i = 20; i < 60; i++) {
+          clock.advance(60_000);
+          await assert.rejects(login(deps, { username: `guess${i}`, password: 'nope nope nope', address: '192.0.2.7' }), code('staff_login_failed'));
+        }
+        clock.advance(60_000);
+        await login(deps, { username: 'root', password: PW, address: '192.0.2.7' });
+      });
+
+      it('IPv6 addresses count by their /64; IPv4-mapped ones as IPv4', async () => {
+        assert.equal(addressBucket('2001:db8:1:2:aaaa::1'), '2001:db8:1:2::/64');
+        assert.equal(addressBucket('2001:0db8:0001:0002:ffff:ffff:ffff:ffff'), '2001:db8:1:2::/64');
+        assert.equal(addressBucket('::1'), '0:0:0:0::/64');
+        assert.equal(addressBucket('::ffff:192.0.2.1'), '192.0.2.1');
+        assert.equal(addressBucket('192.0.2.1'), '192.0.2.1');
+        for (let i = 0; i < 20; i++) {
+          await assert.rejects(login(deps, { username: `g${i}`, password: 'nope nope nope', address: `2001:db8:1:2::${i.toString(16)}` }), code('staff_login_failed'));
+        }
+        await assert.rejects(login(deps, { username: 'root', password: PW, address: '2001:db8:1:2:ffff::9' }), code('staff_login_limited'));
+        await login(deps, { username: 'root', password: PW, address: '2001:db8:1:3::9' });
       });
 
       it('sessions end after idle time and at the absolute limit', async () => {

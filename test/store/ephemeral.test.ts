@@ -8,6 +8,7 @@ import { MemoryStore } from '../../src/store/memory.js';
 import { openRedisStore, RedisStore, StoreUnavailableError } from '../../src/store/redis.js';
 import { FixedClock } from '../../src/util/clock.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
+import { attemptContract } from './attempt-contract.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -97,6 +98,10 @@ contract('memory', async () => {
   const clock = new FixedClock(new Date('2026-01-01T00:00:00Z'));
   return { store: new MemoryStore(clock), expire: async (ms) => clock.advance(ms) };
 });
+attemptContract('memory', async () => {
+  const clock = new FixedClock(new Date('2026-01-01T00:00:00Z'));
+  return { store: new MemoryStore(clock), now: () => clock.now().getTime() };
+});
 
 let redis: TestRedis;
 describe('RedisStore against redis-server', () => {
@@ -110,6 +115,16 @@ describe('RedisStore against redis-server', () => {
     const store = await openRedisStore({ url: redis.url });
     await store.set('prefix-check', 'x', 1000);
     return { store, expire: (ms) => sleep(ms) };
+  });
+
+  const opened: RedisStore[] = [];
+  after(async () => {
+    for (const s of opened) await s.close();
+  });
+  attemptContract('redis', async () => {
+    const store = await openRedisStore({ url: redis.url });
+    opened.push(store);
+    return { store, now: () => Date.now() };
   });
 
   it('is marked shared', async () => {

@@ -61,4 +61,40 @@ describe('turnBatcher', () => {
     const got = await Promise.allSettled([lookup('a'), lookup('b')]);
     assert.deepEqual(got.map((g) => (g.status === 'rejected' ? g.reason : g.value)), [boom, boom]);
   });
+
+  it('a lookup has a deadline: waiting behind loads that never finish, or in one, it is rejected, and an expired key is not loaded', async () => {
+    const calls: string[][] = [];
+    const lookup = turnBatcher<string>(
+      (keys) => {
+        calls.push([...keys]);
+        return new Promise(() => undefined); // a database that stopped answering
+      },
+      { maxInFlight: 2, timeoutMs: 30, timeoutError: () => new Error('no answer in time') },
+    );
+    const inFlight = [lookup('a'), lookup('b')];
+    await new Promise((r) => setImmediate(r));
+    const second = lookup('c');
+    await new Promise((r) => setImmediate(r));
+    const queued = [lookup('d'), lookup('e')]; // both loads are out: these wait
+    const all = await Promise.allSettled([...inFlight, second, ...queued]);
+    for (const r of all) {
+      assert.equal(r.status, 'rejected');
+      assert.match(String((r as PromiseRejectedResult).reason), /no answer in time/);
+    }
+    assert.deepEqual(calls, [['a', 'b'], ['c']], 'the expired lookups d and e never reached the database');
+  });
+
+  it('a load that answers after its lookups expired is ignored; later lookups are served', async () => {
+    const gates: Array<() => void> = [];
+    const lookup = turnBatcher<string>(
+      (keys) => new Promise((resolve) => gates.push(() => resolve(new Map(keys.map((k) => [k, k.toUpperCase()]))))),
+      { maxInFlight: 1, timeoutMs: 20, timeoutError: () => new Error('late') },
+    );
+    await assert.rejects(lookup('a'), /late/);
+    gates.shift()!();
+    const next = lookup('b');
+    await new Promise((r) => setImmediate(r));
+    gates.shift()!();
+    assert.equal(await next, 'B');
+  });
 });

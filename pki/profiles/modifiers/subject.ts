@@ -1,6 +1,9 @@
 // Sets the subject DN of a card certificate (docs/architecture.md, "Card
 // certificate profile"; ETSI EN 319 412-1 §5.1.3 semantics identifier "PNO" = national personal
 // number): C, CN "SURNAME,GIVEN", surname, givenName, serialNumber PNO<C>-<id>.
+// Every name is a UTF8String. When the citizen's name is in another script
+// (Khmer) and given in Latin letters too, surname and givenName keep the
+// national script and the CN is the Latin "SURNAME,GIVEN".
 import { oid } from '../../lib/oids.js';
 import type { CardSubject, Modifier } from '../draft.js';
 
@@ -9,7 +12,8 @@ export function normaliseName(s: string): string {
 }
 
 export function commonNameOf(subject: CardSubject): string {
-  return `${normaliseName(subject.surname).toUpperCase()},${normaliseName(subject.givenName).toUpperCase()}`;
+  const names = subject.latin ?? subject;
+  return `${normaliseName(names.surname).toUpperCase()},${normaliseName(names.givenName).toUpperCase()}`;
 }
 
 export function personalNumberOf(subject: CardSubject): string {

@@ -16,3 +16,11 @@ export const setValidity: Modifier = (draft, request, ctx) => {
   draft.notBefore = notBefore;
   draft.notAfter = wholeSeconds(new Date(cap));
 };
+
+/** A profile's own maximum, below the CA's (the test profile's 30 days). */
+export function capValidityDays(days: number): Modifier {
+  return (draft) => {
+    const cap = draft.notBefore.getTime() + days * DAY_MS;
+    if (draft.notAfter.getTime() > cap) draft.notAfter = wholeSeconds(new Date(cap));
+  };
+}

@@ -1,10 +1,10 @@
 // Re-checks what the profile promises before anything is signed: an end
-// entity (never a CA), the expected key usage, extended key usage and policy,
-// revocation pointers present, serial positive with ≥ 64 bits, key
-// identifiers set.
+// entity (never a CA), the expected key usage, extended key usage and policy
+// (exactly the profile's one: the card policy never lands in a test
+// certificate), revocation pointers present, serial positive with ≥ 64 bits,
+// key identifiers set.
 import { PkiError } from '../../errors.js';
 import type { KeyUsageName } from '../../lib/extensions.js';
-import { POLICY_KEY_ON_CARD_PIN_ALWAYS } from '../../lib/oids.js';
 import type { Validator } from '../draft.js';
 
 function sameSet<T>(a: readonly T[], b: readonly T[]): boolean {
@@ -19,8 +19,13 @@ export function validateUsage(keyUsage: readonly KeyUsageName[], extKeyUsage: re
   };
 }
 
+export function validatePolicy(policy: string): Validator {
+  return (draft) => {
+    if (draft.policies.length !== 1 || draft.policies[0] !== policy) throw new PkiError('profile_violation', `the policy must be exactly ${policy}`);
+  };
+}
+
 export const validateStructure: Validator = (draft) => {
-  if (!draft.policies.includes(POLICY_KEY_ON_CARD_PIN_ALWAYS)) throw new PkiError('profile_violation', 'policy OID missing');
   if (!draft.ocspUrl || !draft.caIssuersUrl || !draft.crlUrl) throw new PkiError('profile_violation', 'revocation pointers missing');
   const first = draft.serial[0] ?? 0;
   if (draft.serial.length < 9 || draft.serial.length > 20 || first & 0x80 || first === 0) {

@@ -3,13 +3,14 @@
 // (any script), spaces, hyphens, apostrophes and dots, no commas (CN uses one
 // as separator), at most 64 characters (X.520 ub-name); nationalId A-Z0-9;
 // serialNumber exactly PNO<C>-<id> (ETSI EN 319 412-1 §5.1.3); CN exactly
-// "SURNAME,GIVEN".
+// "SURNAME,GIVEN" (in Latin letters A-Z when a Latin form of the name is given).
 import { PkiError } from '../../errors.js';
 import { oid } from '../../lib/oids.js';
 import type { Validator } from '../draft.js';
 import { commonNameOf, normaliseName, personalNumberOf } from '../modifiers/subject.js';
 
 const NAME = /^[\p{L}\p{M}][\p{L}\p{M} '\-.]*$/u;
+const LATIN = /^[A-Za-z][A-Za-z '\-]*$/;
 const NATIONAL_ID = /^[A-Z0-9]{1,32}$/;
 const COUNTRY = /^[A-Z]{2}$/;
 const UB = 64;
@@ -28,6 +29,15 @@ export const validateSubject: Validator = (draft, request, ctx) => {
   ] as const) {
     const v = normaliseName(value);
     if (v.length === 0 || v.length > UB || !NAME.test(v)) bad(`${field} must be 1-${UB} letters, spaces, hyphens, apostrophes or dots`);
+  }
+  if (s.latin !== undefined) {
+    for (const [field, value] of [
+      ['latin.surname', s.latin.surname],
+      ['latin.givenName', s.latin.givenName],
+    ] as const) {
+      const v = normaliseName(value);
+      if (v.length === 0 || v.length > UB || !LATIN.test(v)) bad(`${field} must be 1-${UB} Latin letters, spaces, hyphens or apostrophes`);
+    }
   }
   if (!NATIONAL_ID.test(s.nationalId)) bad('nationalId must be 1-32 characters A-Z or 0-9');
   const expected = new Map<string, string>([

@@ -17,3 +17,9 @@ export const validateValidity: Validator = (draft, request, ctx) => {
   if (na - nb > ctx.maxValidityDays * DAY_MS) throw new PkiError('profile_violation', 'validity exceeds the profile maximum');
   if (na > ctx.issuerNotAfter.getTime()) throw new PkiError('profile_violation', 'validity exceeds the issuing CA');
 };
+
+export function validateMaxValidityDays(days: number): Validator {
+  return (draft) => {
+    if (draft.notAfter.getTime() - draft.notBefore.getTime() > days * DAY_MS) throw new PkiError('profile_violation', `validity exceeds the profile's ${days} days`);
+  };
+}

@@ -4,6 +4,7 @@
 // certificate counts as attested only when an attestation is on record for
 // it (certificates.attestation_der, verified at issuance). Errors propagate:
 // the check turns them into 503 `unavailable` (fail closed).
+import { registryError } from '../../registry/codes.js';
 import type { Sql } from '../../registry/sql.js';
 import { turnBatcher } from '../../util/turn-batcher.js';
 import type { CardStatusLookup, CardStatusRecord } from '../ports.js';
@@ -56,11 +57,18 @@ function record(r: Row): CardStatusRecord {
   };
 }
 
-export function registryCardStatus(sql: Sql): CardStatusLookup {
-  const lookup = turnBatcher<CardStatusRecord>(async (serials) => {
-    const rows = await sql.query<Row>(QUERY, [serials], { prepareAs: 'auth_card_status_lookup' });
-    return new Map(rows.map((r) => [r.serial_hex, record(r)]));
-  });
+/**
+ * `timeoutMs` bounds each lookup from its call, including the time it waits
+ * for the batches under way (default 2000 ms, the registry's own deadline).
+ */
+export function registryCardStatus(sql: Sql, options: { timeoutMs?: number } = {}): CardStatusLookup {
+  const lookup = turnBatcher<CardStatusRecord>(
+    async (serials) => {
+      const rows = await sql.query<Row>(QUERY, [serials], { prepareAs: 'auth_card_status_lookup' });
+      return new Map(rows.map((r) => [r.serial_hex, record(r)]));
+    },
+    { timeoutMs: options.timeoutMs ?? 2000, timeoutError: (cause) => registryError('registry_unavailable', 'The card status lookup did not finish in time', { cause }) },
+  );
   return {
     async byCertificateSerial(certSerialHex) {
       if (!/^[0-9a-f]{2,80}$/.test(certSerialHex)) return undefined;

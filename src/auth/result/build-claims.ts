@@ -3,6 +3,11 @@
 // its hash), when, and that the PIN was verified on the card. eKYC
 // attributes only when the RP's policy allows them AND the challenge carried
 // the consent text the citizen saw; otherwise nothing but the pairwise sub.
+// The result expires (`exp`, RFC 7519 §4.1.4) RESULT_LIFETIME_SECONDS after
+// it is made: it is the answer to a transaction under way, not a credential,
+// so a relying party accepts it only while the transaction is (src/auth/README.md
+// lists what a bank checks, in order). Keeping it as evidence afterwards is
+// unaffected: the signature still verifies, only its acceptance window is over.
 import type { CardStatusRecord, VerifiedCard } from '../ports.js';
 import { preimageParts } from '../signing-input.js';
 import type { ChallengeRecord } from '../types.js';
@@ -10,6 +15,10 @@ import type { EkycAttribute } from '../../rp/ids.js';
 import type { ResultClaims } from '../wire.js';
 import type { ResultEvidence } from '../checks/evidence.js';
 import { rememberedPairwiseSubject } from './pairwise-subject.js';
+
+/** Default lifetime of a signed result: iat → exp. */
+export const RESULT_LIFETIME_SECONDS = 300;
+const MAX_RESULT_LIFETIME_SECONDS = 3600;
 
 export function buildClaims(input: {
   readonly issuer: string;
@@ -22,11 +31,15 @@ export function buildClaims(input: {
   readonly allowedAttributes: readonly EkycAttribute[];
   readonly triesLeft: number | undefined;
   readonly now: Date;
-  /** Seconds from iat to exp: how long the service keeps the outcome. */
-  readonly lifetimeSeconds: number;
+  /** iat → exp in whole seconds, 1 to 3600; RESULT_LIFETIME_SECONDS when not given. */
+  readonly lifetimeSeconds?: number;
   readonly evidence?: ResultEvidence | undefined;
 }): ResultClaims {
   const { challenge: ch, status, card } = input;
+  const lifetime = input.lifetimeSeconds ?? RESULT_LIFETIME_SECONDS;
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_RESULT_LIFETIME_SECONDS) {
+    throw new RangeError(`the result lifetime must be 1 to ${MAX_RESULT_LIFETIME_SECONDS} whole seconds`);
+  }
   const t = Math.floor(input.now.getTime() / 1000);
   const c = status.citizen;
   let attributes: Partial<Record<EkycAttribute, string>> | undefined;
@@ -46,7 +59,7 @@ export function buildClaims(input: {
     aud: ch.rpId,
     sub: rememberedPairwiseSubject(input.subjectPepper, ch.rpId, c.nationalId),
     iat: t,
-    exp: t + input.lifetimeSeconds,
+    exp: t + lifetime,
     auth_time: t,
     jti: ch.id,
     card_serial: String(status.cardSerial),

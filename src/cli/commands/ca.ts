@@ -1,8 +1,17 @@
 // `cardauth ca init|issue`: the national CA from the command line (pki/README.md).
 //   ca init  [--dir <data-dir>] [--country CC] [--organization NAME] [--base-url URL] [--issuing-curve P-256|P-384]
-//   ca issue --public-key <pem file> --profile card-auth|card-sign --subject-json <file>
+//   ca issue --public-key <pem file> --profile test-unattested --subject-json <file>
 //            [--not-after <ISO date>] [--dir <data-dir>]
-//   ca renew-ocsp [--dir <data-dir>]   re-certify the OCSP responder key (1-year certificate)
+//            a TEST certificate (no EKU, test policy, at most 30 days). The card
+//            profiles (card-auth, card-sign) assert "key on card, PIN always":
+//            only `cardauth issue` signs them, over a key whose attestation it
+//            verified and recorded in the registry, audited. Here there is no
+//            card, no attestation and no registry row, so they are refused
+//            (profile_requires_attestation) instead of signed over any key.
+//   ca renew-ocsp [--dir <data-dir>]   re-certify the OCSP responder key now (1-year
+//            certificate; the service renews it by itself 60 days before the end),
+//            recorded in the registry's audit log (DATABASE_URL, else the embedded
+//            registry, which a running service holds: stop it, or let it renew)
 //   ca rotate-result-key [--overlap-days N] [--dir <data-dir>]
 //            a new result-signing key signs from now on (running services follow
 //            within a second); the previous one stays in the JWKS for N days (30)
@@ -12,9 +21,11 @@
 // pepper (<data-dir>/rp/pepper.key, see src/rp/pepper.ts).
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  cardProfileNames,
   DEFAULT_RESULT_KEY_OVERLAP_DAYS,
   initCa,
   isPkiError,
@@ -23,17 +34,20 @@ import {
   pemToDer,
   renewOcspResponder,
   rotateResultKey,
+  TEST_PROFILE_MAX_DAYS,
   type CardSubject,
   type KeyStore,
   type PkiErrorCode,
-  type ProfileName,
 } from '../../../pki/index.js';
+import { ocspRenewalAudit } from '../../composition/ocsp-renewal-audit.js';
 import { createPeppers, pepperPath } from '../../rp/pepper.js';
 import { CliError, type CliIo } from '../io.js';
+import { asCli, openMigratedRegistry } from './registry-env.js';
 
 const USAGE = `usage:
   cardauth ca init  [--dir <data-dir>] [--country CC] [--organization NAME] [--base-url URL] [--issuing-curve P-256|P-384]
-  cardauth ca issue --public-key <pem-file> --profile card-auth|card-sign --subject-json <file> [--not-after <ISO-date>] [--dir <data-dir>]
+  cardauth ca issue --public-key <pem-file> --profile test-unattested --subject-json <file> [--not-after <ISO-date>] [--dir <data-dir>]
+        (card-auth / card-sign certificates come only from \`cardauth issue\`, over an attested card key)
   cardauth ca renew-ocsp [--dir <data-dir>]
   cardauth ca rotate-result-key [--overlap-days N] [--dir <data-dir>]
 `;
@@ -110,7 +124,14 @@ async function issue(args: string[], io: CliIo): Promise<number> {
   if (!values['public-key'] || !values.profile || !values['subject-json']) {
     throw new CliError(`--public-key, --profile and --subject-json are required\n${USAGE}`, 'usage', 2);
   }
-  if (values.profile !== 'card-auth' && values.profile !== 'card-sign') throw new CliError('--profile must be card-auth or card-sign', 'usage', 2);
+  if ((cardProfileNames as readonly string[]).includes(values.profile)) {
+    throw new CliError(
+      `--profile ${values.profile} asserts "key on card, PIN always": it is issued only by \`cardauth issue\`, over a card key whose attestation was verified and recorded; use --profile test-unattested for a test certificate`,
+      'profile_requires_attestation',
+      2,
+    );
+  }
+  if (values.profile !== 'test-unattested') throw new CliError('--profile must be test-unattested', 'usage', 2);
   const publicKey = pemToDer(readText(values['public-key'], 'public key'), 'PUBLIC KEY', 'profile_key_not_allowed');
   let subject: CardSubject;
   try {
@@ -122,9 +143,9 @@ async function issue(args: string[], io: CliIo): Promise<number> {
   const dir = dataDir(values.dir, io);
   const pem = await withKeyStore(dir, io, async (keyStore) => {
     const ca = await openCa({ dataDir: dir, keyStore });
-    const notAfter = values['not-after'] ? new Date(values['not-after']) : new Date(Date.now() + ca.config.maxCardValidityDays * 86_400_000);
+    const notAfter = values['not-after'] ? new Date(values['not-after']) : new Date(Date.now() + TEST_PROFILE_MAX_DAYS * 86_400_000);
     if (Number.isNaN(notAfter.getTime())) throw new CliError('--not-after must be an ISO 8601 date', 'usage', 2);
-    return (await ca.issueCardCertificate({ publicKey, profile: values.profile as ProfileName, subject, notAfter })).pem;
+    return (await ca.issueCardCertificate({ publicKey, profile: 'test-unattested', subject, notAfter })).pem;
   });
   io.stdout.write(pem);
   return 0;
@@ -133,7 +154,15 @@ async function issue(args: string[], io: CliIo): Promise<number> {
 async function renewOcsp(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { dir: { type: 'string' } }, strict: true });
   const dir = dataDir(values.dir, io);
-  const pem = await withKeyStore(dir, io, (keyStore) => renewOcspResponder({ dataDir: dir, keyStore }));
+  // The renewal is audited like the service's own: no registry, no renewal.
+  const db = await asCli(() => openMigratedRegistry(io, values.dir));
+  let pem: string;
+  try {
+    const audit = ocspRenewalAudit(db, { actor: 'system', via: 'cardauth ca renew-ocsp', osUser: userInfo().username });
+    pem = await asCli(() => withKeyStore(dir, io, (keyStore) => renewOcspResponder({ dataDir: dir, keyStore, audit })));
+  } finally {
+    await db.close();
+  }
   io.stdout.write(`OCSP responder certificate renewed until ${new X509Certificate(pem).validTo}\n`);
   return 0;
 }

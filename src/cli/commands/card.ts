@@ -26,7 +26,9 @@ import type { CardSerial } from '../../issuance/types.js';
 import { CliError, type CliIo } from '../io.js';
 import { cardSourceOf, cardSourceOptions, withCard } from './card-source.js';
 import { asCliErrors } from './issuance-errors.js';
-import { openIssuanceStation, pinPadFor, type IssuanceStation, type OpenStation } from './issuance-station.js';
+import { connectServer, serverOf } from './server-client.js';
+import { runAtStation } from './station-card.js';
+import { cardholderAt, openIssuanceStation, type IssuanceStation, type OpenStation } from './issuance-station.js';
 
 const USAGE = `usage:
   cardauth card show|suspend|resume <serial> [--note <text>]
@@ -35,6 +37,8 @@ const USAGE = `usage:
   cardauth card activate|unblock-pin --reader <reader name>
   cardauth card reset-pin --reader <reader name> --approval <id>
   (--sim-card <firmware-sim card file> in place of --reader: the card in this process, no pcscd)
+  --server URL (or CARDAUTH_SERVER): against a running service; the card actions run at this machine as a
+    one-shot station (CARDAUTH_STATION_KEY); activate|unblock-pin|reset-pin take the card's serial, or the station reads it
 reasons: unspecified keyCompromise affiliationChanged cessationOfOperation privilegeWithdrawn
 `;
 
@@ -72,6 +76,7 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
         ...cardSourceOptions,
         'signature-key': { type: 'boolean' },
         'on-hold': { type: 'boolean' },
+        server: { type: 'string' },
       },
       strict: true,
     });
@@ -90,6 +95,8 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
   const serial = ['show', 'suspend', 'resume', 'revoke', 'replace'].includes(action) ? serialArg(positionals[0]) : undefined;
   const source = ['replace', 'activate', 'unblock-pin', 'reset-pin'].includes(action) ? cardSourceOf(values, USAGE, true) : undefined;
 
+  const server = serverOf(values.server, io.env);
+  if (server !== undefined) return cardAtServer(action, values, positionals, server, io);
   const station = await open(io);
   const lifecycle = { registry: station.registry, clock: station.engineDeps.clock, approvals: station.approvals, managementKeys: station.engineDeps.managementKeys, ...(station.engineDeps.publication === undefined ? {} : { publication: station.engineDeps.publication }) };
   const pukDisplay = { async show(puk: string) { io.stdout.write(`new PUK for the citizen (shown once, not stored): ${puk}\n`); } };
@@ -112,26 +119,26 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
           return show(station, serial!, io);
       }
       await withCard(station, source!, io, async (channel) => {
+        const cardholder = cardholderAt(io, channel, pukDisplay);
         switch (action) {
           case 'replace': {
             const r = await replaceCard({ registry: station.registry, engine: createIssuanceEngine(station.engineDeps) }, serial!, {
               channel,
               options: { ...(values['signature-key'] ? { signatureKey: true } : {}), ...(values['on-hold'] ? { onHold: true } : {}) },
               actor: station.actor,
-              pinPad: pinPadFor(io),
-              pukDisplay,
+              cardholder,
             });
             io.stdout.write(`card ${r.cardSerial} replaces card ${serial}; the old card's certificates are revoked (superseded)\n`);
             return;
           }
           case 'activate':
-            io.stdout.write(`card ${await activateCard(lifecycle, channel, pinPadFor(io), station.actor)} active\n`);
+            io.stdout.write(`card ${await activateCard(lifecycle, channel, cardholder, station.actor)} active\n`);
             return;
           case 'unblock-pin':
-            io.stdout.write(`PIN of card ${await unblockPinWithPuk(lifecycle, channel, pinPadFor(io), station.actor)} unblocked\n`);
+            io.stdout.write(`PIN of card ${await unblockPinWithPuk(lifecycle, channel, cardholder, station.actor)} unblocked\n`);
             return;
           case 'reset-pin':
-            io.stdout.write(`PIN and PUK of card ${await staffAssistedReset(lifecycle, channel, { pinPad: pinPadFor(io), pukDisplay }, station.actor, values.approval!)} reset\n`);
+            io.stdout.write(`PIN and PUK of card ${await staffAssistedReset(lifecycle, channel, cardholder, station.actor, values.approval!)} reset\n`);
             return;
         }
       });
@@ -140,6 +147,85 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
   } finally {
     await station.close();
   }
+}
+
+interface CardView {
+  serial: number;
+  status: string;
+  uuid: string;
+  expiresAt: string;
+  certificates: { slot: string; serialHex: string; status: string; revocationReason?: string }[];
+}
+
+function printCard(card: CardView, io: CliIo): void {
+  io.stdout.write(`card ${card.serial} ${card.status} (expires ${card.expiresAt.slice(0, 10)}, uuid ${card.uuid})\n`);
+  for (const c of card.certificates) io.stdout.write(`  ${c.slot} ${c.serialHex} ${c.status}${c.revocationReason === undefined ? '' : ` (${c.revocationReason})`}\n`);
+}
+
+/** --server: the documented API; the card work runs at this machine as a one-shot station. */
+async function cardAtServer(
+  action: string,
+  values: { note?: string | undefined; reason?: string | undefined; approval?: string | undefined; reader?: string | undefined; 'sim-card'?: string | undefined; 'signature-key'?: boolean | undefined; 'on-hold'?: boolean | undefined },
+  positionals: string[],
+  server: string,
+  io: CliIo,
+): Promise<number> {
+  const note = values.note === undefined ? {} : { note: values.note };
+  if (action === 'show' || action === 'suspend' || action === 'resume' || action === 'revoke') {
+    const serial = serialArg(positionals[0]);
+    const client = await connectServer(server, io);
+    const card =
+      action === 'show'
+        ? await client.call<CardView>('GET', `/v1/issuance/cards/${serial}`)
+        : await client.call<CardView>('POST', `/v1/issuance/cards/${serial}/${action}`, {
+            ...note,
+            ...(action === 'revoke' ? { reason: values.reason, ...(values.approval === undefined ? {} : { approvalId: values.approval }) } : {}),
+          });
+    printCard(card, io);
+    return 0;
+  }
+  const source = cardSourceOf(values, USAGE, true)!;
+  const given = positionals[0] === undefined ? undefined : serialArg(positionals[0]);
+  const pukLine = (puk: string) => `new PUK for the citizen (shown once, not stored): ${puk}\n`;
+  const { job } = await runAtStation(
+    io,
+    server,
+    source,
+    async (client, at) => {
+      // The card in the reader, as the station reported it, when no serial is given.
+      let serial = given;
+      if (serial === undefined) {
+        const list = await client.call<{ stations: { id: string; readers: { name: string; cardSerial?: number }[] }[] }>('GET', '/v1/stations');
+        const reported = list.stations.find((s) => s.id === at.stationId)?.readers.find((r) => r.name === at.reader)?.cardSerial;
+        if (reported === undefined) throw new CliError(`give the card's serial: the station could not read it\n${USAGE}`, 'usage', 2);
+        serial = cardSerial(reported);
+      }
+      const body =
+        action === 'reset-pin'
+          ? { ...at, approvalId: values.approval }
+          : action === 'replace'
+            ? { ...at, ...(values['signature-key'] ? { signatureKey: true } : {}), ...(values['on-hold'] ? { onHold: true } : {}) }
+            : at;
+      return client.call<{ jobId: string }>('POST', `/v1/issuance/cards/${serial}/${action}`, body);
+    },
+    pukLine,
+  );
+  const serial = String(job['cardSerial']);
+  switch (action) {
+    case 'replace':
+      io.stdout.write(`card ${serial} replaces card ${given ?? '?'}; the old card's certificates are revoked (superseded)\n`);
+      break;
+    case 'activate':
+      io.stdout.write(`card ${serial} active\n`);
+      break;
+    case 'unblock-pin':
+      io.stdout.write(`PIN of card ${serial} unblocked\n`);
+      break;
+    case 'reset-pin':
+      io.stdout.write(`PIN and PUK of card ${serial} reset\n`);
+      break;
+  }
+  return 0;
 }
 
 export const run = (args: string[], io: CliIo): Promise<number> => runWith(args, io, openIssuanceStation);

@@ -1,5 +1,8 @@
 // `cardauth enrol`: enrol a citizen (flow 1 step 1 of docs/architecture.md).
-//   cardauth enrol --national-id <id> --surname <name> --given-name <name> --birth-date YYYY-MM-DD [--json]
+//   cardauth enrol --national-id <id> --surname <name> --given-name <name> --birth-date YYYY-MM-DD
+//                  [--surname-latin <NAME> --given-name-latin <NAME>] [--json]
+// A name in Khmer script goes in --surname / --given-name, its Latin form
+// (as in the passport) in the --…-latin options; the certificate's CN uses it.
 // Staff: CARDAUTH_STAFF_TOKEN (see issuance-station.ts).
 import { parseArgs } from 'node:util';
 import { enrolCitizen } from '../../issuance/enrol-citizen.js';
@@ -7,7 +10,8 @@ import { CliError, type CliIo } from '../io.js';
 import { asCliErrors } from './issuance-errors.js';
 import { openIssuanceStation, type OpenStation } from './issuance-station.js';
 
-const USAGE = 'usage: cardauth enrol --national-id <id> --surname <name> --given-name <name> --birth-date YYYY-MM-DD [--json]\n';
+const USAGE =
+  'usage: cardauth enrol --national-id <id> --surname <name> --given-name <name> --birth-date YYYY-MM-DD [--surname-latin <NAME> --given-name-latin <NAME>] [--json]\n';
 
 export async function runWith(args: string[], io: CliIo, open: OpenStation): Promise<number> {
   let values;
@@ -18,6 +22,8 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
         'national-id': { type: 'string' },
         surname: { type: 'string' },
         'given-name': { type: 'string' },
+        'surname-latin': { type: 'string' },
+        'given-name-latin': { type: 'string' },
         'birth-date': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean' },
@@ -39,11 +45,18 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
     const citizen = await asCliErrors(() =>
       enrolCitizen(
         { registry: station.registry, clock: station.engineDeps.clock, country: station.engineDeps.country },
-        { nationalId: values['national-id'], surname: values.surname, givenName: values['given-name'], birthDate: values['birth-date'] },
+        {
+          nationalId: values['national-id'],
+          surname: values.surname,
+          givenName: values['given-name'],
+          ...(values['surname-latin'] === undefined ? {} : { surnameLatin: values['surname-latin'] }),
+          ...(values['given-name-latin'] === undefined ? {} : { givenNameLatin: values['given-name-latin'] }),
+          birthDate: values['birth-date'],
+        },
         station.actor,
       ),
     );
-    io.stdout.write(values.json ? `${JSON.stringify(citizen)}\n` : `enrolled ${citizen.surname.toUpperCase()}, ${citizen.givenName} (national ID ${citizen.nationalId})\n`);
+    io.stdout.write(values.json ? `${JSON.stringify(citizen)}\n` : `enrolled ${citizen.surname.toUpperCase()}, ${citizen.givenName}${citizen.surnameLatin ? ` (${citizen.surnameLatin}, ${citizen.givenNameLatin})` : ''} (national ID ${citizen.nationalId})\n`);
     return 0;
   } finally {
     await station.close();

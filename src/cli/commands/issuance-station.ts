@@ -34,7 +34,9 @@ import type { EngineDeps } from '../../issuance/engine/context.js';
 import { managementKeySource, memoryMasterHmac } from '../../issuance/lib/diversify-management-key.js';
 import type { ApprovalGate } from '../../issuance/ports/approvals.js';
 import type { Actor, IssuanceRegistry } from '../../issuance/ports/registry.js';
-import type { PinPad } from '../../issuance/ports/station.js';
+import { localCardholder } from '../../issuance/cardholder/local.js';
+import type { CardholderSteps } from '../../issuance/ports/cardholder.js';
+import type { PinPad, PukDisplay } from '../../issuance/ports/station.js';
 import { stationPinPadFor } from '../../issuance/pin-pad/station-pin-pad.js';
 import { sqlIssuanceRegistry } from '../../issuance/store/sql-registry.js';
 import { openDatabase } from '../../registry/open-database.js';
@@ -59,6 +61,11 @@ export type OpenStation = (io: CliIo) => Promise<IssuanceStation>;
 
 export function pinPadFor(io: CliIo): PinPad {
   return stationPinPadFor(io.stdin as never, io.stderr);
+}
+
+/** The PIN and PUK steps at this station: its PIN pad and PUK display over the card's channel. */
+export function cardholderAt(io: CliIo, channel: CardChannel, pukDisplay: PukDisplay): CardholderSteps {
+  return localCardholder(channel, pinPadFor(io), pukDisplay);
 }
 
 function readSecretFile(path: string, what: string): string {

@@ -21,13 +21,17 @@ import { isJobId, type JobId } from '../../issuance/types.js';
 import { CliError, type CliIo } from '../io.js';
 import { cardSourceOf, cardSourceOptions, connectCard, withCard } from './card-source.js';
 import { asCliErrors } from './issuance-errors.js';
-import { openIssuanceStation, pinPadFor, type OpenStation } from './issuance-station.js';
+import { serverOf } from './server-client.js';
+import { runAtStation } from './station-card.js';
+import { cardholderAt, openIssuanceStation, type OpenStation } from './issuance-station.js';
 
 const USAGE = `usage:
   cardauth issue --reader <reader name> --national-id <id> [--signature-key] [--on-hold] [--expires YYYY-MM-DD]
                  [--management-key aes256|3des] [--pin-retries N] [--puk-retries N]
   cardauth issue --reader <reader name> --resume [--job <id>] [--take-over]
   cardauth issue --cancel --job <id> [--reader <reader name with the card>] [--take-over]
+  cardauth issue --server URL (--reader R | --sim-card F) --national-id <id> [--signature-key] [--on-hold]
+    (a one-shot station: CARDAUTH_STATION_KEY and the officer's credentials; the engine runs in the service)
   (--sim-card <firmware-sim card file> in place of --reader: the card in this process, no pcscd)
 `;
 
@@ -80,6 +84,7 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
         'management-key': { type: 'string' },
         'pin-retries': { type: 'string' },
         'puk-retries': { type: 'string' },
+        server: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -91,6 +96,8 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
     io.stdout.write(USAGE);
     return 0;
   }
+  const server = serverOf(values.server, io.env);
+  if (server !== undefined) return issueAtServer(values, server, io);
   if (values.cancel) {
     if (values.job === undefined || !isJobId(values.job)) throw new CliError(`--cancel needs --job <id>\n${USAGE}`, 'usage', 2);
     const source = cardSourceOf(values, USAGE, false);
@@ -143,12 +150,11 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
           ...(values['take-over'] ? { takeOver: true } : {}),
           options,
           actor: station.actor,
-          pinPad: pinPadFor(io),
-          pukDisplay: {
+          cardholder: cardholderAt(io, channel, {
             async show(puk) {
               io.stdout.write(`PUK for the citizen (shown once, not stored): ${puk}\n`);
             },
-          },
+          }),
           progress: progressPrinter(io),
         });
         io.stdout.write(
@@ -161,6 +167,35 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
   } finally {
     await station.close();
   }
+}
+
+/** --server: this machine is a one-shot station; the engine runs in the service. */
+async function issueAtServer(values: Record<string, string | boolean | undefined>, server: string, io: CliIo): Promise<number> {
+  const direct = ['cancel', 'job', 'take-over', 'expires', 'management-key', 'pin-retries', 'puk-retries'].filter((k) => values[k] !== undefined);
+  if (direct.length > 0) throw new CliError(`with --server, ${direct.map((k) => `--${k}`).join(', ')} ${direct.length > 1 ? 'are' : 'is'} not available\n${USAGE}`, 'usage', 2);
+  const nationalId = values['national-id'];
+  if (typeof nationalId !== 'string') {
+    throw new CliError(`with --server, give --national-id (an interrupted job of that citizen's card is resumed)\n${USAGE}`, 'usage', 2);
+  }
+  const source = cardSourceOf(values as { reader?: string; 'sim-card'?: string }, USAGE, true)!;
+  const { job } = await runAtStation(
+    io,
+    server,
+    source,
+    (client, at) =>
+      client.call('POST', '/v1/issuance/personalisations', {
+        ...at,
+        nationalId,
+        ...(values['signature-key'] ? { signatureKey: true } : {}),
+        ...(values['on-hold'] ? { onHold: true } : {}),
+      }),
+    (puk) => `PUK for the citizen (shown once, not stored): ${puk}\n`,
+  );
+  const certs = (job['certificates'] as { slot: string; serialHex: string }[]).map((c) => `${c.slot}:${c.serialHex}`).join(', ');
+  io.stdout.write(
+    `card ${String(job['cardSerial'])} ${values['on-hold'] ? 'issued on hold: activate at hand-over with `cardauth card activate`' : 'active'}; certificates ${certs}; job ${String(job['id'])}\n`,
+  );
+  return 0;
 }
 
 export const run = (args: string[], io: CliIo): Promise<number> => runWith(args, io, openIssuanceStation);

@@ -8,11 +8,14 @@
 //   staff logout | whoami | list
 //   staff disable|enable <username>
 //   staff passwd [<username>]    new password for yourself (or, as admin, another account)
+//   staff unlock <username>      lift the account's sign-in throttle: its lock after many
+//                                failed sign-ins, or the waits before it (admin; audited)
 // Sessions: Redis when REDIS_URL is set, else kept in the registry.
 import { parseArgs } from 'node:util';
 import { addStaff, changePassword, listStaffAccounts, setDisabled } from '../../staff/accounts.js';
 import { staffError } from '../../staff/codes.js';
 import { login } from '../../staff/login.js';
+import { unlockSignIn } from '../../staff/unlock.js';
 import type { StaffPrincipal } from '../../staff/principal.js';
 import { authenticateSession, endSession } from '../../staff/sessions.js';
 import { staffByUsername } from '../../registry/repos/staff.js';
@@ -27,10 +30,11 @@ const USAGE = `usage:
   cardauth staff logout | whoami | list [--dir <data-dir>]
   cardauth staff disable|enable <username> [--dir <data-dir>]
   cardauth staff passwd [<username>] [--dir <data-dir>]
+  cardauth staff unlock <username> [--dir <data-dir>]
 (password: typed without echo, or one line on standard input; session: CARDAUTH_STAFF_TOKEN)
 `;
 
-const subcommands = ['add', 'login', 'logout', 'whoami', 'list', 'disable', 'enable', 'passwd'] as const;
+const subcommands = ['add', 'login', 'logout', 'whoami', 'list', 'disable', 'enable', 'passwd', 'unlock'] as const;
 type Sub = (typeof subcommands)[number];
 
 async function session(deps: StaffDeps, io: CliIo): Promise<StaffPrincipal> {
@@ -112,6 +116,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           if (!target) throw staffError('staff_not_found', `No staff account ${username}`);
           const v = await setDisabled(deps, by, target.id, sub === 'disable');
           io.stdout.write(`${v.username} is ${v.disabled ? 'disabled (its sessions have ended)' : 'enabled'}\n`);
+          return 0;
+        }
+        case 'unlock': {
+          const username = positionals[0];
+          if (username === undefined) throw new CliError(`a username is required\n${USAGE}`, 'usage', 2);
+          const u = await unlockSignIn(deps, await session(deps, io), { username });
+          io.stdout.write(`${u.username}: sign-in throttle lifted (${u.failures} failed sign-ins on record${u.wasLocked ? ', it was locked' : ''})\n`);
           return 0;
         }
         case 'passwd': {

@@ -7,36 +7,24 @@
 // it personalises the card.
 //   cardauth stock receive (--reader <reader name> | --sim-card <card file>) [--manufacturer <name>]
 // Signed-in staff as for `cardauth issue` (officer or supervisor); audited.
-import { X509Certificate } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { PivClient } from '../../card/piv/client.js';
-import { readCertificate } from '../../card/piv/read-certificate.js';
-import { issuanceError } from '../../issuance/codes.js';
-import { requirePermission } from '../../access/permissions.js';
+import { receiveStockFromCard } from '../../issuance/receive-stock.js';
 import { CliError, type CliIo } from '../io.js';
 import { cardSourceOf, cardSourceOptions, withCard } from './card-source.js';
 import { asCliErrors } from './issuance-errors.js';
+import { serverOf } from './server-client.js';
+import { runAtStation } from './station-card.js';
 import { openIssuanceStation, type OpenStation } from './issuance-station.js';
 
 const USAGE = `usage:
-  cardauth stock receive (--reader <reader name> | --sim-card <firmware-sim card file>) [--manufacturer <name>]
+  cardauth stock receive (--reader <reader name> | --sim-card <firmware-sim card file>) [--manufacturer <name>] [--server URL]
 `;
-
-/** The CN of the attestation certificate's issuer (the manufacturer's attestation CA), if it has one. */
-function issuerName(der: Uint8Array): string | undefined {
-  try {
-    const cn = /^CN=(.+)$/m.exec(new X509Certificate(der).issuer)?.[1];
-    return cn?.slice(0, 100);
-  } catch {
-    return undefined;
-  }
-}
 
 export async function runWith(args: string[], io: CliIo, open: OpenStation): Promise<number> {
   const [action, ...rest] = args;
   let values;
   try {
-    ({ values } = parseArgs({ args: rest, options: { ...cardSourceOptions, manufacturer: { type: 'string' } }, strict: true }));
+    ({ values } = parseArgs({ args: rest, options: { ...cardSourceOptions, manufacturer: { type: 'string' }, server: { type: 'string' } }, strict: true }));
   } catch (e) {
     throw new CliError(`${(e as Error).message}\n${USAGE}`, 'usage', 2);
   }
@@ -45,21 +33,23 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
     throw new CliError('--manufacturer: 1 to 100 letters, digits, spaces and . , & ( ) -', 'usage', 2);
   }
   const source = cardSourceOf(values, USAGE, true)!;
+  const server = serverOf(values.server, io.env);
+  if (server !== undefined) {
+    // A one-shot station: the service reads the card over this station's connection and records it.
+    const { job } = await runAtStation(io, server, source, (client, at) =>
+      client.call('POST', '/v1/issuance/stock', { ...at, ...(values.manufacturer === undefined ? {} : { manufacturer: values.manufacturer }) }),
+      () => '',
+    );
+    io.stdout.write(`card ${String(job['cardSerial'])} received into stock\n`);
+    return 0;
+  }
   const station = await open(io);
   try {
     return await asCliErrors(async () => {
-      requirePermission(station.actor, 'stock.receive');
       return withCard(station, source, io, async (channel) => {
-        const piv = await PivClient.open(channel);
-        if (!piv.ok) throw issuanceError('card_not_blank', 'The card has no PIV application', { detail: { why: 'no PIV application' } });
-        const serial = await piv.client.getSerial();
-        if (!serial.ok) throw issuanceError('card_not_blank', 'The card does not tell its serial (GET SERIAL), which the stock and the issuance engine need', { detail: { why: 'no serial' } });
-        const attestation = await readCertificate(channel, 0xf9);
-        const attestationCertDer = attestation.ok ? attestation.der : undefined;
-        const manufacturer = values.manufacturer ?? (attestationCertDer && issuerName(attestationCertDer)) ?? 'unknown';
-        await station.registry.receiveStock({ serial: serial.serial, manufacturer, attestationCertDer }, station.actor, station.engineDeps.clock.now());
+        const r = await receiveStockFromCard({ registry: station.registry, clock: station.engineDeps.clock }, channel, station.actor, values.manufacturer);
         io.stdout.write(
-          `card ${serial.serial} received into stock (manufacturer ${manufacturer}; ${attestationCertDer ? 'F9 attestation certificate recorded' : 'no F9 attestation certificate on the card'})\n`,
+          `card ${r.serial} received into stock (manufacturer ${r.manufacturer}; ${r.attestationRecorded ? 'F9 attestation certificate recorded' : 'no F9 attestation certificate on the card'})\n`,
         );
         return 0;
       });

@@ -1,10 +1,10 @@
 // Staff HTTP API of issuance, /v1/issuance/….
 //
-// Personalisation itself runs at the issuance station (`cardauth issue`):
-// the card is in the station's reader and the citizen types the PIN on the
-// station's pad, which must never travel through this API. HTTP covers the
-// records and the lifecycle decisions that need no card: enrolment, finding
-// citizens, job and card status, suspend / resume / revoke, expiry.
+// The records and the lifecycle decisions that need no card: enrolment,
+// finding citizens, job and card status, suspend / resume / revoke, expiry.
+// Work on a card runs at a thin station (./stations.ts): the service drives
+// the card over the station's connection, and the citizen's PIN stays at the
+// station's pad, never in this API.
 // Every route needs a staff session; permissions are per role
 // (src/issuance/permissions.ts).
 import { z } from 'zod';
@@ -19,7 +19,10 @@ import { citizenInputSchema } from '../../issuance/validate/citizen.js';
 import { cardSerial } from '../../card/piv/constants.js';
 import { isJobId, parseNationalId, revocationReasons, type CardSerial, type Citizen } from '../../issuance/types.js';
 import type { Clock } from '../../util/clock.js';
+import type { StationJobView } from '../../station/jobs/job-view.js';
+import { stationJobKinds } from '../../station/types.js';
 import { defineRoute, type AnyRoute, type RouteAuth } from '../route.js';
+import { text } from '../schemas/text.js';
 
 export interface IssuanceRouteDeps extends LifecycleDeps {
   readonly registry: IssuanceRegistry;
@@ -27,6 +30,8 @@ export interface IssuanceRouteDeps extends LifecycleDeps {
   readonly country: string;
   /** Staff session authentication (the staff module's RouteAuth, scheme staffSession). */
   readonly auth: RouteAuth<Actor>;
+  /** A job run at a station, by its id (src/station/jobs/job-view.ts); issuance jobs are answered from the registry. */
+  readonly stationJobView?: (id: string) => Promise<StationJobView | undefined>;
 }
 
 const problem = { description: 'Problem (application/problem+json)' } as const;
@@ -36,6 +41,8 @@ const citizenSchema = z.object({
   nationalId: z.string(),
   surname: z.string(),
   givenName: z.string(),
+  surnameLatin: z.string().optional().describe('The name in Latin letters (upper case), when enrolled with one'),
+  givenNameLatin: z.string().optional(),
   birthDate: z.string(),
   country: z.string(),
 });
@@ -59,11 +66,18 @@ const cardSchema = z.object({
 });
 const jobSchema = z.object({
   id: z.string(),
-  cardSerial: z.number().int(),
-  citizenId: z.string(),
+  /** Jobs run at a station: what kind of work, where, for whom, and each step. */
+  kind: z.enum(stationJobKinds).optional(),
+  station: z.object({ id: z.string(), name: z.string() }).optional(),
+  reader: z.string().optional(),
+  officer: z.string().optional(),
+  issuanceJobId: z.string().optional(),
+  cardSerial: z.number().int().optional(),
+  citizenId: z.string().optional(),
   status: z.enum(['running', 'interrupted', 'completed', 'failed', 'cancelled']),
   completedSteps: z.array(z.string()),
-  attempt: z.number().int(),
+  steps: z.array(z.object({ name: z.string(), title: z.string(), status: z.enum(['done', 'running', 'waiting-for-pin', 'pending']) })).optional(),
+  attempt: z.number().int().optional(),
   lastError: z.string().optional(),
   certificates: z.array(z.object({ slot: z.string(), serialHex: z.string() })),
   createdAt: z.string(),
@@ -71,10 +85,19 @@ const jobSchema = z.object({
 });
 
 const serialParams = z.object({ serial: z.string().regex(/^\d{1,10}$/, 'a card serial (decimal)') });
-const noteBody = z.object({ note: z.string().max(500).optional() }).strict();
+const noteBody = z.object({ note: text(500, { multiLine: true }).optional() }).strict();
 
 function citizenOut(c: Citizen): z.infer<typeof citizenSchema> {
-  return { id: c.id, nationalId: c.nationalId, surname: c.surname, givenName: c.givenName, birthDate: c.birthDate, country: c.country };
+  return {
+    id: c.id,
+    nationalId: c.nationalId,
+    surname: c.surname,
+    givenName: c.givenName,
+    ...(c.surnameLatin === undefined ? {} : { surnameLatin: c.surnameLatin }),
+    ...(c.givenNameLatin === undefined ? {} : { givenNameLatin: c.givenNameLatin }),
+    birthDate: c.birthDate,
+    country: c.country,
+  };
 }
 function certOut(c: CertificateRecord): z.infer<typeof certificateSchema> {
   return {
@@ -167,10 +190,10 @@ export function issuanceRoutes(deps: IssuanceRouteDeps): AnyRoute[] {
       method: 'get',
       path: '/v1/issuance/citizens',
       operationId: 'searchCitizens',
-      summary: 'Find citizens by surname prefix',
+      summary: 'Find citizens by surname prefix (in the national script or in Latin letters)',
       tags,
       auth: deps.auth,
-      query: z.object({ surname: z.string().min(1).max(64).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }),
+      query: z.object({ surname: text(64, { min: 1 }).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }),
       responses: { 200: { description: 'Citizens', schema: z.object({ citizens: z.array(citizenSchema) }) }, 401: problem, 403: problem },
       async handle({ query, principal }) {
         requirePermission(principal, 'citizen.read');
@@ -185,7 +208,7 @@ export function issuanceRoutes(deps: IssuanceRouteDeps): AnyRoute[] {
       summary: 'A citizen and their active card',
       tags,
       auth: deps.auth,
-      params: z.object({ nationalId: z.string().min(1).max(40) }),
+      params: z.object({ nationalId: text(40, { min: 1 }) }),
       responses: {
         200: { description: 'Citizen', schema: z.object({ citizen: citizenSchema, activeCard: cardSchema.nullable() }) },
         401: problem,
@@ -229,6 +252,8 @@ export function issuanceRoutes(deps: IssuanceRouteDeps): AnyRoute[] {
       responses: { 200: { description: 'Job', schema: jobSchema }, 401: problem, 403: problem, 404: problem },
       async handle({ params, principal }) {
         requirePermission(principal, 'card.read');
+        const atStation = await deps.stationJobView?.(params.id);
+        if (atStation !== undefined) return { body: atStation };
         const j = isJobId(params.id) ? await deps.registry.getJob(params.id) : undefined;
         if (j === undefined) throw issuanceError('issuance_job_not_found', 'No such issuance job');
         return { body: jobOut(j) };
@@ -259,7 +284,7 @@ export function issuanceRoutes(deps: IssuanceRouteDeps): AnyRoute[] {
       auth: deps.auth,
       params: serialParams,
       body: z
-        .object({ reason: z.enum(revocationReasons), approvalId: z.string().min(1).max(100).optional(), note: z.string().max(500).optional() })
+        .object({ reason: z.enum(revocationReasons), approvalId: text(100, { min: 1 }).optional(), note: text(500, { multiLine: true }).optional() })
         .strict(),
       responses: { 200: { description: 'Card after the change', schema: cardSchema }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
       async handle({ params, body, principal }) {

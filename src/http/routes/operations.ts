@@ -7,9 +7,12 @@
 import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../route.js';
 
+/** A readiness probe: ready or not, optionally with public details (dates, never secrets) shown beside it. */
+export type ReadinessProbe = () => Promise<boolean | { readonly ready: boolean; readonly details: Readonly<Record<string, unknown>> }>;
+
 export interface OperationsDeps {
-  /** Named readiness probes; /readyz is 200 only when all are true. */
-  readonly readiness?: Readonly<Record<string, () => Promise<boolean>>>;
+  /** Named readiness probes; /readyz is 200 only when all are ready. */
+  readonly readiness?: Readonly<Record<string, ReadinessProbe>>;
 }
 
 /** The figures behind GET /metrics: one process's registry, or the cluster primary's sum of them. */
@@ -18,7 +21,11 @@ export interface MetricsSource {
   readonly contentType: string;
 }
 
-const readySchema = z.object({ status: z.enum(['ready', 'unavailable']), checks: z.record(z.string(), z.boolean()) });
+const readySchema = z.object({
+  status: z.enum(['ready', 'unavailable']),
+  checks: z.record(z.string(), z.boolean()),
+  details: z.record(z.string(), z.record(z.string(), z.unknown())).optional().describe('What a check reports beside its answer, e.g. the OCSP responder certificate\'s notAfter'),
+});
 
 export function operationsRoutes(deps: OperationsDeps): AnyRoute[] {
   return [
@@ -42,13 +49,16 @@ export function operationsRoutes(deps: OperationsDeps): AnyRoute[] {
       responses: { 200: { description: 'Ready', schema: readySchema }, 503: { description: 'Not ready: the failing checks are false', schema: readySchema } },
       async handle() {
         const checks: Record<string, boolean> = {};
+        const details: Record<string, Readonly<Record<string, unknown>>> = {};
         await Promise.all(
           Object.entries(deps.readiness ?? {}).map(async ([name, probe]) => {
-            checks[name] = await probe().catch(() => false);
+            const answer = await probe().catch(() => false as const);
+            checks[name] = typeof answer === 'boolean' ? answer : answer.ready;
+            if (typeof answer !== 'boolean') details[name] = answer.details;
           }),
         );
         const ok = Object.values(checks).every(Boolean);
-        return { status: ok ? 200 : 503, body: { status: ok ? 'ready' : 'unavailable', checks } };
+        return { status: ok ? 200 : 503, body: { status: ok ? 'ready' : 'unavailable', checks, ...(Object.keys(details).length > 0 ? { details } : {}) } };
       },
     }),
   ];

@@ -38,7 +38,7 @@ export function rpRouteAuth(deps: RpAuthDeps, opts: { readonly rateLimit?: 'now'
   const deferred = opts.rateLimit === 'with-terminal';
   return {
     scheme: 'rpKey',
-    alternatives: ['rpClientAssertion'],
+    alsoAccepts: ['rpClientAssertion'],
     codes: RP_SCHEME_CODES,
     async authenticate(req, res) {
       const call = newRpCall(await deps.authenticator.authenticate(req.headers.authorization));

@@ -23,6 +23,7 @@ const reasonOf: Readonly<Record<string, Exclude<AttestationOutcome, { ok: true }
   attestation_malformed: 'malformed',
   attestation_untrusted_root: 'untrusted-chain',
   attestation_signature_invalid: 'untrusted-chain',
+  attestation_chain_invalid: 'untrusted-chain',
   attestation_key_mismatch: 'key-mismatch',
   attestation_serial_mismatch: 'serial-mismatch',
   attestation_policy_mismatch: 'policy-mismatch',

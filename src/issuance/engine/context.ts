@@ -6,7 +6,7 @@ import type { Logger } from '../../util/log.js';
 import type { AttestationVerifier, CertificateIssuer } from '../ports/ca.js';
 import type { ManagementKeySource } from '../ports/management-key.js';
 import type { Actor, IssuanceRegistry, JobRecord, StockCard } from '../ports/registry.js';
-import type { PinPad, PukDisplay } from '../ports/station.js';
+import type { CardholderSteps } from '../ports/cardholder.js';
 import type { CardSerial, Citizen } from '../types.js';
 import type { JobData, JobOptions, StepName } from './job.js';
 
@@ -52,8 +52,8 @@ export interface StepContext {
   readonly options: JobOptions;
   readonly stock: StockCard;
   readonly actor: Actor;
-  readonly pinPad: PinPad;
-  readonly pukDisplay: PukDisplay;
+  /** The PIN and PUK steps, run where the PIN pad is (the station). */
+  readonly cardholder: CardholderSteps;
   readonly timing: Timing;
   /** Authenticate to the card with its diversified management key (after step 2). */
   authenticateManagementKey(): Promise<void>;

@@ -22,7 +22,8 @@ import { cardRefused } from '../lib/card-refused.js';
 import { wipeCard } from '../lib/wipe-card.js';
 import { requirePermission } from '../../access/permissions.js';
 import type { Actor, JobRecord, StockCard } from '../ports/registry.js';
-import type { PinPad, Progress, PukDisplay } from '../ports/station.js';
+import type { CardholderSteps } from '../ports/cardholder.js';
+import type { Progress } from '../ports/station.js';
 import { issuanceSteps } from '../steps/index.js';
 import { parseNationalId, type CardSerial, type CardUuid, type Citizen, type JobId } from '../types.js';
 import { WipeRequired, type EngineDeps, type IssuanceStep, type StepContext, type Timing } from './context.js';
@@ -42,8 +43,10 @@ export interface PersonaliseRequest {
   /** Take over a job whose lease has not yet run out (its runner is known to be dead). */
   readonly takeOver?: boolean;
   readonly actor: Actor;
-  readonly pinPad: PinPad;
-  readonly pukDisplay: PukDisplay;
+  /** The PIN and PUK steps on the same card, where the PIN pad is (../cardholder/local.ts, or a thin station). */
+  readonly cardholder: CardholderSteps;
+  /** The id of the job when a new one is opened (default: a random UUID); a station job names its issuance job this way. */
+  readonly newJobId?: JobId;
   readonly progress?: Progress;
 }
 
@@ -169,7 +172,7 @@ export function createIssuanceEngine(deps: EngineDeps): IssuanceEngine {
     }
     const created = await db(() =>
       deps.registry.openJob({
-        id: randomUUID() as JobId,
+        id: req.newJobId ?? (randomUUID() as JobId),
         cardSerial: serial,
         citizenId: citizen.id,
         options,
@@ -223,8 +226,7 @@ export function createIssuanceEngine(deps: EngineDeps): IssuanceEngine {
         options: job.options,
         stock: stock!,
         actor: req.actor,
-        pinPad: req.pinPad,
-        pukDisplay: req.pukDisplay,
+        cardholder: req.cardholder,
         timing,
         async authenticateManagementKey() {
           const key = await deps.managementKeys.derive(serial, job.options.managementKeyType);

@@ -70,3 +70,16 @@ export function memoryMasterHmac(master: Uint8Array): MasterHmac {
 export function managementKeySource(hmac: MasterHmac): ManagementKeySource {
   return { derive: (serial, type) => deriveManagementKey(hmac, serial, type) };
 }
+
+/** A master HMAC that opens the master secret at its first use (a service that never issues never needs it). */
+export function lazyMasterHmac(open: () => Uint8Array): MasterHmac {
+  let hmac: MasterHmac | undefined;
+  return async (data) => {
+    if (hmac === undefined) {
+      const master = open();
+      hmac = memoryMasterHmac(master);
+      master.fill(0);
+    }
+    return hmac(data);
+  };
+}

@@ -1,21 +1,22 @@
 // Hand-over activation (flow 1 step 8 of docs/architecture.md: the
 // certificates may be issued on hold and activated when the citizen proves
 // the PIN at hand-over). The citizen types the PIN on the station's pad; VERIFY runs
-// on the card (the PIN never reaches the service); on success the card
+// on the card (CardholderSteps.verifyPin, at the station: the PIN never
+// reaches the service); on success the card
 // becomes active and its certificates good, audited, in one transaction.
 import type { CardChannel } from '../../card/channel.js';
 import type { Clock } from '../../util/clock.js';
 import { issuanceError } from '../codes.js';
 import { requirePermission } from '../../access/permissions.js';
 import type { Actor, IssuanceRegistry } from '../ports/registry.js';
-import type { PinPad } from '../ports/station.js';
+import type { CardholderSteps } from '../ports/cardholder.js';
 import type { CardSerial } from '../types.js';
 import { openIssuedCard } from './open-issued-card.js';
 
 export async function activateCard(
   deps: { readonly registry: IssuanceRegistry; readonly clock: Clock },
   channel: CardChannel,
-  pinPad: PinPad,
+  cardholder: CardholderSteps,
   actor: Actor,
 ): Promise<CardSerial> {
   requirePermission(actor, 'card.activate');
@@ -23,16 +24,10 @@ export async function activateCard(
   if (card.status !== 'pending_activation') {
     throw issuanceError('card_state_invalid', `Card ${card.serial} is ${card.status}, not waiting for activation`);
   }
-  const pin = await pinPad.readPin({ purpose: 'activate the card' });
-  try {
-    const v = await piv.verifyPin(pin);
-    if (!v.ok) {
-      if (v.reason === 'blocked') throw issuanceError('lifecycle_pin_blocked', 'The PIN is blocked; unblock it with the PUK first');
-      throw issuanceError('lifecycle_wrong_pin', `Wrong PIN (${v.triesLeft} tries left)`, { detail: { triesLeft: v.triesLeft } });
-    }
-  } finally {
-    pin.fill(0);
-  }
+  await cardholder.verifyPin('activate the card');
+  // Learned from the card, not from whoever ran the step: the PIN is verified now.
+  const status = await piv.pinStatus();
+  if (status.state !== 'verified') throw issuanceError('lifecycle_wrong_pin', 'The card does not show the PIN verified');
   await piv.logout();
   await deps.registry.changeCardStatus({
     cardSerial: card.serial,

@@ -20,14 +20,11 @@ import type { CardChannel } from '../../card/channel.js';
 import type { Clock } from '../../util/clock.js';
 import { issuanceError } from '../codes.js';
 import { cardRefused } from '../lib/card-refused.js';
-import { FACTORY_PIN, FACTORY_PUK } from '../lib/factory-defaults.js';
-import { weakPinReason } from '../lib/pin-rules.js';
-import { generatePuk } from '../lib/puk.js';
 import { requirePermission } from '../../access/permissions.js';
 import type { ApprovalGate } from '../ports/approvals.js';
 import type { ManagementKeySource } from '../ports/management-key.js';
 import type { Actor, IssuanceRegistry } from '../ports/registry.js';
-import type { PinPad, PukDisplay } from '../ports/station.js';
+import type { CardholderSteps } from '../ports/cardholder.js';
 import type { CardSerial, ManagementKeyType } from '../types.js';
 import { openIssuedCard } from './open-issued-card.js';
 
@@ -41,7 +38,7 @@ export interface StaffResetDeps {
 export async function staffAssistedReset(
   deps: StaffResetDeps,
   channel: CardChannel,
-  station: { readonly pinPad: PinPad; readonly pukDisplay: PukDisplay },
+  cardholder: CardholderSteps,
   actor: Actor,
   approvalId: string,
 ): Promise<CardSerial> {
@@ -63,41 +60,19 @@ export async function staffAssistedReset(
   const type = meta.ok ? meta.metadata.algorithm : 'unknown';
   if (type !== 'AES256' && type !== 'TDES') throw cardRefused('the management key', `unexpected type ${type}`);
   const key = await deps.managementKeys.derive(card.serial, type as ManagementKeyType);
-  const pin = await station.pinPad.readPin({ purpose: 'prove the current PIN' });
   try {
-    const v = await piv.verifyPin(pin);
-    if (!v.ok) {
-      if (v.reason === 'blocked') throw issuanceError('lifecycle_pin_blocked', 'The PIN is now blocked');
-      throw issuanceError('lifecycle_wrong_pin', `Wrong PIN (${v.triesLeft} tries left)`, { detail: { triesLeft: v.triesLeft } });
-    }
+    // The citizen proves the PIN at the station; the card stays PIN-verified for SET PIN RETRIES.
+    await cardholder.verifyPin('prove the current PIN');
     const auth = await piv.authenticateManagementKey(key, type as ManagementKeyType);
     if (!auth.ok) throw cardRefused('the card management key', auth.reason);
     const s = await piv.setPinRetries(retries.pin.total, retries.puk.total);
     if (!s.ok) throw cardRefused('SET PIN RETRIES', s.reason);
   } finally {
     key.fill(0);
-    pin.fill(0);
   }
-  // PIN and PUK are now the factory values: the citizen chooses a PIN, a new PUK is shown once.
-  for (let attempt = 1; ; attempt++) {
-    const next = await station.pinPad.readNewPin({ attempt });
-    try {
-      const weak = weakPinReason(next);
-      if (weak !== undefined) {
-        if (attempt >= 3) throw issuanceError('issuance_pin_entry_failed', weak);
-        continue;
-      }
-      const c = await piv.changePin(FACTORY_PIN, next);
-      if (!c.ok) throw cardRefused('CHANGE REFERENCE DATA', c.reason);
-      break;
-    } finally {
-      next.fill(0);
-    }
-  }
-  const puk = generatePuk();
-  const c = await piv.changePuk(FACTORY_PUK, puk);
-  if (!c.ok) throw cardRefused('CHANGE REFERENCE DATA (PUK)', c.reason);
-  await station.pukDisplay.show(puk);
+  // PIN and PUK are now the factory values: the citizen chooses a PIN, a new PUK is shown once, at the station.
+  await cardholder.choosePin();
+  await cardholder.setPuk();
   await deps.registry.recordCardEvent(card.serial, 'card.staff-reset', { approvedBy }, actor, deps.clock.now());
   return card.serial;
 }

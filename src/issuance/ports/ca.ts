@@ -7,7 +7,14 @@ export interface CardCertificateRequest {
   /** SubjectPublicKeyInfo DER of the key the card generated. */
   readonly publicKeySpki: Uint8Array;
   readonly profile: 'card-auth' | 'card-sign';
-  readonly subject: { readonly country: string; readonly surname: string; readonly givenName: string; readonly nationalId: string };
+  readonly subject: {
+    readonly country: string;
+    readonly surname: string;
+    readonly givenName: string;
+    /** The name in Latin letters when the citizen has one: the certificate's CN. */
+    readonly latin?: { readonly surname: string; readonly givenName: string } | undefined;
+    readonly nationalId: string;
+  };
   /** The card's expiry: the certificate never outlives it. */
   readonly notAfter: Date;
 }

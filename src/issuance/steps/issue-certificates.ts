@@ -27,6 +27,9 @@ export const issueCertificates: IssuanceStep = {
             country: ctx.citizen.country,
             surname: ctx.citizen.surname,
             givenName: ctx.citizen.givenName,
+            ...(ctx.citizen.surnameLatin !== undefined && ctx.citizen.givenNameLatin !== undefined
+              ? { latin: { surname: ctx.citizen.surnameLatin, givenName: ctx.citizen.givenNameLatin } }
+              : {}),
             nationalId: ctx.citizen.nationalId,
           },
           notAfter: new Date(ctx.options.expiresAt),

@@ -1,6 +1,8 @@
 // Flow 1 step 7 (last part): "sets a random PUK given to the citizen once".
-// Eight CSPRNG digits (../lib/puk.ts), CHANGE REFERENCE DATA of the PUK from
-// its factory value, then shown on the PukDisplay exactly once. Never stored.
+// The step runs where the citizen is (CardholderSteps.setPuk: eight CSPRNG
+// digits, CHANGE REFERENCE DATA from the factory PUK, shown once at the
+// station); the engine learns only the outcome and checks the card itself:
+// the PUK must no longer be the factory one. Never stored.
 //
 // If the card's PUK is no longer the factory one while the job has not
 // recorded this step, the process died after the card took a PUK that no one
@@ -10,8 +12,6 @@
 import type { IssuanceStep } from '../engine/context.js';
 import { WipeRequired } from '../engine/context.js';
 import { cardRefused } from '../lib/card-refused.js';
-import { FACTORY_PUK } from '../lib/factory-defaults.js';
-import { generatePuk } from '../lib/puk.js';
 
 export const setPuk: IssuanceStep = {
   name: 'set-puk',
@@ -19,9 +19,8 @@ export const setPuk: IssuanceStep = {
   async run(ctx) {
     const meta = await ctx.piv.getMetadata(0x81);
     if (meta.ok && meta.metadata.isDefault === false) throw new WipeRequired('the PUK was set by an interrupted run and is lost');
-    const puk = generatePuk();
-    const r = await ctx.piv.changePuk(FACTORY_PUK, puk);
-    if (!r.ok) throw cardRefused('CHANGE REFERENCE DATA (PUK)', r.reason);
-    await ctx.pukDisplay.show(puk);
+    await ctx.cardholder.setPuk();
+    const after = await ctx.piv.getMetadata(0x81);
+    if (!after.ok || after.metadata.isDefault !== false) throw cardRefused('CHANGE REFERENCE DATA (PUK)', 'the PUK is still the factory PUK');
   },
 };

@@ -74,7 +74,7 @@ export class MemoryIssuanceRegistry implements IssuanceRegistry {
   }
   async searchCitizens(q: { surname?: string; limit: number }): Promise<Citizen[]> {
     const s = q.surname?.toLowerCase();
-    return [...this.citizens.values()].filter((c) => s === undefined || c.surname.toLowerCase().startsWith(s)).slice(0, q.limit);
+    return [...this.citizens.values()].filter((c) => s === undefined || c.surname.toLowerCase().startsWith(s) || (c.surnameLatin?.toLowerCase().startsWith(s) ?? false)).slice(0, q.limit);
   }
   async getStock(serial: CardSerial): Promise<StockCard | undefined> {
     const s = this.stock.get(serial);

@@ -38,6 +38,8 @@ const citizenOf = (r: CitizenRow): Citizen => ({
   nationalId: r.nationalId as NationalId,
   surname: r.surname,
   givenName: r.givenName,
+  ...(r.surnameLatin === undefined ? {} : { surnameLatin: r.surnameLatin }),
+  ...(r.givenNameLatin === undefined ? {} : { givenNameLatin: r.givenNameLatin }),
   birthDate: r.birthDate,
   country: r.country,
 });

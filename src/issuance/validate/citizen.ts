@@ -12,11 +12,17 @@ import { parseNationalId, type NationalId } from '../types.js';
 // upper bound for surname/givenName (RFC 5280 Appendix A ub-name is 32768,
 // but the card's CN "SURNAME,GIVEN" must stay readable on a PIN-pad display).
 const NAME = /^\p{L}[\p{L}\p{M}' -]{0,63}$/u;
+// The same name in Latin letters, as in a passport: upper-case A-Z (lower
+// case is accepted and raised), spaces, hyphens, apostrophes.
+const LATIN = /^[A-Za-z][A-Za-z' -]{0,63}$/;
+const latinName = z.string().trim().max(64).regex(LATIN, 'Latin letters A–Z, spaces, hyphens and apostrophes only, starting with a letter');
 
 export const citizenInputSchema = z.object({
   nationalId: z.string().min(1, 'required').max(40),
   surname: z.string().trim().min(1, 'required').max(64).regex(NAME, 'letters, spaces, hyphens and apostrophes only, starting with a letter'),
   givenName: z.string().trim().min(1, 'required').max(64).regex(NAME, 'letters, spaces, hyphens and apostrophes only, starting with a letter'),
+  surnameLatin: latinName.optional(),
+  givenNameLatin: latinName.optional(),
   birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'),
 });
 export type CitizenInput = z.input<typeof citizenInputSchema>;
@@ -25,6 +31,8 @@ export interface ValidCitizen {
   readonly nationalId: NationalId;
   readonly surname: string;
   readonly givenName: string;
+  readonly surnameLatin?: string;
+  readonly givenNameLatin?: string;
   readonly birthDate: string;
 }
 
@@ -46,10 +54,18 @@ export function validateCitizen(input: unknown, clock: Clock): ValidCitizen {
   if (date.getTime() > clock.now().getTime()) {
     throw issuanceError('citizen_invalid', 'birthDate: in the future', { detail: { field: 'birthDate' } });
   }
+  const { surnameLatin, givenNameLatin } = r.data;
+  if ((surnameLatin === undefined) !== (givenNameLatin === undefined)) {
+    const field = surnameLatin === undefined ? 'surnameLatin' : 'givenNameLatin';
+    throw issuanceError('citizen_invalid', `${field}: give the name in Latin letters whole (surname and given name) or not at all`, { detail: { field } });
+  }
   return {
     nationalId,
     surname: r.data.surname.normalize('NFC'),
     givenName: r.data.givenName.normalize('NFC'),
+    ...(surnameLatin === undefined || givenNameLatin === undefined
+      ? {}
+      : { surnameLatin: surnameLatin.replace(/\s+/g, ' ').toUpperCase(), givenNameLatin: givenNameLatin.replace(/\s+/g, ' ').toUpperCase() }),
     birthDate: r.data.birthDate,
   };
 }

@@ -110,3 +110,8 @@ export async function markApprovalExecuted(sql: Sql, id: string, executedBy: str
     return toApproval(rows[0]);
   });
 }
+
+/** Requests still waiting for a decision at `now` (the staff dashboard). */
+export async function countPendingApprovals(sql: Sql, now: Date): Promise<number> {
+  return (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM approvals WHERE state = 'pending' AND expires_at > $1`, [now]))[0]?.n ?? 0;
+}

@@ -80,3 +80,11 @@ export async function setStockStatus(
     return toStock(rows[0]);
   });
 }
+
+/** The stock by status, and the cards available for personalisation (oldest first, at most `limit`). */
+export async function stockSummary(sql: Sql, limit: number): Promise<{ counts: Record<StockStatus, number>; available: StockRow[] }> {
+  const counts = Object.fromEntries(stockStatuses.map((s) => [s, 0])) as Record<StockStatus, number>;
+  for (const r of await sql.query<{ status: StockStatus; n: number }>('SELECT status, count(*)::int AS n FROM card_stock GROUP BY status')) counts[r.status] = Number(r.n);
+  const available = await sql.query<Raw>(`SELECT * FROM card_stock WHERE status = 'available' ORDER BY received_at, serial LIMIT $1`, [Math.max(1, Math.min(limit, 1000))]);
+  return { counts, available: available.map(toStock) };
+}

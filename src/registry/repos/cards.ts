@@ -140,3 +140,8 @@ export async function setCardStatus(
     return toCard(rows[0]);
   });
 }
+
+/** How many cards were issued at or after `since` (the staff dashboard). */
+export async function countCardsIssuedSince(sql: Sql, since: Date): Promise<number> {
+  return (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM cards WHERE issued_at >= $1', [since]))[0]?.n ?? 0;
+}

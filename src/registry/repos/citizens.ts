@@ -10,6 +10,9 @@ export interface CitizenRow {
   readonly nationalId: string;
   readonly surname: string;
   readonly givenName: string;
+  /** The name in Latin letters (upper case), when enrolled with one. */
+  readonly surnameLatin: string | undefined;
+  readonly givenNameLatin: string | undefined;
   /** YYYY-MM-DD */
   readonly birthDate: string;
   readonly country: string;
@@ -21,17 +24,21 @@ export interface NewCitizen {
   readonly nationalId: string;
   readonly surname: string;
   readonly givenName: string;
+  readonly surnameLatin?: string | undefined;
+  readonly givenNameLatin?: string | undefined;
   readonly birthDate: string;
   readonly country: string;
 }
 
-const COLUMNS = 'id, national_id, surname, given_name, birth_date::text AS birth_date, country, created_at, updated_at';
+const COLUMNS = 'id, national_id, surname, given_name, surname_latin, given_name_latin, birth_date::text AS birth_date, country, created_at, updated_at';
 
 type Raw = {
   id: string;
   national_id: string;
   surname: string;
   given_name: string;
+  surname_latin: string | null;
+  given_name_latin: string | null;
   birth_date: string;
   country: string;
   created_at: Date;
@@ -44,6 +51,8 @@ function toCitizen(r: Raw): CitizenRow {
     nationalId: r.national_id,
     surname: r.surname,
     givenName: r.given_name,
+    surnameLatin: r.surname_latin ?? undefined,
+    givenNameLatin: r.given_name_latin ?? undefined,
     birthDate: r.birth_date,
     country: r.country,
     createdAt: new Date(r.created_at),
@@ -55,9 +64,9 @@ function toCitizen(r: Raw): CitizenRow {
 export async function insertCitizen(sql: Sql, c: NewCitizen, actor: string, now: Date, id: string = randomUUID()): Promise<CitizenRow> {
   return sql.transaction(async (tx) => {
     const rows = await tx.query<Raw>(
-      `INSERT INTO citizens (id, national_id, surname, given_name, birth_date, country, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING ${COLUMNS}`,
-      [id, c.nationalId, c.surname, c.givenName, c.birthDate, c.country, now],
+      `INSERT INTO citizens (id, national_id, surname, given_name, surname_latin, given_name_latin, birth_date, country, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $8, $9, $5, $6, $7, $7) RETURNING ${COLUMNS}`,
+      [id, c.nationalId, c.surname, c.givenName, c.birthDate, c.country, now, c.surnameLatin ?? null, c.givenNameLatin ?? null],
     );
     // The national ID is the citizen's identifier, not a secret; names stay out of the log.
     await appendAudit(tx, { actor, action: 'citizen.enrol', subject: `citizen:${id}`, data: { nationalId: c.nationalId, country: c.country }, at: now });
@@ -76,7 +85,7 @@ export async function citizenById(sql: Sql, id: string): Promise<CitizenRow | un
   return r && toCitizen(r);
 }
 
-/** Citizens whose surname starts with `surname` (case-insensitive), by surname. */
+/** Citizens whose surname, in the national script or in Latin letters, starts with `surname` (case-insensitive), by surname. */
 export async function searchCitizens(sql: Sql, q: { readonly surname?: string; readonly limit: number }): Promise<CitizenRow[]> {
   const limit = Math.max(1, Math.min(q.limit, 500));
   if (q.surname === undefined) {
@@ -84,7 +93,10 @@ export async function searchCitizens(sql: Sql, q: { readonly surname?: string; r
   }
   const prefix = q.surname.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`);
   return (
-    await sql.query<Raw>(`SELECT ${COLUMNS} FROM citizens WHERE lower(surname) LIKE $1 ORDER BY surname, given_name, id LIMIT $2`, [`${prefix}%`, limit])
+    await sql.query<Raw>(
+      `SELECT ${COLUMNS} FROM citizens WHERE lower(surname) LIKE $1 OR lower(surname_latin) LIKE $1 ORDER BY surname, given_name, id LIMIT $2`,
+      [`${prefix}%`, limit],
+    )
   ).map(toCitizen);
 }
 

@@ -143,3 +143,11 @@ export async function setStaffPasswordHash(sql: Sql, id: string, passwordHash: s
     return toStaff(rows[0]);
   });
 }
+
+/** Username and display name of each of these accounts (for lists that name who did what). */
+export async function staffNames(sql: Sql, ids: readonly string[]): Promise<Map<string, { readonly username: string; readonly displayName: string }>> {
+  const wanted = [...new Set(ids.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)))];
+  if (wanted.length === 0) return new Map();
+  const rows = await sql.query<{ id: string; username: string; display_name: string }>('SELECT id, username, display_name FROM staff WHERE id = ANY($1::uuid[])', [wanted]);
+  return new Map(rows.map((r) => [r.id, { username: r.username, displayName: r.display_name }]));
+}

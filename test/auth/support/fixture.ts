@@ -114,7 +114,7 @@ export function inputOf(ch: { rpId: string; nonce: string; terminalId: string; t
 }
 
 /** Record a card as issuance would: citizen, stock, card, certificate (with or without attestation). */
-export async function registerCard(db: Database, card: TestCard, opts: { attested?: boolean } = {}): Promise<void> {
+export async function registerCard(db: Database, card: Pick<TestCard, 'der' | 'serialHex' | 'nationalId' | 'cardSerial'>, opts: { attested?: boolean } = {}): Promise<void> {
   const now = new Date();
   const citizen = await insertCitizen(
     db,

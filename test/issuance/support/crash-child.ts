@@ -9,6 +9,7 @@ import { createIssuanceEngine } from '../../../src/issuance/engine/run-job.js';
 import { capturingPukDisplay, makeFixture, officer, openCard, scriptedPinPad } from './fixture.js';
 import { openDatabase } from '../../../src/registry/open-database.js';
 import { sqlIssuanceRegistry } from '../../../src/issuance/store/sql-registry.js';
+import { localCardholder } from '../../../src/issuance/cardholder/local.js';
 
 const env = (name: string): string => {
   const v = process.env[name];
@@ -36,8 +37,7 @@ await engine.personalise({
   channel,
   nationalId: env('CRASH_NATIONAL_ID'),
   actor: officer,
-  pinPad: scriptedPinPad('250871'),
-  pukDisplay: capturingPukDisplay(),
+  cardholder: localCardholder(channel, scriptedPinPad('250871'), capturingPukDisplay()),
 });
 process.stdout.write('completed without crashing\n');
 process.exit(3);

@@ -40,7 +40,7 @@ export function useDatabase(kind: Backend): BackendHandle {
   return h;
 }
 
-const TABLES = ['ephemeral_kv', 'approvals', 'staff', 'certificates', 'cards', 'issuance_jobs', 'card_stock', 'citizens', 'audit_log'];
+const TABLES = ['ephemeral_kv', 'station_jobs', 'stations', 'approvals', 'staff', 'certificates', 'cards', 'issuance_jobs', 'card_stock', 'citizens', 'audit_log'];
 
 /**
  * Empty every table of the registry, including the append-only audit log (its

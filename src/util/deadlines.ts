@@ -1,16 +1,25 @@
-// Deadlines for calls that all share one timeout (the Redis store's
-// commands): a call that has not settled within the timeout is rejected,
-// whatever the call itself does later. Because every deadline is "start +
-// the same timeout", the calls under way are in deadline order, so one timer
-// for the oldest unsettled call serves them all — no timer, clearTimeout and
-// Promise.race per call, which showed in the bench:auth profile at two store
-// commands per authentication.
+// Deadlines for calls that all share one timeout (the Redis store's commands,
+// the registry's card-status lookups): a call that has not settled within the
+// timeout is rejected, whatever the call itself does later. Because every
+// deadline is "start + the same timeout", the calls under way are in deadline
+// order, so one timer for the oldest unsettled call serves them all — no
+// timer, clearTimeout and Promise.race per call, which showed in the
+// bench:auth profile at two store commands per authentication.
 
-/** What the sweep needs of a call under way. */
-interface Expiring {
+/** The cause handed to a call whose deadline passed. */
+export class DeadlineExpired extends Error {
+  override readonly name = 'DeadlineExpired';
+  constructor(readonly timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
+  }
+}
+
+/** What the sweep needs of a call under way (see watch()). */
+export interface Expiring {
   readonly deadline: number;
   readonly settled: boolean;
-  reject(cause: unknown): void;
+  /** Called once the deadline passed unsettled, with a DeadlineExpired; must settle the call. */
+  expire(cause: Error): void;
 }
 
 /** One call under way. A class, not closures: one object per call on a path that runs for every store command. */
@@ -32,6 +41,9 @@ class Pending<T> implements Expiring {
     this.settled = true;
     this.onError(this.wrap(cause));
   }
+  expire(cause: Error): void {
+    this.reject(cause);
+  }
 }
 
 export class Deadlines {
@@ -40,7 +52,12 @@ export class Deadlines {
   private head = 0;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(readonly timeoutMs: number) {}
+
+  /** The deadline of a call starting now (for watch()). */
+  deadlineFromNow(): number {
+    return performance.now() + this.timeoutMs;
+  }
 
   /**
    * Runs `f`; its result, or — when it fails, or has not settled within the
@@ -48,9 +65,8 @@ export class Deadlines {
    */
   run<T>(f: () => Promise<T>, wrap: (cause: unknown) => Error): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const p = new Pending<T>(performance.now() + this.timeoutMs, resolve, reject, wrap);
-      this.queue.push(p);
-      this.timer ??= setTimeout(this.sweep, this.timeoutMs + 1).unref();
+      const p = new Pending<T>(this.deadlineFromNow(), resolve, reject, wrap);
+      this.watch(p);
       let call: Promise<T>;
       try {
         call = f();
@@ -65,6 +81,16 @@ export class Deadlines {
     });
   }
 
+  /**
+   * Watches a call that settles itself (e.g. a lookup waiting in a batch):
+   * `e.expire()` is called if it is still unsettled at `e.deadline`, which
+   * must come from deadlineFromNow() at its start.
+   */
+  watch(e: Expiring): void {
+    this.queue.push(e);
+    this.timer ??= setTimeout(this.sweep, this.timeoutMs + 1).unref();
+  }
+
   /** Calls under way (not yet settled or expired); for tests. */
   get pending(): number {
     let n = 0;
@@ -72,7 +98,7 @@ export class Deadlines {
     return n;
   }
 
-  /** Stops the timer (the store is closing); calls under way keep their own outcome. */
+  /** Stops the timer (the owner is closing); calls under way keep their own outcome. */
   stop(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
@@ -85,7 +111,7 @@ export class Deadlines {
     while (this.head < q.length) {
       const p = q[this.head]!;
       if (!p.settled && p.deadline > now) break;
-      if (!p.settled) p.reject(new Error(`no answer within ${this.timeoutMs} ms`));
+      if (!p.settled) p.expire(new DeadlineExpired(this.timeoutMs));
       this.head++;
     }
     if (this.head === q.length) {

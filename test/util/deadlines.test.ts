@@ -1,7 +1,7 @@
-// Deadlines (src/store/deadlines.ts): one timer for every call under way,
+// Deadlines (src/util/deadlines.ts): one timer for every call under way,
 // each call settled exactly once — by its own outcome or by the deadline.
 import assert from 'node:assert/strict';
-import { Deadlines } from '../../src/store/deadlines.js';
+import { Deadlines } from '../../src/util/deadlines.js';
 
 class Wrapped extends Error {
   override readonly name = 'Wrapped';
