@@ -73,6 +73,7 @@ export type { CrlPublisher, CrlPublisherOptions } from './crl/crl-publisher.js';
 export { buildErrorResponse as ocspErrorResponse } from './ocsp/build-response.js';
 export type { CrlNumberSource } from './crl/crl-number.js';
 export { createOcspResponder, decodeOcspGetPath } from './ocsp/responder.js';
+export { buildOcspRequest } from './ocsp/build-request.js';
 export type { OcspAnswer, OcspResponder, OcspResponderOptions } from './ocsp/responder.js';
 export { MAX_OCSP_REQUEST_BYTES } from './ocsp/parse-request.js';
 
