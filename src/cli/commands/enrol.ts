@@ -5,9 +5,10 @@ import { parseArgs } from 'node:util';
 import { enrolCitizen } from '../../issuance/enrol-citizen.js';
 import { CliError, type CliIo } from '../io.js';
 import { asCliErrors } from './issuance-errors.js';
+import { connectServer, serverOf } from './server-client.js';
 import { openIssuanceStation, type OpenStation } from './issuance-station.js';
 
-const USAGE = 'usage: cardauth enrol --national-id <id> --surname <name> --given-name <name> --birth-date YYYY-MM-DD [--json]\n';
+const USAGE = 'usage: cardauth enrol --national-id <id> --surname <name> --given-name <name> --birth-date YYYY-MM-DD [--json] [--server URL]\n';
 
 export async function runWith(args: string[], io: CliIo, open: OpenStation): Promise<number> {
   let values;
@@ -20,6 +21,7 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
         'given-name': { type: 'string' },
         'birth-date': { type: 'string' },
         json: { type: 'boolean' },
+        server: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -34,12 +36,19 @@ export async function runWith(args: string[], io: CliIo, open: OpenStation): Pro
   for (const k of ['national-id', 'surname', 'given-name', 'birth-date'] as const) {
     if (values[k] === undefined) throw new CliError(`--${k} is required\n${USAGE}`, 'usage', 2);
   }
+  const input = { nationalId: values['national-id']!, surname: values.surname!, givenName: values['given-name']!, birthDate: values['birth-date']! };
+  const server = serverOf(values.server, io.env);
+  if (server !== undefined) {
+    const citizen = await (await connectServer(server, io)).call<{ nationalId: string; surname: string; givenName: string }>('POST', '/v1/issuance/citizens', input);
+    io.stdout.write(values.json ? `${JSON.stringify(citizen)}\n` : `enrolled ${citizen.surname.toUpperCase()}, ${citizen.givenName} (national ID ${citizen.nationalId})\n`);
+    return 0;
+  }
   const station = await open(io);
   try {
     const citizen = await asCliErrors(() =>
       enrolCitizen(
         { registry: station.registry, clock: station.engineDeps.clock, country: station.engineDeps.country },
-        { nationalId: values['national-id'], surname: values.surname, givenName: values['given-name'], birthDate: values['birth-date'] },
+        input,
         station.actor,
       ),
     );
