@@ -194,6 +194,35 @@ fetch(${JSON.stringify(`${s.url}/v1/issuance/citizens`)}, { method: 'POST', mode
     await page.context().close();
   });
 
+  it('changing your own password: the wrong current one is refused beside its field; afterwards the console goes on with the new session', async () => {
+    assert.equal((await api('POST', '/v1/staff/accounts', { username: 'petra', displayName: 'Petra Officer', role: 'officer', password: 'the first passphrase of P' })).status, 201);
+    const { page, context } = await newContext(browser);
+    await signIn(page, s.url, 'petra', 'the first passphrase of P', '/console/account');
+    await page.getByLabel('Current password').fill('not my password');
+    await page.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
+    await page.getByLabel('New password again').fill('a brand new passphrase');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.locator('.field-error', { hasText: 'The current password is wrong' }).waitFor();
+    assert.equal(await page.getByLabel('Current password').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel('New password', { exact: true }).inputValue(), 'a brand new passphrase');
+    await page.getByLabel('Current password').fill('the first passphrase of P');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Your password was changed.').waitFor();
+    // Without reloading, the page's CSRF token follows the new session: a change goes through.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Enrol a citizen' }).click();
+    await page.getByLabel('National ID').fill('055443322');
+    await page.getByLabel('Surname', { exact: true }).fill('ស៊ុន');
+    await page.getByLabel('Given name', { exact: true }).fill('ដារ៉ា');
+    await page.getByLabel('Surname (Latin)').fill('SUN');
+    await page.getByLabel('Given name (Latin)').fill('DARA');
+    await page.getByLabel('Date of birth').fill('1985-02-01');
+    await page.getByRole('button', { name: 'Enrol' }).click();
+    await page.getByRole('heading', { name: 'SUN DARA' }).waitFor();
+    await context.close();
+    const old = await fetch(`${s.url}/v1/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'petra', password: 'the first passphrase of P' }) });
+    assert.equal(old.status, 401);
+  });
+
   it('the Content-Security-Policy stops inline script, and text from the registry never becomes markup', async () => {
     assert.equal((await api('POST', '/v1/staff/relying-parties', { name: '<img src=x onerror="window.owned=1">', terminals: ['t1'] })).status, 201);
     const { page, context } = await newContext(browser);
