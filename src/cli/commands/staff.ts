@@ -111,6 +111,15 @@ async function staffAtServer(
       io.stdout.write(`${v.username} is ${v.disabled ? 'disabled (its sessions have ended)' : 'enabled'}\n`);
       return 0;
     }
+    case 'unlock': {
+      const username = positionals[0];
+      if (username === undefined) throw new CliError(`a username is required\n${USAGE}`, 'usage', 2);
+      const target = (await client.call<{ staff: StaffView[] }>('GET', '/v1/staff/accounts')).staff.find((v) => v.username === username);
+      if (target === undefined) throw new CliError(`No staff account ${username}`, 'staff_not_found', 1);
+      await client.call('POST', `/v1/staff/accounts/${encodeURIComponent(target.id)}/unlock`, {});
+      io.stdout.write(`${username}: sign-in throttle lifted\n`);
+      return 0;
+    }
   }
 }
 
