@@ -4,7 +4,8 @@
 // port, with a clock the test can move (an expired session), the first
 // administrator, and Debian's Chromium driven by playwright-core (never a
 // downloaded browser). Screenshots go to test-output/console/ (gitignored).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { factoryRootPem } from '../../firmware-sim/index.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -42,7 +43,15 @@ export interface ConsoleService {
 export async function startConsoleService(): Promise<ConsoleService> {
   const dir = mkdtempSync(join(tmpdir(), 'cardauth-console-'));
   const clock = new MovableClock();
-  const env = { CARDAUTH_DATA_DIR: dir, CARDAUTH_KEY_PASSPHRASE: 'console test key passphrase', CARDAUTH_HOST: '127.0.0.1', CARDAUTH_PORT: '8080' };
+  // The simulated factory whose blank cards the tests personalise: its root is one of the service's manufacturer roots.
+  writeFileSync(join(dir, 'factory-root.pem'), await factoryRootPem(join(dir, 'factory')));
+  const env = {
+    CARDAUTH_DATA_DIR: dir,
+    CARDAUTH_KEY_PASSPHRASE: 'console test key passphrase',
+    CARDAUTH_HOST: '127.0.0.1',
+    CARDAUTH_PORT: '8080',
+    CARDAUTH_MANUFACTURER_ROOTS: join(dir, 'factory-root.pem'),
+  };
   let service: Service | undefined;
   try {
     service = await buildService({ config: loadConfig(env), env, logger: silentLogger, clock, initCaIfMissing: true });
