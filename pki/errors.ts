@@ -44,6 +44,10 @@ export const pkiCodes = {
   ocsp_request_malformed: { status: 400, title: 'The OCSP request is not well-formed' },
   ocsp_unknown_issuer: { status: 400, title: 'The OCSP request names an issuer this responder does not serve' },
   ocsp_responder_expired: { status: 503, title: 'The OCSP responder certificate is not valid now; nothing is signed until it is renewed' },
+  // Timestamping authority (RFC 3161)
+  tsa_request_too_large: { status: 413, title: 'The timestamp request is larger than allowed' },
+  tsa_request_malformed: { status: 400, title: 'The timestamp request is not well-formed' },
+  tsa_not_configured: { status: 503, title: 'This CA has no timestamping authority' },
   // Card attestation
   attestation_malformed: { status: 400, title: 'The attestation certificates are not well-formed' },
   attestation_untrusted_root: { status: 400, title: 'The attestation does not chain to a trusted manufacturer root' },

@@ -18,7 +18,7 @@ export type {
   RevokedEntry,
   RevokedListSource,
 } from './types.js';
-export { POLICY_KEY_ON_CARD_PIN_ALWAYS, POLICY_TEST_UNATTESTED, oid } from './lib/oids.js';
+export { POLICY_KEY_ON_CARD_PIN_ALWAYS, POLICY_TEST_UNATTESTED, POLICY_TSA, oid } from './lib/oids.js';
 export { serialHex } from './lib/serial.js';
 export { derToPem, pemToDer, pemBundleToDer } from './lib/pem.js';
 export { derToP1363, p1363ToDer } from './lib/ecdsa.js';
@@ -73,6 +73,7 @@ export type { CrlPublisher, CrlPublisherOptions } from './crl/crl-publisher.js';
 export { buildErrorResponse as ocspErrorResponse } from './ocsp/build-response.js';
 export type { CrlNumberSource } from './crl/crl-number.js';
 export { createOcspResponder, decodeOcspGetPath } from './ocsp/responder.js';
+export { buildOcspRequest } from './ocsp/build-request.js';
 export type { OcspAnswer, OcspResponder, OcspResponderOptions } from './ocsp/responder.js';
 export { MAX_OCSP_REQUEST_BYTES } from './ocsp/parse-request.js';
 
@@ -84,6 +85,14 @@ export type {
   CardSubjectFields,
   VerifiedCardCertificate,
 } from './verify/card-certificate-verifier.js';
+
+// Timestamping authority (RFC 3161)
+export { addTsa } from './tsa/add-tsa.js';
+export { createTimestampAuthority } from './tsa/timestamp-authority.js';
+export type { TimestampAnswer, TimestampAuthority, TimestampAuthorityOptions } from './tsa/timestamp-authority.js';
+export { imprintAlgorithms, MAX_TSA_REQUEST_BYTES } from './tsa/parse-timestamp-request.js';
+export { issuerAndSerialParts } from './tsa/signed-data.js';
+export type { MessageImprint } from './tsa/parse-timestamp-request.js';
 
 // Card attestation
 export { manufacturerRoots, verifyAttestation, MAX_ATTESTATION_CERT_BYTES } from './attestation/verify-attestation.js';

@@ -5,7 +5,8 @@
 #   scripts/setup.sh --test   what the test suite needs (real pcscd, vpcd,
 #                             OpenSC, yubico-piv-tool, openssl, Redis,
 #                             PostgreSQL, SoftHSM2, Chromium with a Khmer
-#                             font for the browser tests: console and terminal screen)
+#                             font for the browser tests, poppler's pdfsig and
+#                             NSS certutil for signed PDFs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,8 @@ declare -A test_pkgs=(
   [softhsm2]=/usr/lib/softhsm/libsofthsm2.so
   [chromium]=/usr/bin/chromium
   [fonts-khmeros]=/usr/share/fonts/truetype/khmeros/KhmerOS.ttf
+  [poppler-utils]=/usr/bin/pdfsig
+  [libnss3-tools]=/usr/bin/certutil
 )
 
 missing=()

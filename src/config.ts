@@ -22,6 +22,11 @@ const schema = z.object({
   // The metrics listener (GET /metrics): off unless a port is given; loopback unless a host is.
   CARDAUTH_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   CARDAUTH_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  // Pauses between webhook delivery attempts, seconds, comma-separated (default: 5 s growing to a day, about 2 days in all).
+  CARDAUTH_WEBHOOK_RETRY_SECONDS: z
+    .string()
+    .regex(/^\d{1,6}(,\d{1,6}){0,29}$/, 'comma-separated whole seconds, e.g. 5,30,120')
+    .optional(),
   /** Deadline of one registry call (connection and statement), ms; past it the answer is 503. */
   CARDAUTH_DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   /** Proxies (addresses, CIDR prefixes) whose X-Forwarded-For names the client; none by default. */
@@ -50,6 +55,8 @@ export interface Config {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Where GET /metrics is served; undefined: nowhere. */
   readonly metrics: { readonly host: string; readonly port: number } | undefined;
+  /** Pauses between webhook attempts (ms); undefined: the dispatcher's default schedule. */
+  readonly webhookRetryMs: readonly number[] | undefined;
   readonly dbTimeoutMs: number;
   /** CARDAUTH_TRUSTED_PROXIES as given (parsed by src/http/client-address.ts). */
   readonly trustedProxies: string;
@@ -82,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     challengeTtlSeconds: e.CARDAUTH_CHALLENGE_TTL_SECONDS,
     logLevel: e.CARDAUTH_LOG_LEVEL,
     metrics: e.CARDAUTH_METRICS_PORT === undefined ? undefined : { host: e.CARDAUTH_METRICS_HOST, port: e.CARDAUTH_METRICS_PORT },
+    webhookRetryMs: e.CARDAUTH_WEBHOOK_RETRY_SECONDS?.split(',').map((n) => Number(n) * 1000),
     dbTimeoutMs: e.CARDAUTH_DB_TIMEOUT_MS,
     trustedProxies: e.CARDAUTH_TRUSTED_PROXIES,
   };

@@ -1,6 +1,8 @@
 // Opens the CA of a data directory for the online service: reads the
 // certificates and ca.json, takes the issuing and OCSP keys from the key
-// store and checks that they match their certificates. The root key is not
+// store and checks that they match their certificates. The timestamping
+// authority (tsa.crt and the key `tsa`) is optional: a CA made before it
+// existed has none until `addTsa` gives it one. The root key is not
 // touched (offline-style root: it is only used by `ca init`). The
 // result-signing key is the one result-keys.json names (open-result-key-set.ts).
 // The OCSP responder certificate is opened whatever its validity, so that an
@@ -26,6 +28,7 @@ import { loadCaCertificate, type CaCertificate } from './ca-certificate.js';
 import { checkCaConfig, defaultCaConfig, type CaConfig } from './config.js';
 import { pkiDir, pkiFiles } from './files.js';
 import { openResultKeySet, type ResultKeySet } from './open-result-key-set.js';
+import { createTimestampAuthority, type TimestampAuthority } from '../tsa/timestamp-authority.js';
 
 export interface OpenCaOptions {
   readonly dataDir: string;
@@ -73,6 +76,8 @@ export interface CertificateAuthority {
   renewOcspResponder(options?: OcspMaintenanceOptions): Promise<CaCertificate>;
   /** Lifetimes as dates: OCSP responder, issuing CA against the card validity, root, result-signing key. */
   health(at?: Date): Promise<CaHealth>;
+  /** The timestamping authority (RFC 3161), when this CA has one (pki/tsa). */
+  readonly tsa: TimestampAuthority | undefined;
   issueCardCertificate(request: IssueRequest): Promise<IssuedCertificate>;
   /** A signed CRL (DER) with the next CRL number. */
   createCrl(options: CrlOptions): Promise<Buffer>;
@@ -119,6 +124,16 @@ export async function openCa(options: OpenCaOptions): Promise<CertificateAuthori
   if (!sameKey(issuingSigner, issuing)) throw new PkiError('ca_state_corrupt', 'the issuing key does not match issuing.crt');
   if (!sameKey(ocspSigner, ocsp)) throw new PkiError('ca_state_corrupt', 'the OCSP key does not match ocsp.crt');
   const now = options.now ?? (() => new Date());
+  let tsa: TimestampAuthority | undefined;
+  if (existsSync(join(dir, pkiFiles.tsa))) {
+    const certificate = readPem(dir, pkiFiles.tsa, 'TSA');
+    if (!certificate.x509.checkIssued(issuing.x509) || !certificate.x509.verify(issuing.x509.publicKey)) {
+      throw new PkiError('ca_state_corrupt', 'the TSA certificate is not signed by the issuing CA');
+    }
+    const tsaSigner = await options.keyStore.getSigner(keyNames.tsa);
+    if (!sameKey(tsaSigner, certificate)) throw new PkiError('ca_state_corrupt', 'the TSA key does not match tsa.crt');
+    tsa = createTimestampAuthority({ certificate, signer: tsaSigner, now });
+  }
   const crlNumbers = options.crlNumbers ?? new FileCrlNumber(join(dir, pkiFiles.crlNumber));
   const allowedCurves = ['P-256'] as const;
   const resultKeySet = (): Promise<ResultKeySet> => openResultKeySet({ dataDir: options.dataDir, keyStore: options.keyStore });
@@ -151,6 +166,7 @@ export async function openCa(options: OpenCaOptions): Promise<CertificateAuthori
     get ocsp() {
       return ocsp;
     },
+    tsa,
     maintainOcspResponder: (o = {}) => maintain(o, false),
     renewOcspResponder: async (o = {}) => (await maintain(o, true)).certificate,
     async health(at) {

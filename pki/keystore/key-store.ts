@@ -13,6 +13,7 @@ export const keyNames = {
   issuing: 'ca-issuing',
   ocsp: 'ocsp-responder',
   resultSigning: 'result-signing',
+  tsa: 'tsa',
 } as const;
 
 export type SignatureEncoding = 'der' | 'ieee-p1363';

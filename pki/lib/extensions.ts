@@ -61,8 +61,8 @@ export function basicConstraints(ca: boolean, pathLen?: number): ExtensionDer {
   return extension(oid.basicConstraints, true, seq(...parts));
 }
 
-export function extKeyUsage(purposes: readonly string[]): ExtensionDer {
-  return extension(oid.extKeyUsage, false, seq(...purposes.map(objectIdentifier)));
+export function extKeyUsage(purposes: readonly string[], critical = false): ExtensionDer {
+  return extension(oid.extKeyUsage, critical, seq(...purposes.map(objectIdentifier)));
 }
 
 export function certificatePolicies(policies: readonly string[]): ExtensionDer {

@@ -12,6 +12,22 @@ export const oid = {
   // Hashes (RFC 6960 CertID may use either)
   sha1: '1.3.14.3.2.26',
   sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
+  // RFC 5652 §4, §5.1, §11 (CMS content types and signed attributes)
+  data: '1.2.840.113549.1.7.1',
+  signedData: '1.2.840.113549.1.7.2',
+  contentType: '1.2.840.113549.1.9.3',
+  messageDigest: '1.2.840.113549.1.9.4',
+  signingTime: '1.2.840.113549.1.9.5',
+  // RFC 3161 §2.4.2, Appendix A (TSTInfo; the signature time-stamp attribute)
+  tstInfo: '1.2.840.113549.1.9.16.1.4',
+  signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
+  // RFC 5035 §3 (ESS signing-certificate-v2)
+  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
+  // RFC 2634 §2.7, §2.9 (ESS content identifier, content hints)
+  contentIdentifier: '1.2.840.113549.1.9.16.2.7',
+  contentHints: '1.2.840.113549.1.9.16.2.4',
   // RFC 5280 §4.2.1 certificate extensions
   subjectKeyIdentifier: '2.5.29.14',
   keyUsage: '2.5.29.15',
@@ -27,6 +43,8 @@ export const oid = {
   // RFC 5280 §4.2.1.12
   kpClientAuth: '1.3.6.1.5.5.7.3.2',
   kpOcspSigning: '1.3.6.1.5.5.7.3.9',
+  // RFC 3161 §2.3
+  kpTimeStamping: '1.3.6.1.5.5.7.3.8',
   // RFC 5280 §4.2.2.1
   adOcsp: '1.3.6.1.5.5.7.48.1',
   adCaIssuers: '1.3.6.1.5.5.7.48.2',
@@ -62,3 +80,10 @@ export const POLICY_KEY_ON_CARD_PIN_ALWAYS = '2.25.73525172238196565924634511716
  * issue`). Arc under 2.25 from UUID e867fc58-7ecd-4474-ac9c-deee7cdc77d6.
  */
 export const POLICY_TEST_UNATTESTED = '2.25.308920819777071255539322108759229888470';
+
+/**
+ * The timestamping authority's policy (RFC 3161 §2.4.2 TSTInfo.policy): "time
+ * from this service's clock, whole seconds, accuracy one second". An arc
+ * under 2.25 (UUID 9b1f4c5e-2d7a-4f0e-8c61-5a3e7d90b2c4).
+ */
+export const POLICY_TSA = '2.25.206192849473928381551650035562215158468';

@@ -11,6 +11,7 @@ import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import type { CaCertificate } from '../ca/ca-certificate.js';
 import { loadCaCertificate } from '../ca/ca-certificate.js';
 import { PkiError, type PkiErrorCode } from '../errors.js';
+import type { KeyUsageName } from '../lib/extensions.js';
 import { Lru } from '../lib/lru.js';
 import { oid, POLICY_KEY_ON_CARD_PIN_ALWAYS } from '../lib/oids.js';
 import { serialHex } from '../lib/serial.js';
@@ -61,8 +62,14 @@ export interface CardCertificateVerifierOptions {
   readonly status: CertStatusLookup;
   /** Default time for verify() when none is given. */
   readonly clock?: { now(): Date };
-  /** Required EKU; default id-kp-clientAuth (card authentication). */
-  readonly requiredPurpose?: string;
+  /**
+   * Required EKU; default id-kp-clientAuth (card authentication). `null`: the
+   * certificate must carry no EKU at all (the card-sign profile: its key
+   * signs documents, and a key with an EKU never does).
+   */
+  readonly requiredPurpose?: string | null;
+  /** Key usage bits that must be set besides digitalSignature (card-sign: nonRepudiation). */
+  readonly requiredKeyUsage?: readonly KeyUsageName[];
   readonly requiredPolicy?: string;
   readonly cacheEntries?: number;
 }
@@ -77,7 +84,7 @@ function load(c: string | Uint8Array | CaCertificate, what: string): CaCertifica
   return typeof c === 'string' || c instanceof Uint8Array ? loadCaCertificate(c, what) : c;
 }
 
-function checkStatic(der: Buffer, sha256: string, issuing: X509Certificate, purpose: string, policy: string): Checked {
+function checkStatic(der: Buffer, sha256: string, issuing: X509Certificate, purpose: string | null, keyUsage: readonly KeyUsageName[], policy: string): Checked {
   const fail = (code: PkiErrorCode, message: string): Checked => ({ fail: code, message });
   // Structure (our own DER walk first: it refuses trailing bytes and BER quirks)
   let fields;
@@ -106,7 +113,13 @@ function checkStatic(der: Buffer, sha256: string, issuing: X509Certificate, purp
   }
   // Purpose and policy
   if (!fields.keyUsage?.has('digitalSignature')) return fail('cert_wrong_purpose', 'key usage lacks digitalSignature');
-  if (!fields.extKeyUsage?.includes(purpose)) return fail('cert_wrong_purpose', `extended key usage lacks ${purpose}`);
+  const missingUsage = keyUsage.find((u) => !fields.keyUsage?.has(u));
+  if (missingUsage) return fail('cert_wrong_purpose', `key usage lacks ${missingUsage}`);
+  if (purpose === null) {
+    if (fields.extKeyUsage !== undefined) return fail('cert_wrong_purpose', 'the certificate has an extended key usage');
+  } else if (!fields.extKeyUsage?.includes(purpose)) {
+    return fail('cert_wrong_purpose', `extended key usage lacks ${purpose}`);
+  }
   if (!fields.policies?.includes(policy)) return fail('cert_wrong_policy', `certificate policy ${policy} missing`);
   // Trust: issued by our issuing CA (name + key identifier), then the signature
   if (!x509.checkIssued(issuing)) return fail('cert_untrusted_issuer', 'not issued by the national issuing CA');
@@ -139,7 +152,8 @@ export function createCardCertificateVerifier(options: CardCertificateVerifierOp
   const issuingFrom = new Date(issuing.x509.validFrom).getTime();
   const issuingTo = new Date(issuing.x509.validTo).getTime();
   const rootTo = new Date(root.x509.validTo).getTime();
-  const purpose = options.requiredPurpose ?? oid.kpClientAuth;
+  const purpose = options.requiredPurpose === undefined ? oid.kpClientAuth : options.requiredPurpose;
+  const keyUsage = options.requiredKeyUsage ?? [];
   const policy = options.requiredPolicy ?? POLICY_KEY_ON_CARD_PIN_ALWAYS;
   // Refusals are remembered apart from accepted certificates, so a stream of
   // junk (free for an attacker) cannot evict the cards that do verify.
@@ -156,7 +170,7 @@ export function createCardCertificateVerifier(options: CardCertificateVerifierOp
       let checked = accepted.get(sha256) ?? refused.get(sha256);
       if (!checked) {
         try {
-          checked = checkStatic(der, sha256, issuing.x509, purpose, policy);
+          checked = checkStatic(der, sha256, issuing.x509, purpose, keyUsage, policy);
         } catch (err) {
           // Anything the checks did not foresee is a refusal, never a crash.
           checked = { fail: 'cert_malformed', message: err instanceof Error ? err.message : 'the certificate cannot be checked' };

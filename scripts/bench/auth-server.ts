@@ -18,6 +18,9 @@ import type { ChallengeRecord } from '../../src/auth/types.js';
 import { errorRegistry } from '../../src/composition/error-registry.js';
 import { createApp } from '../../src/http/app.js';
 import { assembleAuth } from '../../src/composition/auth.js';
+import { registryStatusLookup } from '../../src/issuance/adapters/cert-status.js';
+import { sqlIssuanceRegistry } from '../../src/issuance/store/sql-registry.js';
+import { outboxOutcomeEvents } from '../../src/webhooks/outcome-events.js';
 import { PostgresDatabase } from '../../src/registry/postgres.js';
 import { openRedisStore } from '../../src/store/redis.js';
 import { createLogger } from '../../src/util/log.js';
@@ -44,6 +47,7 @@ async function cardauth(): Promise<void> {
   const log = createLogger({ sink, level: 'info', buffered: true });
   const db = new PostgresDatabase(env['DATABASE_URL']!, { max: 8 });
   const store = await openRedisStore({ url: env['REDIS_URL']! });
+  // As the service composes it: the OCSP responder for evidence, webhook events of outcomes (the bench RP has no endpoint).
   const { routes } = await assembleAuth({
     sql: db,
     store,
@@ -52,6 +56,8 @@ async function cardauth(): Promise<void> {
     issuer: 'http://127.0.0.1',
     challengeTtlSeconds: 300,
     log,
+    ocsp: ca.createOcspResponder({ status: registryStatusLookup(sqlIssuanceRegistry(db)) }),
+    events: outboxOutcomeEvents({ sql: db, now: () => Date.now() }),
   });
   const app = createApp({ routes, logger: log, errorCodes: errorRegistry });
   await new Promise<void>((resolve) => createServer(app).listen(port, '127.0.0.1', resolve));

@@ -26,5 +26,6 @@ export async function cancelChallenge(deps: AuthDeps, rpId: RpId, id: ChallengeI
   }
   const outcome: StoredOutcome = { status: 'failed', code: CANCELLED };
   await storeCall('store outcome', () => deps.store.set(outcomeKey(rpId, id), JSON.stringify(outcome), (deps.outcomeTtlSeconds ?? 900) * 1000));
+  deps.outcomeSignal?.notify(outcomeKey(rpId, id));
   deps.log.info('challenge cancelled', { challenge: id, rp: rpId });
 }

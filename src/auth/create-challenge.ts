@@ -25,6 +25,8 @@ export interface ChallengeRequest {
   readonly requestedAttributes?: readonly EkycAttribute[] | undefined;
   readonly consentText?: string | undefined;
   readonly ttlSeconds?: number | undefined;
+  /** The result carries the evidence (certificate, signature, preimage, fresh OCSP). */
+  readonly evidence?: boolean | undefined;
 }
 
 /** The caller's policy as far as challenges are concerned. */
@@ -69,6 +71,9 @@ export async function createChallenge(deps: AuthDeps, caller: ChallengeCaller, r
     }
   }
   if (req.consentText !== undefined) checkShownText('consentText', multiLineTextProblem(req.consentText));
+  if (req.evidence === true && deps.evidenceOcsp === undefined) {
+    throw invalidRequest('This service does not produce evidence.', { detail: { field: 'evidence' } });
+  }
   const nonce = randomBytes(32);
   const id = newChallengeId();
   const now = deps.clock.now().getTime();
@@ -84,6 +89,7 @@ export async function createChallenge(deps: AuthDeps, caller: ChallengeCaller, r
     createdAt: now,
     expiresAt: now + ttl * 1000,
     preimage: signingInputPreimage({ rpId: caller.rpId, nonce, terminalId: req.terminalId, transaction }).toString('base64'),
+    ...(req.evidence === true ? { evidence: true as const } : {}),
   };
   const meta: ChallengeMeta = { rpId: caller.rpId, terminalId: req.terminalId, expiresAt: record.expiresAt };
   const outcomeTtl = deps.outcomeTtlSeconds ?? 900;
@@ -120,6 +126,7 @@ export function presentChallenge(record: ChallengeRecord): IssuedChallenge {
     transaction: record.transaction,
     requestedAttributes: record.requestedAttributes,
     consentText: record.consentText,
+    ...(record.evidence === true ? { evidence: true as const } : {}),
     signingInput: {
       algorithm: 'SHA-256',
       domain: SIGNING_INPUT_DOMAIN,

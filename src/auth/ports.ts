@@ -62,6 +62,38 @@ export interface CardStatusLookup {
   byCertificateSerial(certSerialHex: string): Promise<CardStatusRecord | undefined>;
 }
 
+/**
+ * A fresh OCSP response (RFC 6960, DER) from the service's own responder for
+ * a card certificate, with `nonce` in it: the evidence a relying party keeps
+ * to show, without trusting cardauth, that the certificate was good when
+ * this transaction was authenticated. THROWS when the responder cannot
+ * answer with a signed response (the caller fails closed with 503).
+ */
+export interface EvidenceOcsp {
+  responseFor(certSerialHex: string, nonce: Buffer): Promise<Buffer>;
+}
+
+/** An outcome stored for a consumed challenge, as the RP's webhooks report it. */
+export type StoredOutcomeEvent = {
+  readonly rpId: string;
+  readonly challengeId: string;
+  readonly terminalId: string;
+  readonly at: Date;
+} & (
+  | { readonly status: 'completed'; readonly result: string; readonly cardSerial: string | null; readonly subject: string }
+  | { readonly status: 'failed'; readonly code: string }
+);
+
+/**
+ * Durable news of stored outcomes for the RP's webhooks (src/webhooks): the
+ * event is written before the outcome is answered, once per challenge
+ * however often it is written. THROWS when it cannot be written (the caller
+ * answers 503; a resend writes it then).
+ */
+export interface OutcomeEvents {
+  outcomeStored(event: StoredOutcomeEvent): Promise<void>;
+}
+
 /** An ES256 public key as published at /.well-known/jwks.json (RFC 7517/7518): the CA's one definition. */
 export type ResultPublicJwk = PublicJwk;
 

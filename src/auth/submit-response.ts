@@ -15,7 +15,10 @@ import { AuthFailure } from './codes.js';
 import type { AuthDeps } from './deps.js';
 import { responseChecks } from './checks/index.js';
 import type { Consumed, ResponseCaller, Submitted } from './checks/context.js';
-import { challengeKey, outcomeKey, type StoredOutcome } from './lib/store-keys.js';
+import { challengeKey, challengeMetaKey, outcomeKey, type ChallengeMeta, type StoredOutcome } from './lib/store-keys.js';
+import { CANCELLED } from './lib/explain-missing-challenge.js';
+import type { StoredOutcomeEvent } from './ports.js';
+import { unavailableError } from '../errors/common-codes.js';
 import { storeCall } from './lib/store-call.js';
 import { buildClaims } from './result/build-claims.js';
 import { signJwsJson } from './result/sign-jws.js';
@@ -32,6 +35,43 @@ export interface AuthResult {
 
 async function remember(deps: AuthDeps, rpId: RpId, id: ChallengeId, outcome: StoredOutcome): Promise<void> {
   await storeCall('store outcome', () => deps.store.set(outcomeKey(rpId, id), JSON.stringify(outcome), (deps.outcomeTtlSeconds ?? 900) * 1000));
+  deps.outcomeSignal?.notify(outcomeKey(rpId, id));
+}
+
+/**
+ * Write the webhook event of a stored outcome before the outcome is
+ * answered. The outcome is in the ephemeral store already (GET shows it);
+ * when the event cannot be written the answer is 503 `unavailable`, and the
+ * resend that follows (challenge_used) writes it: see pushStoredOutcome.
+ */
+async function pushed(deps: AuthDeps, event: StoredOutcomeEvent): Promise<void> {
+  if (deps.events === undefined) return;
+  try {
+    await deps.events.outcomeStored(event);
+  } catch (err) {
+    deps.log.error('webhook event not written', { challenge: event.challengeId, rp: event.rpId, err: String(err) });
+    throw unavailableError('The outcome is stored but could not be reported yet; send the response again, or read the challenge.', { cause: err });
+  }
+}
+
+/** The event of an outcome already stored, written again (best effort; logged when it cannot be). */
+async function pushStoredOutcome(deps: AuthDeps, rpId: RpId, id: ChallengeId): Promise<void> {
+  try {
+    const [metaRaw, outcomeRaw] = await Promise.all([deps.store.get(challengeMetaKey(rpId, id)), deps.store.get(outcomeKey(rpId, id))]);
+    if (metaRaw === null || outcomeRaw === null) return;
+    const meta = JSON.parse(metaRaw) as ChallengeMeta;
+    const o = JSON.parse(outcomeRaw) as StoredOutcome;
+    const base = { rpId, challengeId: id, terminalId: meta.terminalId ?? '', at: deps.clock.now() };
+    if (o.status === 'failed') {
+      if (o.code === CANCELLED) return; // the RP's own cancellation is not pushed back to it
+      await deps.events!.outcomeStored({ ...base, status: 'failed', code: o.code });
+      return;
+    }
+    const claims = JSON.parse(Buffer.from(o.result.split('.')[1] ?? '', 'base64url').toString('utf8')) as ResultClaims;
+    await deps.events!.outcomeStored({ ...base, at: new Date(claims.iat * 1000), status: 'completed', result: o.result, cardSerial: claims.card_serial, subject: claims.sub });
+  } catch (err) {
+    deps.log.error('webhook event of a stored outcome not written', { challenge: id, rp: rpId, err: String(err) });
+  }
 }
 
 /**
@@ -69,10 +109,22 @@ export async function submitResponse(
       triesLeft: unverified.triesLeft,
       now: ctx.now,
       ...(deps.sandbox === true ? { sandbox: true } : {}),
+      evidence: checked.evidence,
     });
     const claimsJson = JSON.stringify(claims);
     const result = await signJwsJson(deps.keys.current, claimsJson);
     await remember(deps, caller.rp.id, challengeId, { status: 'completed', result });
+    step = { name: 'webhook-event' };
+    await pushed(deps, {
+      rpId: caller.rp.id,
+      challengeId,
+      terminalId: checked.challenge.terminalId,
+      at: ctx.now,
+      status: 'completed',
+      result,
+      cardSerial: claims.card_serial,
+      subject: claims.sub,
+    });
     deps.log.info('card authentication succeeded', {
       challenge: challengeId,
       rp: caller.rp.id,
@@ -103,9 +155,16 @@ export async function submitResponse(
       const putBackNow = code === 'unavailable' && step.whenUnavailable === 'put-back';
       if (putBackNow && (await putBack(deps, caller.rp.id, challengeId, consumed, deps.clock.now()))) {
         deps.log.info('challenge put back after the registry could not answer', { challenge: challengeId, rp: caller.rp.id });
-      } else {
+      } else if (step.name !== 'webhook-event') {
         await remember(deps, caller.rp.id, challengeId, { status: 'failed', code }).catch(() => undefined);
+        // The failure is answered only once its event is written (else 503, and a resend writes it).
+        await pushed(deps, { rpId: caller.rp.id, challengeId, terminalId: consumed.terminalId, at: ctx.now, status: 'failed', code });
       }
+    } else if (code === 'challenge_used' && deps.events !== undefined) {
+      // A resend of a challenge already decided: the send that decided it may
+      // have stored the outcome and died (or been answered 503) before its
+      // webhook event was written. Writing it again is harmless (once per challenge).
+      await pushStoredOutcome(deps, caller.rp.id, challengeId);
     }
     throw err;
   }

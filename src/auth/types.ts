@@ -26,6 +26,8 @@ export interface ChallengeRecord {
    * not rebuild it. Absent in records written before it existed.
    */
   readonly preimage?: string;
+  /** The result carries the evidence (checks/evidence.ts). Absent: it does not. */
+  readonly evidence?: true;
 }
 
 /** Where a challenge stands, for GET /v1/auth/challenges/{id}. */

@@ -51,6 +51,7 @@ export const challengeWire = z.object({
   transaction: transactionWire.nullable(),
   requestedAttributes: z.array(z.string().max(64)).max(32).readonly(),
   consentText: z.string().max(displayTextLimits.consentText).nullable(),
+  evidence: z.literal(true).optional().describe('Present when the result will carry the evidence (`evidence` claim)'),
   signingInput: z.object({
     algorithm: z.literal('SHA-256'),
     domain: z.string().max(64),
@@ -63,6 +64,14 @@ export const challengeWire = z.object({
   }),
 });
 export type IssuedChallenge = z.infer<typeof challengeWire>;
+
+/** The `evidence` claim: what lets a relying party prove later, without trusting cardauth, that the card signed this transaction. */
+export const resultEvidenceWire = z.object({
+  cert: z.string().describe('base64 DER of the card\'s authentication certificate'),
+  sig: z.string().describe('base64 DER ECDSA-Sig-Value the card made over SHA-256(signing_input_preimage)'),
+  signing_input_preimage: z.string().describe('base64 of the signing input\'s preimage ("cardauth/v1" 0x00 and the four SHA-256 parts); its SHA-256 is what the card signed'),
+  ocsp: z.string().describe('base64 DER OCSPResponse (RFC 6960) for the certificate from the service\'s responder, its nonce the 32-byte signing input'),
+});
 
 /** Claims of the signed result (the JWS payload). */
 export const resultClaimsWire = z.object({
@@ -83,10 +92,11 @@ export const resultClaimsWire = z.object({
   tries_left: z.number().int().optional().describe('PIN tries left as the terminal reported them after VERIFY: informative, not verified by the service'),
   attributes: z.partialRecord(z.enum(ekycAttributes), z.string()).optional(),
   sandbox: z.literal(true).optional().describe('Only in results of a sandbox service (test CA and cards): never evidence'),
+  evidence: resultEvidenceWire.optional().describe('Only for challenges created with `evidence: true`'),
 });
 export type ResultClaims = z.infer<typeof resultClaimsWire>;
 
-export const authResultWire = z.object({ result: z.string().describe('compact JWS, ES256, kid in the header'), claims: resultClaimsWire });
+export const authResultWire = z.object({ result: z.string().describe('compact JWS, ES256, header {alg, kid, typ: "cardauth-result+jwt"}'), claims: resultClaimsWire });
 
 export const challengeStateWire = z.object({
   status: z.enum(['pending', 'completed', 'failed', 'expired']),
@@ -127,6 +137,10 @@ export const challengeRequestWire = z.strictObject({
   requestedAttributes: z.array(z.enum(ekycAttributes)).max(ekycAttributes.length).optional(),
   consentText: shownText(displayTextLimits.consentText, (s) => multiLineTextProblem(s)).optional().describe(consentTextRule),
   ttlSeconds: z.number().int().min(MIN_CHALLENGE_TTL_SECONDS).max(MAX_CHALLENGE_TTL_SECONDS).optional(),
+  evidence: z
+    .boolean()
+    .optional()
+    .describe('When true the signed result carries the evidence claim: the card\'s certificate and signature, the signing input\'s preimage and a fresh OCSP response for the certificate'),
 });
 
 /** The body of POST /v1/auth/challenges/{id}/response: what the terminal read from the card. Nothing in it is trusted yet. */

@@ -21,6 +21,7 @@ const commands = {
   stock: () => import('./commands/stock.js'),
   station: () => import('./commands/station.js'),
   sandbox: () => import('./commands/sandbox.js'),
+  sign: () => import('./commands/sign.js'),
 } as const satisfies Record<string, Loader>;
 
 function usage(): string {

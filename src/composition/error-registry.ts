@@ -8,18 +8,20 @@ import { cardCodes } from '../card/codes.js';
 import { httpCodes } from '../http/codes.js';
 import { issuanceCodes } from '../issuance/codes.js';
 import { registryCodes } from '../registry/codes.js';
+import { signCodes } from '../sign/codes.js';
 import { staffCodes } from '../staff/codes.js';
 import { terminalCodes } from '../terminal/codes.js';
 import type { CodeTable } from '../errors/app-error.js';
 import { commonCodes } from '../errors/common-codes.js';
 import { rpCodes } from '../rp/codes.js';
+import { webhookCodes } from '../webhooks/codes.js';
 import { stationCodes } from '../station/codes.js';
 
 const configCodes = {
   config_invalid: { status: 500, title: 'The service configuration is invalid' },
 } as const satisfies CodeTable;
 
-const tables: readonly CodeTable[] = [httpCodes, configCodes, commonCodes, authCodes, rpCodes, staffCodes, registryCodes, issuanceCodes, cardCodes, pkiCodes, terminalCodes, stationCodes];
+const tables: readonly CodeTable[] = [httpCodes, configCodes, commonCodes, authCodes, rpCodes, staffCodes, registryCodes, issuanceCodes, cardCodes, pkiCodes, terminalCodes, stationCodes, signCodes, webhookCodes];
 
 function merge(list: readonly CodeTable[]): CodeTable {
   const out: Record<string, CodeTable[string]> = {};

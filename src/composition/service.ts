@@ -4,6 +4,7 @@
 // an implementation.
 import { join } from 'node:path';
 import {
+  addTsa,
   createCrlPublisher,
   defaultCaConfig,
   initCa,
@@ -16,14 +17,20 @@ import {
 } from '../../pki/index.js';
 import { watchResultKeys } from '../auth/adapters/result-keys.js';
 import { assembleAuth } from './auth.js';
+import { startWebhookDispatcher } from '../webhooks/dispatcher.js';
+import { outboxOutcomeEvents } from '../webhooks/outcome-events.js';
+import { webhookRoutes } from '../http/routes/webhooks.js';
+import { rpAdminRoutes } from '../http/routes/rp-admin.js';
 import { caLifetimeGauges, caLifetimeHelp, ocspResponderReadiness } from './ca-lifetimes.js';
 import { ocspRenewalAudit } from './ocsp-renewal-audit.js';
 import { watchOcspResponder } from './watch-ocsp-responder.js';
 import { createPeppers, loadPeppers, pepperPath } from '../rp/pepper.js';
 import { assembleConsole } from './console.js';
 import { countAuthOutcomes } from './count-auth-outcomes.js';
+import { createSignRouteSet } from '../http/routes/sign.js';
 import type { Config } from '../config.js';
 import { errorRegistry } from './error-registry.js';
+import { openApiCatalogue } from './error-catalogue.js';
 import { createApp, type HttpApp } from '../http/app.js';
 import { HttpMetrics } from '../http/metrics.js';
 import { clientAddressOf, parseTrustedProxies } from '../http/client-address.js';
@@ -82,6 +89,10 @@ async function openOrInitCa(opts: ServiceOptions, keyStore: KeyStore, db: Databa
   const { config, logger } = opts;
   const crlNumbers = new SqlCrlNumber(db);
   try {
+    const ca = await openCa({ dataDir: config.dataDir, keyStore, crlNumbers });
+    if (ca.tsa !== undefined || !opts.initCaIfMissing) return ca;
+    // A data directory made before the CA had a timestamping authority.
+    await addTsa({ dataDir: config.dataDir, keyStore });
     return await openCa({ dataDir: config.dataDir, keyStore, crlNumbers });
   } catch (err) {
     if (!opts.initCaIfMissing || !isPkiError(err, 'ca_not_initialised')) throw err;
@@ -183,6 +194,19 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     closers.push(async () => resultKeys.stop());
 
     const staff = staffDeps({ sql: db, store, clock });
+    // Webhooks: outcomes and card status changes go to the outbox; this
+    // process's dispatcher sends what is due (every process runs one; they
+    // share the outbox without sending a claim twice).
+    const peppers = loadPeppers(pepperPath(config.dataDir));
+    const dispatcher = startWebhookDispatcher({
+      sql: db,
+      sealKey: peppers.webhookSeal,
+      clock,
+      log: logger,
+      ...(config.webhookRetryMs === undefined ? {} : { retryScheduleMs: config.webhookRetryMs }),
+    });
+    closers.push(() => dispatcher.stop());
+    const events = outboxOutcomeEvents({ sql: db, now: () => clock.now().getTime(), written: () => dispatcher.wake() });
     const auth = await assembleAuth({
       sql: db,
       store,
@@ -194,12 +218,14 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
       clock,
       resultKeys,
       sandbox,
+      ocsp,
+      events,
     });
 
     // Thin issuance stations (docs/stations.md): the engine runs here, with the
     // CA, the management-key master secret (opened at first use) and the
     // registry; stations connect in and relay the card traffic of its jobs.
-    const stationPepper = loadPeppers(pepperPath(config.dataDir)).apiSecret;
+    const stationPepper = peppers.apiSecret;
     const stationHub = new StationHub({ sql: db, pepper: stationPepper, clock, log: logger });
     const stationUpgrade = stationUpgradeHandler(stationHub, logger);
     closers.push(async () => stationUpgrade.close());
@@ -230,7 +256,19 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
     const routes: AnyRoute[] = [
       ...pkiRoutes({ root: ca.root, issuing: ca.issuing, crl, ocsp }),
       ...countAuthOutcomes(auth.routes, { store, clock, logger }),
+      ...createSignRouteSet({ sql: db, store, ca, authenticator: auth.authenticator, requestTtlSeconds: config.challengeTtlSeconds, log: logger, clock }).routes,
+      ...webhookRoutes({ authenticator: auth.authenticator, store, sql: db, clock, wake: () => dispatcher.wake() }),
       ...staffRoutes({ staff, clientAddress: clientAddressOf(config.trustedProxies ? parseTrustedProxies(config.trustedProxies) : undefined), baseUrl: config.baseUrl }),
+      ...rpAdminRoutes({
+        sql: db,
+        auth: staffSessionAuth(staff, 'rp.manage'),
+        sealKey: peppers.webhookSeal,
+        clock,
+        changed: () => {
+          auth.authenticator.invalidate();
+          events.forget();
+        },
+      }),
       ...issuanceRoutes({
         registry,
         clock,
@@ -250,7 +288,7 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
         },
       }),
       ...staffConsole.routes,
-      ...documentationRoutes({ routes: () => routes, errorCodes: errorRegistry }),
+      ...documentationRoutes({ routes: () => routes, errorCodes: errorRegistry, catalogue: openApiCatalogue() }),
     ];
 
     const app = createApp({ routes, logger, errorCodes: errorRegistry, metrics, hsts: config.baseUrl.startsWith('https:'), upgrade: stationUpgrade, mounts: [staffConsole.mount] });

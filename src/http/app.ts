@@ -144,6 +144,7 @@ function routeServer(
     try {
       // Order: authenticate (cheap, keyed lookups and rate limits) before
       // reading and parsing a body an anonymous caller could make expensive.
+      if (route.deprecated) deprecationHeaders(res, route.deprecated);
       principal = route.auth ? await route.auth.authenticate(req, res) : undefined;
       authenticated = true;
       let raw: Buffer | undefined;
@@ -177,6 +178,13 @@ function routeServer(
       metrics.observe(route.operationId, res.statusCode, performance.now() - started);
     }
   };
+}
+
+/** RFC 9745 Deprecation (a Structured Field date: @ and seconds since the epoch), RFC 8594 Sunset (an HTTP-date), and the Link to read. */
+function deprecationHeaders(res: ServerResponse, d: NonNullable<AnyRoute['deprecated']>): void {
+  res.setHeader('Deprecation', `@${Math.floor(d.since.getTime() / 1000)}`);
+  if (d.sunset) res.setHeader('Sunset', d.sunset.toUTCString());
+  res.setHeader('Link', `<${d.link}>; rel="deprecation"; type="text/html"`);
 }
 
 function send(res: ServerResponse, r: RouteResult): void {

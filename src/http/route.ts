@@ -22,6 +22,8 @@ export interface ResponseSpec {
 /** How a caller proves who it is; the scheme names an OpenAPI security scheme. */
 export interface RouteAuth<A> {
   readonly scheme: SecurityScheme;
+  /** The error codes the scheme itself can answer (listed on every operation that uses it). */
+  readonly codes?: readonly string[];
   /** Further schemes this authentication accepts instead (OpenAPI lists them as alternatives). */
   readonly alsoAccepts?: readonly SecurityScheme[];
   /** Resolve the principal or throw an AppError (401/403/429/503); may set headers on `res`. */
@@ -46,6 +48,13 @@ export const securitySchemes = {
     type: 'http',
     scheme: 'bearer',
     description: 'Relying-party API credential: `Authorization: Bearer <keyId>.<secret>`.',
+  },
+  rpClientAssertion: {
+    type: 'http',
+    scheme: 'Client-Assertion',
+    bearerFormat: 'JWT',
+    description:
+      'Relying-party signed client assertion (private_key_jwt, RFC 7523 §2.2): `Authorization: Client-Assertion <JWT>`, a fresh JWT per call signed ES256 with a key registered to the RP (header `kid`); claims iss = sub = the RP id, aud = the service\'s issuer, jti (single use), iat, exp at most 5 minutes after iat.',
   },
   staffSession: {
     type: 'http',
@@ -102,11 +111,27 @@ export interface RouteDef<B = unknown, P = unknown, Q = unknown, A = unknown> {
   readonly body?: z.ZodType<B>;
   readonly params?: z.ZodType<P>;
   readonly query?: z.ZodType<Q>;
+  /** Request headers the route reads itself (documented in OpenAPI; the handler parses them). */
+  readonly requestHeaders?: Readonly<Record<string, { readonly description: string; readonly required?: boolean }>>;
   /** Accept a non-JSON body (e.g. application/ocsp-request) handed over as `raw`. */
   readonly rawBody?: { readonly contentType: string };
   /** Bytes; the body is refused with 413 beyond this. Default 16 KiB. */
   readonly maxBodyBytes?: number;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
+  /**
+   * The error codes the route's own work can answer, besides those of the
+   * request pipeline and of its authentication scheme. Routes relying
+   * parties call declare them (the error catalogue a bank programs against);
+   * without it OpenAPI lists every code whose status the route declares.
+   */
+  readonly codes?: readonly string[];
+  /**
+   * The operation is deprecated (docs/api-versioning.md): every answer
+   * carries `Deprecation` (RFC 9745, the date it was deprecated), `Sunset`
+   * (RFC 8594, the date it stops, when decided) and a `Link` to what replaces
+   * it; OpenAPI marks it `deprecated`.
+   */
+  readonly deprecated?: { readonly since: Date; readonly sunset?: Date; readonly link: string };
   /** Return a result, or write to `res` yourself and return nothing. */
   handle(input: RouteInput<B, P, Q, A>): Promise<RouteResult | void>;
 }

@@ -1,5 +1,7 @@
 // Authenticates an RP call ("every RP call is authenticated; a
-// disabled RP … is refused"). `Authorization: Bearer <keyId>.<secret>`; the
+// disabled RP … is refused"). `Authorization: Client-Assertion <JWT>` (a
+// signed assertion, ./client-assertion.ts) when offered, else
+// `Authorization: Bearer <keyId>.<secret>`; the
 // secret is checked as HMAC-SHA-256(pepper, secret) against the registry's
 // hash in constant time. Every failure about the credential itself answers
 // the same `unauthorized` (no hint whether the key id exists); a disabled RP
@@ -16,9 +18,13 @@ import { findCredential, type CredentialRecord } from './repo/find-credential.js
 import type { RpPrincipal } from './types.js';
 import { rpError } from './codes.js';
 import { unavailableError } from '../errors/common-codes.js';
+import type { EphemeralStore } from '../store/ephemeral.js';
+import { CLIENT_ASSERTION_SCHEME, createClientAssertionVerifier } from './client-assertion.js';
 
 export interface RpAuthenticatorDeps {
   readonly sql: Sql;
+  /** With it, `Authorization: Client-Assertion <JWT>` is accepted too (./client-assertion.ts). */
+  readonly assertions?: { readonly store: EphemeralStore; readonly audience: string };
   readonly apiPepper: Buffer;
   readonly clock: Clock;
   readonly log: Logger;
@@ -53,8 +59,17 @@ export function createRpAuthenticator(deps: RpAuthenticatorDeps): RpAuthenticato
     return record;
   }
 
+  const assertions =
+    deps.assertions === undefined
+      ? undefined
+      : createClientAssertionVerifier({ sql: deps.sql, store: deps.assertions.store, audience: deps.assertions.audience, clock: deps.clock, ...(deps.cacheTtlMs === undefined ? {} : { cacheTtlMs: deps.cacheTtlMs }) });
+  const assertionPrefix = `${CLIENT_ASSERTION_SCHEME} `;
+
   return {
     async authenticate(authorization) {
+      if (assertions !== undefined && authorization !== undefined && authorization.startsWith(assertionPrefix)) {
+        return assertions.verify(authorization.slice(assertionPrefix.length).trim());
+      }
       const presented = parseBearer(authorization);
       if (!presented) throw unauthorized('no well-formed bearer credential');
       const now = deps.clock.now();
@@ -67,6 +82,7 @@ export function createRpAuthenticator(deps: RpAuthenticatorDeps): RpAuthenticato
     },
     invalidate() {
       cache.clear();
+      assertions?.invalidate();
     },
   };
 }

@@ -13,6 +13,9 @@ export const rpCodes = defineCodes({
   rate_limited: { status: 429, title: 'Too many requests' },
   rp_not_found: { status: 404, title: 'No such relying party' },
   rp_invalid: { status: 400, title: 'The relying-party registration is invalid' },
+  idempotency_key_invalid: { status: 400, title: 'The Idempotency-Key header is malformed' },
+  idempotency_key_reused: { status: 422, title: 'The Idempotency-Key was already used with another request' },
+  idempotency_key_in_use: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   pepper_not_initialised: { status: 503, title: 'The relying-party pepper secret is not in this data directory' },
 });
 

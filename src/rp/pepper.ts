@@ -1,7 +1,7 @@
 // The keyed-hash secrets of src/rp and src/auth: one 32-byte master secret in
-// a file readable by the service only (<data-dir>/rp/pepper.key, 0600); two
-// independent keys derived from it with HKDF (RFC 5869) so the API-secret hash
-// and the pairwise subject never share a key. It is not in the database: a
+// a file readable by the service only (<data-dir>/rp/pepper.key, 0600); three
+// independent keys derived from it with HKDF (RFC 5869) so the API-secret hash,
+// the pairwise subject and the seal of webhook secrets never share a key. It is not in the database: a
 // stolen registry dump cannot test API secrets or link pairwise subjects to
 // citizens.
 //
@@ -23,12 +23,18 @@ import { AppError } from '../errors/app-error.js';
 export interface Peppers {
   readonly apiSecret: Buffer;
   readonly subject: Buffer;
+  /** Seals the webhook signing secrets kept in the registry (AES-256-GCM key). */
+  readonly webhookSeal: Buffer;
 }
 
 export function derivePeppers(master: Uint8Array): Peppers {
   if (master.length < 32) throw new Error('the pepper master secret must be at least 32 bytes');
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), info, 32));
-  return { apiSecret: derive('cardauth/v1 rp api secret'), subject: derive('cardauth/v1 pairwise subject') };
+  return {
+    apiSecret: derive('cardauth/v1 rp api secret'),
+    subject: derive('cardauth/v1 pairwise subject'),
+    webhookSeal: derive('cardauth/v1 webhook secret seal'),
+  };
 }
 
 /**

@@ -83,7 +83,7 @@ describe('import rules (docs/architecture.md)', () => {
   });
 
   it('domain modules in src/ do not import express, pg, redis or pcsclite', () => {
-    const domains = ['src/issuance', 'src/auth', 'src/staff', 'src/rp'];
+    const domains = ['src/issuance', 'src/auth', 'src/staff', 'src/rp', 'src/sign', 'src/webhooks'];
     const adapters = /(^|\/)(adapters?|routes|http|pcsc|postgres|pglite|redis)(\/|\.|$)/;
     const found = domains
       .flatMap((d) => {
@@ -109,7 +109,7 @@ describe('import rules (docs/architecture.md)', () => {
   });
 
   it('no domain module imports the HTTP layer, the composition root or the CLI', () => {
-    const domains = ['src/access', 'src/auth', 'src/card', 'src/errors', 'src/issuance', 'src/pin-pad', 'src/registry', 'src/rp', 'src/staff', 'src/store', 'src/terminal', 'src/util'];
+    const domains = ['src/access', 'src/auth', 'src/card', 'src/errors', 'src/issuance', 'src/pin-pad', 'src/registry', 'src/rp', 'src/staff', 'src/store', 'src/terminal', 'src/util', 'src/webhooks'];
     assert.deepEqual(
       domains.flatMap((d) => violations(d, (s) => /^src\/(http|composition|cli)\//.test(s))),
       [],
@@ -118,7 +118,7 @@ describe('import rules (docs/architecture.md)', () => {
 
   it('src/errors is the ground floor: it imports no area; the registry that gathers the areas sits above them', () => {
     assert.deepEqual(violations('src/errors', (s) => /^(src|pki)\//.test(s) && !s.startsWith('src/errors/')), []);
-    const below = ['src/access', 'src/auth', 'src/card', 'src/http', 'src/issuance', 'src/pin-pad', 'src/registry', 'src/rp', 'src/staff', 'src/store', 'src/terminal', 'src/util'];
+    const below = ['src/access', 'src/auth', 'src/card', 'src/http', 'src/issuance', 'src/pin-pad', 'src/registry', 'src/rp', 'src/staff', 'src/store', 'src/terminal', 'src/util', 'src/webhooks'];
     assert.deepEqual(below.flatMap((d) => violations(d, (s) => s === 'src/composition/error-registry.js')), []);
   });
 

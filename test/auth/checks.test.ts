@@ -91,14 +91,14 @@ function caller(ekycAttributes: readonly EkycAttribute[], id: RpId = rpId, scope
 }
 
 describe('auth checks (fakes)', () => {
-  it('runs every check in one list, in the documented order (docs/architecture.md, flow 2); only the registry check puts the challenge back when it cannot answer', () => {
+  it('runs every check in one list, in the documented order (docs/architecture.md, flow 2); only the registry check and the evidence (OCSP) put the challenge back when they cannot answer', () => {
     assert.deepEqual(
       responseChecks.checks.map((c) => c.name),
-      ['scope', 'terminal', 'size-bounds', 'consume-challenge', 'binding', 'certificate', 'signature', 'card-status'],
+      ['scope', 'terminal', 'size-bounds', 'consume-challenge', 'binding', 'certificate', 'signature', 'card-status', 'evidence'],
     );
     assert.deepEqual(
       responseChecks.checks.filter((c) => c.whenUnavailable === 'put-back').map((c) => c.name),
-      ['card-status'],
+      ['card-status', 'evidence'],
     );
   });
 

@@ -2,16 +2,15 @@
 // as `cardauth serve` builds it (src/composition/service.ts, PGlite and the
 // in-process store in a fresh data directory) listening on a free loopback
 // port, with a clock the test can move (an expired session), the first
-// administrator, the simulated card factory (<data dir>/factory) as a trusted
-// manufacturer, and Debian's Chromium driven by playwright-core (never a
+// administrator, and Debian's Chromium driven by playwright-core (never a
 // downloaded browser). Screenshots go to test-output/console/ (gitignored).
+import { factoryRootPem } from '../../firmware-sim/index.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { factoryRootPem } from '../../firmware-sim/index.js';
 import { buildService, type Service } from '../../src/composition/service.js';
 import { loadConfig } from '../../src/config.js';
 import { addStaff, staffDeps, type StaffDeps } from '../../src/staff/index.js';
@@ -44,15 +43,14 @@ export interface ConsoleService {
 export async function startConsoleService(): Promise<ConsoleService> {
   const dir = mkdtempSync(join(tmpdir(), 'cardauth-console-'));
   const clock = new MovableClock();
-  // Blank cards come from the simulated factory in the data directory; the service trusts its root for attestation.
-  const rootFile = join(dir, 'factory-root.pem');
-  writeFileSync(rootFile, await factoryRootPem(join(dir, 'factory')));
+  // The simulated factory whose blank cards the tests personalise: its root is one of the service's manufacturer roots.
+  writeFileSync(join(dir, 'factory-root.pem'), await factoryRootPem(join(dir, 'factory')));
   const env = {
     CARDAUTH_DATA_DIR: dir,
     CARDAUTH_KEY_PASSPHRASE: 'console test key passphrase',
     CARDAUTH_HOST: '127.0.0.1',
     CARDAUTH_PORT: '8080',
-    CARDAUTH_MANUFACTURER_ROOTS: rootFile,
+    CARDAUTH_MANUFACTURER_ROOTS: join(dir, 'factory-root.pem'),
   };
   let service: Service | undefined;
   try {

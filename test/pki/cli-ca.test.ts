@@ -1,4 +1,4 @@
-// `cardauth ca init|issue|renew-ocsp|rotate-result-key` driven in-process through the CLI dispatcher.
+// `cardauth ca init|issue|renew-ocsp|add-tsa|rotate-result-key` driven in-process through the CLI dispatcher.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -117,6 +117,21 @@ describe('cli: cardauth ca', () => {
     } finally {
       await db.close();
     }
+  });
+
+  it('ca add-tsa: a CA made before the TSA gets one, once', async () => {
+    const file = join(dir, 'data', 'pki', 'tsa.crt');
+    assert.ok(existsSync(file), 'ca init made a TSA');
+    const r = cliIo(env());
+    assert.equal(await main(['ca', 'add-tsa'], r), 0, r.err());
+    assert.match(r.out(), /has a timestamping authority already/);
+    rmSync(file);
+    const again = cliIo(env());
+    assert.equal(await main(['ca', 'add-tsa'], again), 0, again.err());
+    assert.match(again.out(), /timestamping authority added/);
+    const tsa = new X509Certificate(readFileSync(file));
+    assert.deepEqual(tsa.keyUsage, ['1.3.6.1.5.5.7.3.8']);
+    assert.ok(tsa.checkIssued(new X509Certificate(readFileSync(join(dir, 'data', 'pki', 'issuing.crt')))));
   });
 
   it('refuses bad input with codes: wrong passphrase, bad subject, missing options', async () => {

@@ -4,6 +4,10 @@
 // (`cardauth rp add|rotate|update|disable|enable|list`) printing the secret
 // exactly once; updates checked whole, audited field by field.
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runWith, type RpAdmin } from '../../src/cli/commands/rp.js';
 import type { CliIo } from '../../src/cli/io.js';
@@ -40,7 +44,7 @@ describe('relying parties (PostgreSQL)', function () {
   after(async () => reg?.close());
 
   const auditOf = async (subject: string) => (await readAuditLog(reg.db, { subject, limit: 100 })).sort((a, b) => a.seq - b.seq);
-  const admin = (): RpAdmin => ({ sql: reg.db, apiPepper: peppers.apiSecret, actor: 'cli:test', now: () => new Date(), close: async () => undefined });
+  const admin = (): RpAdmin => ({ sql: reg.db, apiPepper: peppers.apiSecret, webhookSeal: peppers.webhookSeal, actor: 'cli:test', now: () => new Date(), close: async () => undefined });
 
   it('registers with an audit entry; stores only HMAC(pepper, secret)', async () => {
     const { rp, credential } = await registerRp(reg.db, { name: 'ACLEDA Bank', scopes: ['auth', 'ekyc'], ekycAttributes: ['givenName'], terminals: ['atm-7', 'branch-1:desk-2'] }, peppers.apiSecret, 'staff:1', new Date());
@@ -238,5 +242,65 @@ describe('relying parties (PostgreSQL)', function () {
     await assert.rejects(runWith(['update', rpId, '--remove-terminal', 'pos-2', '--remove-terminal', 'pos-3'], io(), async () => admin()), (e: { code?: string }) => e.code === 'rp_invalid');
     await assert.rejects(runWith(['disable', 'rp_nosuchrp'], io(), async () => admin()), (e: { code?: string }) => e.code === 'rp_not_found');
     await assert.rejects(runWith(['add', '--name', 'No Terminal'], io(), async () => admin()), (e: { code?: string }) => e.code === 'rp_invalid');
+  });
+
+  it('CLI: add-key registers a public JWK from a file and prints its kid; list shows it; remove-key removes it; a private JWK is refused', async () => {
+    const add = io();
+    assert.equal(await runWith(['add', '--name', 'Key Bank', '--terminal', 'pos-1'], add, async () => admin()), 0);
+    const rpId = /rp (rp_\S+)/.exec(add.out())![1]!;
+    const dir = mkdtempSync(join(tmpdir(), 'cardauth-rp-key-'));
+    try {
+      const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      writeFileSync(join(dir, 'bank.jwk'), JSON.stringify({ ...pair.publicKey.export({ format: 'jwk' }), kid: 'bank-2026-07' }));
+      writeFileSync(join(dir, 'private.jwk'), JSON.stringify(pair.privateKey.export({ format: 'jwk' })));
+      writeFileSync(join(dir, 'not.json'), 'BEGIN PUBLIC KEY');
+      const k = io();
+      assert.equal(await runWith(['add-key', rpId, '--jwk', join(dir, 'bank.jwk')], k, async () => admin()), 0);
+      assert.match(k.out(), /client key bank-2026-07 added/);
+      await assert.rejects(runWith(['add-key', rpId, '--jwk', join(dir, 'private.jwk')], io(), async () => admin()), (e: { code?: string; message?: string }) => e.code === 'rp_invalid' && /private member/.test(e.message ?? ''));
+      let opened = false;
+      await assert.rejects(runWith(['add-key', rpId, '--jwk', join(dir, 'not.json')], io(), async () => ((opened = true), admin())), (e: { code?: string }) => e.code === 'usage');
+      await assert.rejects(runWith(['add-key', rpId], io(), async () => ((opened = true), admin())), (e: { code?: string }) => e.code === 'usage');
+      assert.equal(opened, false);
+      const list = io();
+      assert.equal(await runWith(['list'], list, async () => admin()), 0);
+      assert.match(list.out(), /client key bank-2026-07\tES256\tcreated \S+\tcurrent/);
+      const rm = io();
+      assert.equal(await runWith(['remove-key', rpId, '--kid', 'bank-2026-07'], rm, async () => admin()), 0);
+      assert.match(rm.out(), /removed/);
+      const again = io();
+      assert.equal(await runWith(['remove-key', rpId, '--kid', 'bank-2026-07'], again, async () => admin()), 0);
+      assert.match(again.out(), /already removed/);
+      assert.deepEqual((await auditOf(`rp:${rpId}`)).map((e) => e.action), ['rp.register', 'rp.client_key.add', 'rp.client_key.remove']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('CLI: webhook add prints the signing secret once; list shows the endpoint without it; remove ends it; bad URLs and events are refused', async () => {
+    const add = io();
+    assert.equal(await runWith(['add', '--name', 'Hook Bank', '--terminal', 'pos-1'], add, async () => admin()), 0);
+    const rpId = /rp (rp_\S+)/.exec(add.out())![1]!;
+    const wh = io();
+    assert.equal(await runWith(['webhook', 'add', rpId, '--url', 'http://127.0.0.1:9/cardauth', '--event', 'auth.challenge.completed', '--event', 'card.revoked'], wh, async () => admin()), 0);
+    const secret = /secret:\s+(whsec_\S+)/.exec(wh.out())![1]!;
+    const id = /webhook (wh_\S+)/.exec(wh.out())![1]!;
+    assert.equal(wh.out().split(secret).length - 1, 1, 'the secret is printed once');
+    assert.match(wh.out(), /events:\s+auth\.challenge\.completed,card\.revoked/);
+    const list = io();
+    assert.equal(await runWith(['webhook', 'list', rpId], list, async () => admin()), 0);
+    assert.match(list.out(), new RegExp(`^${id}\thttp://127\\.0\\.0\\.1:9/cardauth\tevents=auth\\.challenge\\.completed,card\\.revoked\tcreated \\S+\tlive$`, 'm'));
+    assert.ok(!list.out().includes(secret));
+    await assert.rejects(runWith(['webhook', 'add', rpId, '--url', 'gopher://bank.example/'], io(), async () => admin()), (e: { code?: string }) => e.code === 'webhook_invalid');
+    await assert.rejects(runWith(['webhook', 'add', rpId, '--url', 'https://bank.example/', '--event', 'card.exploded'], io(), async () => admin()), (e: { code?: string }) => e.code === 'webhook_invalid');
+    await assert.rejects(runWith(['webhook', 'add', rpId], io(), async () => admin()), (e: { code?: string }) => e.code === 'usage');
+    await assert.rejects(runWith(['webhook', 'fly', rpId], io(), async () => admin()), (e: { code?: string }) => e.code === 'usage');
+    const rm = io();
+    assert.equal(await runWith(['webhook', 'remove', id], rm, async () => admin()), 0);
+    assert.match(rm.out(), new RegExp(`webhook ${id} of ${rpId} removed`));
+    const after = io();
+    assert.equal(await runWith(['webhook', 'list', rpId], after, async () => admin()), 0);
+    assert.match(after.out(), /\tremoved \S+$/m);
+    assert.deepEqual((await auditOf(`rp:${rpId}`)).map((e) => e.action), ['rp.register', 'rp.webhook.add', 'rp.webhook.remove']);
   });
 });

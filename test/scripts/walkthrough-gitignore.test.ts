@@ -24,7 +24,8 @@ function walkthrough(): string {
 function createdPaths(block: string): string[] {
   const found = new Set<string>();
   for (const m of block.matchAll(/--out\s+(\S+)|--factory-dir\s+(\S+)|(?:^|\s)>\s*(\S+)|[A-Z_]+_(?:FILE|ROOTS)=(\S+)/g)) {
-    const path = m[1] ?? m[2] ?? m[3] ?? m[4]!;
+    // $PWD is the repository's directory in the walkthrough.
+    const path = (m[1] ?? m[2] ?? m[3] ?? m[4]!).replace(/^\$PWD\//, '');
     if (m[2] !== undefined) found.add(`${path}/ca.key`);
     else found.add(path);
   }

@@ -6,6 +6,7 @@
 // check can only read what the checks before it established.
 import { binding } from './binding.js';
 import { cardStatus } from './card-status.js';
+import { evidence } from './evidence.js';
 import { certificate } from './certificate.js';
 import { consumeChallenge } from './consume-challenge.js';
 import { CheckList, type Submitted } from './context.js';
@@ -22,4 +23,5 @@ export const responseChecks = CheckList.from<Submitted>()
   .then(binding) // 5. this RP, this terminal, not expired
   .then(certificate) // 6. parse, chain, purpose, policy, validity (cached)
   .then(signature) // 7. over the server's own signing input, cached KeyObject
-  .then(cardStatus); // 8. registry: revoked / suspended / attested, fail closed; put back when unavailable
+  .then(cardStatus) // 8. registry: revoked / suspended / attested, fail closed; put back when unavailable
+  .then(evidence); // 9. only when the challenge asked for it: certificate, signature, preimage, fresh OCSP; put back when unavailable

@@ -15,6 +15,7 @@ import { preimageParts } from '../signing-input.js';
 import type { ChallengeRecord } from '../types.js';
 import type { EkycAttribute } from '../../rp/ids.js';
 import type { ResultClaims } from '../wire.js';
+import type { ResultEvidence } from '../checks/evidence.js';
 import { rememberedPairwiseSubject } from './pairwise-subject.js';
 
 /** Default lifetime of a signed result: iat → exp. */
@@ -36,6 +37,7 @@ export function buildClaims(input: {
   readonly lifetimeSeconds?: number;
   /** A sandbox service's result: marked as test material. */
   readonly sandbox?: boolean;
+  readonly evidence?: ResultEvidence | undefined;
 }): ResultClaims {
   const { challenge: ch, status, card } = input;
   const lifetime = input.lifetimeSeconds ?? RESULT_LIFETIME_SECONDS;
@@ -74,5 +76,6 @@ export function buildClaims(input: {
     ...(input.triesLeft === undefined ? {} : { tries_left: input.triesLeft }),
     ...(attributes === undefined ? {} : { attributes }),
     ...(input.sandbox === true ? { sandbox: true as const } : {}),
+    ...(input.evidence === undefined ? {} : { evidence: input.evidence }),
   };
 }

@@ -1,15 +1,19 @@
 // Compact JWS (RFC 7515 §7.1) with ES256 (RFC 7518 §3.4: ECDSA P-256 SHA-256,
 // signature as the 64-byte r || s). Signed with node:crypto through the
 // ResultSigner port; the protected header carries `kid` (RFC 7515 §4.1.4)
-// so verifiers pick the key from /.well-known/jwks.json across rotations.
+// so verifiers pick the key from /.well-known/jwks.json across rotations,
+// and an explicit `typ`.
 import type { ResultSigner } from '../ports.js';
+
+/** The JWS `typ` of results (RFC 8725 §3.11 explicit typing, RFC 7515 §4.1.9): a result cannot be mistaken for another JWT. */
+export const RESULT_JWS_TYP = 'cardauth-result+jwt';
 
 const headerCache = new WeakMap<ResultSigner, string>();
 
 function encodedHeader(signer: ResultSigner): string {
   let h = headerCache.get(signer);
   if (h === undefined) {
-    h = Buffer.from(JSON.stringify({ alg: 'ES256', kid: signer.kid, typ: 'JWT' })).toString('base64url');
+    h = Buffer.from(JSON.stringify({ alg: 'ES256', kid: signer.kid, typ: RESULT_JWS_TYP })).toString('base64url');
     headerCache.set(signer, h);
   }
   return h;

@@ -12,6 +12,7 @@
 //            certificate; the service renews it by itself 60 days before the end),
 //            recorded in the registry's audit log (DATABASE_URL, else the embedded
 //            registry, which a running service holds: stop it, or let it renew)
+//   ca add-tsa [--dir <data-dir>]      give a CA made before it a timestamping authority (idempotent)
 //   ca rotate-result-key [--overlap-days N] [--dir <data-dir>]
 //            a new result-signing key signs from now on (running services follow
 //            within a second); the previous one stays in the JWKS for N days (30)
@@ -26,6 +27,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   cardProfileNames,
+  addTsa,
   DEFAULT_RESULT_KEY_OVERLAP_DAYS,
   initCa,
   isPkiError,
@@ -49,6 +51,7 @@ const USAGE = `usage:
   cardauth ca issue --public-key <pem-file> --profile test-unattested --subject-json <file> [--not-after <ISO-date>] [--dir <data-dir>]
         (card-auth / card-sign certificates come only from \`cardauth issue\`, over an attested card key)
   cardauth ca renew-ocsp [--dir <data-dir>]
+  cardauth ca add-tsa [--dir <data-dir>]
   cardauth ca rotate-result-key [--overlap-days N] [--dir <data-dir>]
 `;
 
@@ -167,6 +170,14 @@ async function renewOcsp(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+async function addTimestampAuthority(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { dir: { type: 'string' } }, strict: true });
+  const dir = dataDir(values.dir, io);
+  const r = await withKeyStore(dir, io, (keyStore) => addTsa({ dataDir: dir, keyStore }));
+  io.stdout.write(`${r.created ? 'timestamping authority added' : 'this CA has a timestamping authority already'}: certificate valid until ${new X509Certificate(r.pem).validTo}\n`);
+  return 0;
+}
+
 async function rotateResult(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { dir: { type: 'string' }, 'overlap-days': { type: 'string' } }, strict: true });
   const text = values['overlap-days'] ?? String(DEFAULT_RESULT_KEY_OVERLAP_DAYS);
@@ -189,6 +200,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (sub === 'init') return await init(rest, io);
     if (sub === 'issue') return await issue(rest, io);
     if (sub === 'renew-ocsp') return await renewOcsp(rest, io);
+    if (sub === 'add-tsa') return await addTimestampAuthority(rest, io);
     if (sub === 'rotate-result-key') return await rotateResult(rest, io);
   } catch (err) {
     if (isPkiError(err)) throw new CliError(err.message, err.code, exitCodes[err.code] ?? 1);

@@ -185,7 +185,7 @@ async function cardAtServer(
     return 0;
   }
   const source = cardSourceOf(values, USAGE, true)!;
-  const given = positionals[0] === undefined ? undefined : serialArg(positionals[0]);
+  const given = positionals[0] === undefined && action !== 'replace' ? undefined : serialArg(positionals[0]);
   const pukLine = (puk: string) => `new PUK for the citizen (shown once, not stored): ${puk}\n`;
   const { job } = await runAtStation(
     io,

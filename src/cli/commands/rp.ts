@@ -10,6 +10,11 @@
 //                      [--rate <per minute>] [--terminal-rate <per minute>]
 //   cardauth rp disable <rp id> [--reason <text>]
 //   cardauth rp enable <rp id> [--reason <text>]
+//   cardauth rp add-key <rp id> --jwk <file>        a public ES256 key (JWK) for Authorization: Client-Assertion
+//   cardauth rp remove-key <rp id> --kid <kid>
+//   cardauth rp webhook add <rp id> --url <http(s) URL> [--event <type>]…   prints the signing secret once
+//   cardauth rp webhook list <rp id>
+//   cardauth rp webhook remove <webhook id>
 //   cardauth rp list
 // The API secret is printed once, on standard output, by add and rotate; the
 // registry keeps only its keyed hash. Runs on the service host: the registry
@@ -20,6 +25,7 @@
 // CARDAUTH_STAFF_TOKEN from `cardauth staff login`, or CARDAUTH_STAFF_USER
 // with CARDAUTH_STAFF_PASSWORD_FILE — and every change is audited with that
 // staff member as the actor.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
 import { isAppError } from '../../errors/app-error.js';
@@ -35,6 +41,12 @@ import { registerRp } from '../../rp/repo/register-rp.js';
 import { issueTerminalCredential } from '../../rp/repo/issue-terminal-credential.js';
 import { revokeCredential } from '../../rp/repo/revoke-credential.js';
 import { rotateCredential } from '../../rp/repo/rotate-credential.js';
+import { addClientKey } from '../../rp/repo/add-client-key.js';
+import { listClientKeys } from '../../rp/repo/find-client-key.js';
+import { removeClientKey } from '../../rp/repo/remove-client-key.js';
+import { addWebhook } from '../../webhooks/repo/add-webhook.js';
+import { listWebhooks } from '../../webhooks/repo/list-webhooks.js';
+import { removeWebhook } from '../../webhooks/repo/remove-webhook.js';
 import type { RpScope } from '../../rp/types.js';
 import { CliError, type CliIo } from '../io.js';
 import { asCli, openStaff } from './registry-env.js';
@@ -51,6 +63,11 @@ const USAGE = `usage:
                      [--rate <per minute>] [--terminal-rate <per minute>]
   cardauth rp disable <rp id> [--reason <text>]
   cardauth rp enable <rp id> [--reason <text>]
+  cardauth rp add-key <rp id> --jwk <file>
+  cardauth rp remove-key <rp id> --kid <kid>
+  cardauth rp webhook add <rp id> --url <http(s) URL> [--event <type>]…
+  cardauth rp webhook list <rp id>
+  cardauth rp webhook remove <webhook id>
   cardauth rp list
 (as admin staff: CARDAUTH_STAFF_TOKEN from cardauth staff login, or CARDAUTH_STAFF_USER with CARDAUTH_STAFF_PASSWORD_FILE)
 `;
@@ -73,6 +90,8 @@ function describeChanges(c: RpChangeRecord): string[] {
 export interface RpAdmin {
   readonly sql: Sql;
   readonly apiPepper: Buffer;
+  /** Seals webhook signing secrets (Peppers.webhookSeal). */
+  readonly webhookSeal: Buffer;
   readonly actor: string;
   readonly now: () => Date;
   close(): Promise<void>;
@@ -98,7 +117,7 @@ export const openRpAdmin: OpenRpAdmin = async (io) => {
     const staff = await openStaff(io, db);
     try {
       const admin = await asCli(() => staffFromEnv(io.env, staff.deps, 'rp.manage'));
-      return { sql: db, apiPepper: peppers.apiSecret, actor: `staff:${admin.staffId}`, now: () => new Date(), close: () => db.close() };
+      return { sql: db, apiPepper: peppers.apiSecret, webhookSeal: peppers.webhookSeal, actor: `staff:${admin.staffId}`, now: () => new Date(), close: () => db.close() };
     } finally {
       await staff.close();
     }
@@ -134,14 +153,34 @@ export async function runWith(args: string[], io: CliIo, open: OpenRpAdmin): Pro
         'terminal-rate': { type: 'string' },
         overlap: { type: 'string' },
         reason: { type: 'string' },
+        jwk: { type: 'string' },
+        kid: { type: 'string' },
+        url: { type: 'string' },
+        event: { type: 'string', multiple: true },
       },
     });
   } catch (e) {
     throw new CliError(`${(e as Error).message}\n${USAGE}`, 'usage', 2);
   }
   const { values, positionals } = parsed;
-  if (!['add', 'rotate', 'terminal-key', 'revoke-key', 'update', 'disable', 'enable', 'list'].includes(action ?? '')) throw new CliError(USAGE.trimEnd(), 'usage', 2);
+  if (!['add', 'rotate', 'terminal-key', 'revoke-key', 'update', 'disable', 'enable', 'list', 'add-key', 'remove-key', 'webhook'].includes(action ?? '')) throw new CliError(USAGE.trimEnd(), 'usage', 2);
   if (action === 'terminal-key' && values.terminal?.length !== 1) throw new CliError(`rp terminal-key: name one --terminal\n${USAGE}`, 'usage', 2);
+  if (action === 'add-key' && values.jwk === undefined) throw new CliError(`rp add-key: name the public key with --jwk <file>\n${USAGE}`, 'usage', 2);
+  if (action === 'remove-key' && values.kid === undefined) throw new CliError(`rp remove-key: name the key with --kid <kid>\n${USAGE}`, 'usage', 2);
+  if (action === 'webhook') {
+    const [sub, id] = positionals;
+    if (!['add', 'list', 'remove'].includes(sub ?? '') || id === undefined) throw new CliError(`rp webhook: add <rp id> --url <URL>, list <rp id> or remove <webhook id>\n${USAGE}`, 'usage', 2);
+    if (sub === 'add' && values.url === undefined) throw new CliError(`rp webhook add: name the endpoint with --url\n${USAGE}`, 'usage', 2);
+  }
+  let jwk: unknown;
+  if (action === 'add-key') {
+    // Read before the registry is opened: a file that is not JSON is a usage error.
+    try {
+      jwk = JSON.parse(readFileSync(values.jwk!, 'utf8'));
+    } catch (e) {
+      throw new CliError(`rp add-key: ${values.jwk} is not a readable JSON file (${(e as Error).message})`, 'usage', 2);
+    }
+  }
   if (action === 'update') {
     // Checked before the registry is opened: a call that names no change is a usage error.
     const given = ['name', 'add-terminal', 'remove-terminal', 'scope', 'attribute', 'no-attributes', 'rate', 'terminal-rate'] as const;
@@ -223,6 +262,35 @@ export async function runWith(args: string[], io: CliIo, open: OpenRpAdmin): Pro
         io.stdout.write(lines.length === 0 ? `rp ${rp.id} "${rp.name}" unchanged\n` : `rp ${rp.id} "${rp.name}" updated\n${lines.map((l) => `  ${l}\n`).join('')}`);
         return 0;
       }
+      case 'add-key': {
+        const key = await addClientKey(admin.sql, rpIdArg(), jwk, admin.actor, admin.now());
+        io.stdout.write(`client key ${key.kid} added to ${rpIdArg()}\n`);
+        io.stdout.write(`sign each call: Authorization: Client-Assertion <JWT, ES256, header kid "${key.kid}", iss = sub = ${rpIdArg()}>\n`);
+        return 0;
+      }
+      case 'remove-key': {
+        const { changed } = await removeClientKey(admin.sql, rpIdArg(), values.kid!, admin.actor, admin.now());
+        io.stdout.write(`client key ${values.kid} of ${rpIdArg()} ${changed ? 'removed' : 'already removed'}\n`);
+        return 0;
+      }
+      case 'webhook': {
+        const [sub, id] = positionals as [string, string];
+        if (sub === 'add') {
+          const { webhook, secret } = await addWebhook(admin.sql, { rpId: id, url: values.url!, events: values.event }, admin.webhookSeal, admin.actor, admin.now());
+          io.stdout.write(`webhook ${webhook.id} of ${webhook.rpId}: ${webhook.url}\nevents:  ${webhook.events.join(',')}\nsecret:  ${secret}\n`);
+          io.stderr.write('The signing secret is shown once; give it to the receiver now. Deliveries carry webhook-id, webhook-timestamp and webhook-signature (v1, HMAC-SHA256).\n');
+          return 0;
+        }
+        if (sub === 'list') {
+          for (const w of await listWebhooks(admin.sql, id, { includeRemoved: true })) {
+            io.stdout.write(`${w.id}\t${w.url}\tevents=${w.events.join(',')}\tcreated ${w.createdAt.toISOString()}\t${w.removedAt ? `removed ${w.removedAt.toISOString()}` : 'live'}\n`);
+          }
+          return 0;
+        }
+        const { rpId, changed } = await removeWebhook(admin.sql, id, admin.actor, admin.now());
+        io.stdout.write(`webhook ${id} of ${rpId} ${changed ? 'removed' : 'already removed'}\n`);
+        return 0;
+      }
       case 'disable':
       case 'enable': {
         const status = action === 'disable' ? 'disabled' : 'active';
@@ -239,6 +307,9 @@ export async function runWith(args: string[], io: CliIo, open: OpenRpAdmin): Pro
           for (const c of rp.credentials) {
             const scope = c.terminal === undefined ? 'rp-wide' : `terminal ${c.terminal}`;
             io.stdout.write(`  key ${c.keyId}\t${scope}\tcreated ${c.createdAt.toISOString()}\t${c.validUntil ? `valid until ${c.validUntil.toISOString()}` : 'current'}\n`);
+          }
+          for (const k of await listClientKeys(admin.sql, rp.id)) {
+            io.stdout.write(`  client key ${k.kid}\tES256\tcreated ${k.createdAt.toISOString()}\t${k.revokedAt ? `removed ${k.revokedAt.toISOString()}` : 'current'}\n`);
           }
         }
         return 0;

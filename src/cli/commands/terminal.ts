@@ -47,13 +47,8 @@ The relying party's API key comes from CARDAUTH_RP_KEY or --rp-key-file.
 `;
 
 /** The in-process reader a --sim-card card is put in (a fixed name: there is only this one). */
-export const SIM_CARD_READER = 'cardauth simulated card';
-
-/** How the command reaches card readers and the server; tests pass in-process readers and a fetch. */
-export interface TerminalCommandDeps {
-  readonly openReaders: () => Promise<CardReaders>;
-  readonly fetch?: typeof fetch;
-}
+import { SIM_CARD_READER, type TerminalCommandDeps } from './terminal-deps.js';
+export { SIM_CARD_READER, type TerminalCommandDeps };
 
 const openPcsc = async (): Promise<CardReaders> => {
   const { PcscReaders } = await import('../../card/pcsc/index.js');
@@ -63,6 +58,8 @@ const openPcsc = async (): Promise<CardReaders> => {
 export async function run(args: string[], io: CliIo): Promise<number> {
   // `cardauth terminal serve`: the terminal with the citizen's page (./terminal-serve.ts).
   if (args[0] === 'serve') return (await import('./terminal-serve.js')).run(args.slice(1), io);
+  // `cardauth terminal sign …`: sign a document (terminal-sign.ts).
+  if (args[0] === 'sign') return (await import('./terminal-sign.js')).runWith(args.slice(1), io, { openReaders: openPcsc });
   return runWith(args, io, { openReaders: openPcsc });
 }
 

@@ -3,13 +3,16 @@
 // two included), and a readable reference rendered from it on the server.
 import type { CodeTable } from '../../errors/app-error.js';
 import { renderDocsPage } from '../docs-page.js';
-import { buildOpenApi } from '../openapi.js';
+import { buildOpenApi, type OpenApiInfo } from '../openapi.js';
+import { API_VERSION } from '../api-version.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 
 export interface DocumentationDeps {
   /** Every route of the service, read once on the first request (the list includes these routes). */
   readonly routes: () => readonly AnyRoute[];
   readonly errorCodes: CodeTable;
+  /** Per code: retry and the citizen's message (src/composition/error-catalogue.ts). */
+  readonly catalogue?: OpenApiInfo['catalogue'];
   readonly info?: { readonly title?: string; readonly version?: string; readonly description?: string };
 }
 
@@ -19,11 +22,12 @@ export function documentationRoutes(deps: DocumentationDeps): AnyRoute[] {
     if (rendered === undefined) {
       const doc = buildOpenApi(deps.routes(), {
         title: deps.info?.title ?? 'cardauth',
-        version: deps.info?.version ?? '0.1.0',
+        version: deps.info?.version ?? API_VERSION,
         description:
           deps.info?.description ??
           'National ID card service: card issuance, certificate authority, and card + PIN authentication for relying parties.',
         errorCodes: deps.errorCodes,
+        ...(deps.catalogue === undefined ? {} : { catalogue: deps.catalogue }),
       });
       rendered = { json: JSON.stringify(doc), html: renderDocsPage(doc) };
     }

@@ -32,6 +32,7 @@ export function jwksRoutes(deps: { readonly keys: ResultKeys; readonly refresh?:
       method: 'get',
       path: '/.well-known/jwks.json',
       operationId: 'getJwks',
+      codes: [],
       summary: 'Public keys that sign authentication results (JWK Set)',
       tags: ['authentication'],
       responses: { 200: { description: 'JWK Set (RFC 7517)', schema: z.object({ keys: z.array(jwkSchema) }), contentType: 'application/jwk-set+json' } },

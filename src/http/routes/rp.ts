@@ -12,6 +12,9 @@ import { rateHeaders } from '../../rp/rate-limit.js';
 import type { EphemeralStore } from '../../store/ephemeral.js';
 import { defineRoute, problemResponse, type AnyRoute, type RouteAuth } from '../route.js';
 
+/** What the RP scheme itself can answer: the credential, the RP's status, its rate limits, the store behind them. */
+export const RP_SCHEME_CODES = ['unauthorized', 'rp_disabled', 'rate_limited', 'unavailable'] as const;
+
 export interface RpAuthDeps {
   readonly authenticator: RpAuthenticator;
   readonly store: EphemeralStore;
@@ -35,6 +38,8 @@ export function rpRouteAuth(deps: RpAuthDeps, opts: { readonly rateLimit?: 'now'
   const deferred = opts.rateLimit === 'with-terminal';
   return {
     scheme: 'rpKey',
+    alsoAccepts: ['rpClientAssertion'],
+    codes: RP_SCHEME_CODES,
     async authenticate(req, res) {
       const call = newRpCall(await deps.authenticator.authenticate(req.headers.authorization));
       if (deferred) return call;
@@ -76,6 +81,7 @@ export function rpRoutes(deps: RpAuthDeps): AnyRoute[] {
       summary: 'The calling relying party as registered: scopes, eKYC attributes, terminals, rate limits',
       tags: ['relying parties'],
       auth: rpRouteAuth(deps),
+      codes: [],
       responses: { 200: { description: 'The registration', schema: meSchema }, 401: problemResponse, 403: problemResponse, 429: problemResponse, 503: problemResponse },
       async handle({ principal }) {
         const rp = principal.rp;

@@ -19,6 +19,8 @@ import {
 import { citizenById, citizenByNationalId, insertCitizen, searchCitizens, type CitizenRow } from '../../registry/repos/citizens.js';
 import { insertJob, jobById, listJobs, openJobOfCard, updateJobIfVersion, type JobRow } from '../../registry/repos/issuance-jobs.js';
 import { issuanceError } from '../codes.js';
+import { cardEventOfAuditAction } from '../../webhooks/events.js';
+import { enqueueCardEvent } from '../../webhooks/repo/enqueue-event.js';
 import type { JobData, JobOptions, StepName } from '../engine/job.js';
 import type {
   CardRecord,
@@ -180,6 +182,8 @@ export function sqlIssuanceRegistry(db: Database | Sql): IssuanceRegistry {
             throw issuanceError('card_state_invalid', `Card ${c.card.replacesSerial} can no longer be replaced`);
           }
           await setCertificatesStatus(tx, old.serial, ['good', 'hold'], { status: 'revoked', reason: 'superseded' }, { actor, action: 'certificate.revoke', data: { reason: 'superseded', by: c.card.serial } }, c.now);
+          // Relying parties the old card authenticated with learn it was replaced, in this transaction.
+          await enqueueCardEvent(tx, { cardSerial: old.serial, type: 'card.replaced', at: c.now });
         }
         await insertCard(
           tx,
@@ -252,6 +256,11 @@ export function sqlIssuanceRegistry(db: Database | Sql): IssuanceRegistry {
         await setCardStatus(tx, ch.cardSerial, ch.fromCardStatus, ch.cardStatus, { actor: ch.actor.staffId, action: ch.auditAction, data }, ch.now);
         if (ch.from.length > 0) {
           await setCertificatesStatus(tx, ch.cardSerial, ch.from, ch.certificates, { actor: ch.actor.staffId, action: `certificate.${ch.certificates.status === 'revoked' ? 'revoke' : ch.certificates.status === 'hold' ? 'hold' : 'release'}`, data }, ch.now);
+        }
+        // Relying parties the card authenticated with learn of a suspension, resumption or revocation, in this transaction.
+        const event = cardEventOfAuditAction[ch.auditAction];
+        if (event !== undefined) {
+          await enqueueCardEvent(tx, { cardSerial: ch.cardSerial, type: event, reason: ch.certificates.status === 'revoked' ? ch.certificates.reason : undefined, at: ch.now });
         }
         return (await certificatesOfCard(tx, ch.cardSerial)).map(certOf);
       });

@@ -71,6 +71,16 @@ export function runStationAgent(o: StationAgentOptions): StationAgent {
   let ws: WebSocket | undefined;
   let relay: RelayServer | undefined;
   const serials = new Map<string, number | undefined>();
+  // The station's own reads of a new card's serial, so a job's open waits for the reader.
+  const reading = new Map<string, Promise<number | undefined>>();
+  const serialOf = (reader: string): Promise<number | undefined> => {
+    let p = reading.get(reader);
+    if (p === undefined) {
+      p = readSerial(o.readers, reader).finally(() => reading.delete(reader));
+      reading.set(reader, p);
+    }
+    return p;
+  };
   let resolveConnected!: (v: { stationId: string; name: string }) => void;
   let rejectConnected!: (e: Error) => void;
   const connected = new Promise<{ stationId: string; name: string }>((res, rej) => {
@@ -92,7 +102,7 @@ export function runStationAgent(o: StationAgentOptions): StationAgent {
     for (const r of await o.readers.list()) {
       if (o.offered !== undefined && !o.offered.includes(r.name)) continue;
       if (!r.cardPresent) serials.delete(r.name);
-      else if (!serials.has(r.name) && !busy.has(r.name)) serials.set(r.name, await readSerial(o.readers, r.name));
+      else if (!serials.has(r.name) && !busy.has(r.name)) serials.set(r.name, await serialOf(r.name));
       const serial = r.cardPresent ? serials.get(r.name) : undefined;
       out.push({ name: r.name, cardPresent: r.cardPresent, ...(serial === undefined ? {} : { cardSerial: serial }) });
     }
@@ -135,6 +145,9 @@ export function runStationAgent(o: StationAgentOptions): StationAgent {
       readers: o.readers,
       ...(o.offered === undefined ? {} : { offered: o.offered }),
       cardholderFor: o.cardholderFor,
+      readerIdle: async (reader) => {
+        await reading.get(reader);
+      },
       send,
       violation: (what) => {
         o.log.warn('the service broke the station protocol; closing the connection', { what });

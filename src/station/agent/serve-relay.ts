@@ -22,6 +22,8 @@ export interface RelayServerOptions {
   readonly send: (message: FromStation) => void;
   /** The service broke the protocol: close the connection. */
   readonly violation: (what: string) => void;
+  /** Resolves when the station's own use of the reader (reading a new card's serial) is over. */
+  readonly readerIdle?: (reader: string) => Promise<void>;
   /** A job began or ended on a reader (for what the station shows and reports). */
   readonly onJob?: (e: { readonly kind: 'open' | 'close'; readonly job: string; readonly reader: string }) => void;
 }
@@ -76,6 +78,7 @@ export class RelayServer {
     try {
       switch (m.t) {
         case 'open': {
+          await this.o.readerIdle?.(m.reader);
           const channel = await this.o.readers.connect(m.reader, { shareMode: 'exclusive' });
           job.channel = channel;
           job.cardholder = this.o.cardholderFor(m.reader, channel);

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { requirePermission, type Permission } from '../../access/permissions.js';
 import { PivClient } from '../../card/piv/index.js';
 import { cardError } from '../../card/codes.js';
-import { AppError, isAppError } from '../../errors/app-error.js';
+import { isAppError } from '../../errors/app-error.js';
 import { issuanceError } from '../../issuance/codes.js';
 import type { EngineDeps } from '../../issuance/engine/context.js';
 import type { JobOptions } from '../../issuance/engine/job.js';
@@ -100,6 +100,7 @@ export function createStationJobs(deps: StationJobsDeps): StationJobs {
       const jobId = randomUUID();
       const log = deps.log.child({ stationJobId: jobId, stationId, kind: work.kind });
       await insertStationJob(deps.sql, { id: jobId, kind: work.kind, stationId, reader, officer: actor.staffId, now: now() });
+      if ('serial' in work && work.kind !== 'replace') await updateStationJob(deps.sql, jobId, { cardSerial: work.serial, now: now() });
       deps.events.begin(jobId);
       const publish = deps.events.publish.bind(deps.events, jobId);
       const fail = async (err: unknown): Promise<void> => {
@@ -134,8 +135,10 @@ export function createStationJobs(deps: StationJobsDeps): StationJobs {
       const started = new Promise<void>((r) => (startedResolve = r));
       const progress = (e: Parameters<NonNullable<Parameters<typeof engine.personalise>[0]['progress']>>[0]): void => {
         if (e.kind === 'job') {
-          void updateStationJob(deps.sql, jobId, { issuanceJobId: e.jobId, now: now() }).catch((err: unknown) => log.warn('could not link the issuance job', { err }));
-          startedResolve();
+          // Linked before the request is answered, so the job's view names its card at once.
+          void updateStationJob(deps.sql, jobId, { issuanceJobId: e.jobId, now: now() })
+            .catch((err: unknown) => log.warn('could not link the issuance job', { err }))
+            .finally(startedResolve);
         }
         if (e.kind === 'done') return; // the station job's own 'done' follows
         publish(e);
@@ -187,8 +190,4 @@ export function createStationJobs(deps: StationJobsDeps): StationJobs {
       return { jobId };
     },
   };
-}
-
-export function isStationJobError(e: unknown): e is AppError {
-  return e instanceof AppError;
 }

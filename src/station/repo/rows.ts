@@ -1,4 +1,4 @@
-// Rows of the stations and station_jobs tables (migration 026) as records.
+// Rows of the stations and station_jobs tables (migration 027) as records.
 import type { Sql } from '../../registry/sql.js';
 import type { Station, StationJobKind, StationJobRecord } from '../types.js';
 

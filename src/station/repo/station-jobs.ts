@@ -1,4 +1,4 @@
-// The record of each job run at a station (migration 026, station_jobs): the
+// The record of each job run at a station (migration 027, station_jobs): the
 // station, reader and officer from the start, the card, the issuance job and
 // the outcome as they become known. A personalisation's steps are recorded
 // in its issuance job; this row says where and for whom it ran.

@@ -13,6 +13,10 @@ import { Writable } from 'node:stream';
 import { p256 } from '@noble/curves/nist.js';
 import { FileKeyStore, initCa, openCa, type CertificateAuthority, type KeyStore } from '../../../pki/index.js';
 import { pkiCardVerifier } from '../../../src/auth/adapters/pki-verifier.js';
+import { responderEvidence } from '../../../src/auth/adapters/ocsp-evidence.js';
+import { registryStatusLookup } from '../../../src/issuance/adapters/cert-status.js';
+import { sqlIssuanceRegistry } from '../../../src/issuance/store/sql-registry.js';
+import { OutcomeSignal } from '../../../src/auth/lib/outcome-signal.js';
 import { registryCardStatus } from '../../../src/auth/adapters/registry-status.js';
 import { resultKeys, signerFromKeyStore } from '../../../src/auth/adapters/result-keys.js';
 import { authCodes } from '../../../src/auth/codes.js';
@@ -29,6 +33,7 @@ import { rpCodes } from '../../../src/rp/codes.js';
 import { authRoutes } from '../../../src/http/routes/auth.js';
 import { jwksRoutes } from '../../../src/http/routes/jwks.js';
 import { rpRoutes } from '../../../src/http/routes/rp.js';
+import { discoveryRoutes, RP_AUTH_METHODS } from '../../../src/http/routes/discovery.js';
 import { migrate } from '../../../src/registry/migrate.js';
 import { PostgresDatabase } from '../../../src/registry/postgres.js';
 import { insertCard, insertCertificate, insertCitizen, receiveStock } from '../../../src/registry/index.js';
@@ -195,6 +200,8 @@ export async function buildApp(opts: {
   readonly clock: Clock;
   readonly status?: CardStatusLookup;
   readonly keys?: ResultKeys;
+  /** Offer evidence: the CA's OCSP responder over the registry's certificate status. */
+  readonly evidence?: boolean;
 }): Promise<TestApp> {
   const log = new LogCapture();
   const logger = createLogger({ sink: log, level: 'debug' });
@@ -204,16 +211,27 @@ export async function buildApp(opts: {
     verifier: pkiCardVerifier({ root: opts.ca.root, issuing: opts.ca.issuing }),
     status: opts.status ?? registryCardStatus(opts.db),
     keys,
+    ...(opts.evidence
+      ? { evidenceOcsp: responderEvidence({ issuing: opts.ca.issuing, responder: opts.ca.createOcspResponder({ status: registryStatusLookup(sqlIssuanceRegistry(opts.db)) }) }) }
+      : {}),
     peppers,
     clock: opts.clock,
     log: logger,
     issuer: 'http://127.0.0.1:8080',
     challengeTtlSeconds: 120,
+    outcomeSignal: new OutcomeSignal(),
   };
-  const authenticator = createRpAuthenticator({ sql: opts.db, apiPepper: peppers.apiSecret, clock: opts.clock, log: logger, cacheTtlMs: 0 });
+  const authenticator = createRpAuthenticator({
+    sql: opts.db,
+    apiPepper: peppers.apiSecret,
+    clock: opts.clock,
+    log: logger,
+    cacheTtlMs: 0,
+    assertions: { store: opts.store, audience: 'http://127.0.0.1:8080' },
+  });
   const routeDeps = { auth: deps, authenticator, store: opts.store };
   const errorCodes = { ...httpCodes, ...commonCodes, ...authCodes, ...rpCodes };
-  const routes: AnyRoute[] = [...authRoutes(routeDeps), ...rpRoutes(routeDeps), ...jwksRoutes({ keys })];
+  const routes: AnyRoute[] = [...authRoutes(routeDeps), ...rpRoutes(routeDeps), ...jwksRoutes({ keys }), ...discoveryRoutes({ auth: deps, authMethods: RP_AUTH_METHODS })];
   routes.push(...documentationRoutes({ routes: () => routes, errorCodes }));
   const app = createApp({ routes, logger, errorCodes });
   return { app, deps, authenticator, log, logger };
