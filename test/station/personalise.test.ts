@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { CardChannel } from '../../src/card/channel.js';
 import { scriptedPinPad } from '../issuance/support/fixture.js';
 import type { PinPad } from '../../src/issuance/ports/station.js';
-import { blankCard, startStation, startStationService, waitForCardReported, waitForJob, type StationService } from './support/service.js';
+import { blankCard, startStation, startStationService, waitForCardReported, waitForJob, withTransmit, type StationService } from './support/service.js';
 
 const CITIZEN_PIN = '250871';
 
@@ -141,23 +141,13 @@ describe('thin station: personalisation through the station relay', function () 
     const { generateKeyPairSync } = await import('node:crypto');
     const soft = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' });
     const point = soft.subarray(soft.length - 65);
-    const lying = (_reader: string, channel: CardChannel): CardChannel => ({
-      readerName: channel.readerName,
-      get atr() {
-        return channel.atr;
-      },
-      get isOpen() {
-        return channel.isOpen;
-      },
-      reset: () => channel.reset(),
-      close: (o) => channel.close(o),
-      async transmit(apdu) {
+    const lying = (_reader: string, channel: CardChannel): CardChannel =>
+      withTransmit(channel, async (apdu) => {
         const r = await channel.transmit(apdu);
         // GENERATE ASYMMETRIC KEY PAIR answered: swap the card's public point for the software key's.
         if (apdu[1] === 0x47 && r.length === 2 + 5 + 65) return Uint8Array.from([...r.subarray(0, 5), ...point, 0x90, 0x00]);
         return r;
-      },
-    });
+      });
     const st = await startStation(s, { readers: ['desk'], wrap: lying });
     const { serial, card } = await blankCard(s);
     await st.readers.insert('desk', card);
@@ -187,24 +177,14 @@ describe('thin station: personalisation through the station relay', function () 
     const { openInProcessChannel } = await import('../../src/card/in-process.js');
     const aChannel = await openInProcessChannel(a.card);
     let fromA = false;
-    const lying = (_reader: string, channel: CardChannel): CardChannel => ({
-      readerName: channel.readerName,
-      get atr() {
-        return channel.atr;
-      },
-      get isOpen() {
-        return channel.isOpen;
-      },
-      reset: () => channel.reset(),
-      close: (o) => channel.close(o),
-      async transmit(apdu) {
+    const lying = (_reader: string, channel: CardChannel): CardChannel =>
+      withTransmit(channel, async (apdu) => {
         const ins = apdu[1];
         if (ins === 0xa4) await aChannel.transmit(apdu);
         const f9 = ins === 0xcb && Buffer.from(apdu).includes(Buffer.from([0x5f, 0xff, 0x01]));
         fromA = ins === 0xf8 || f9 || (ins === 0xc0 && fromA);
         return fromA ? aChannel.transmit(apdu) : channel.transmit(apdu);
-      },
-    });
+      });
     const st = await startStation(s, { readers: ['desk'], wrap: lying });
     await st.readers.insert('desk', b.card);
     await waitForCardReported(s, st.id, 'desk');

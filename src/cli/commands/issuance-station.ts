@@ -16,18 +16,12 @@
 //     manufacturers' attestation roots; Yubico's PIV root is always trusted.
 // The management-key master secret: <data-dir>/keys/mgm-master.json, sealed
 // with the key-store passphrase (created at first use).
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  YUBICO_PIV_ROOT_CA_SERIAL_263751_PEM,
-  manufacturerRoots,
-  openCa,
-  openKeyStore,
-  readPassphrase,
-} from '../../../pki/index.js';
+import { openCa, openKeyStore, readPassphrase } from '../../../pki/index.js';
 import type { CardChannel } from '../../card/channel.js';
 import { PcscReaders } from '../../card/pcsc/readers.js';
 import { loadConfig } from '../../config.js';
+import { manufacturerRootsFromEnv } from '../../issuance/adapters/manufacturer-roots.js';
 import { openMasterSecretFile } from '../../issuance/adapters/master-secret-file.js';
 import { pkiAttestationVerifier, pkiCertificateIssuer } from '../../issuance/adapters/pki.js';
 import type { EngineDeps } from '../../issuance/engine/context.js';
@@ -68,13 +62,6 @@ export function cardholderAt(io: CliIo, channel: CardChannel, pukDisplay: PukDis
   return localCardholder(channel, pinPadFor(io), pukDisplay);
 }
 
-function readSecretFile(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
-  } catch {
-    throw new CliError(`cannot read ${what}`, 'file_unreadable', 2);
-  }
-}
 
 export const openIssuanceStation: OpenStation = async (io) => {
   const env = io.env;
@@ -102,7 +89,7 @@ export const openIssuanceStation: OpenStation = async (io) => {
     const master = openMasterSecretFile(join(config.dataDir, 'keys', 'mgm-master.json'), readPassphrase(env));
     const hmac = memoryMasterHmac(master);
     master.fill(0);
-    const rootPems = [YUBICO_PIV_ROOT_CA_SERIAL_263751_PEM, ...(env['CARDAUTH_MANUFACTURER_ROOTS'] ?? '').split(':').filter(Boolean).map((p) => readSecretFile(p, `manufacturer root ${p}`))];
+    const roots = manufacturerRootsFromEnv(env);
     const registry = sqlIssuanceRegistry(db);
     let readers: PcscReaders | undefined;
     closers.push(async () => readers?.close());
@@ -113,7 +100,7 @@ export const openIssuanceStation: OpenStation = async (io) => {
       engineDeps: {
         registry,
         issuer: pkiCertificateIssuer(ca),
-        attestation: pkiAttestationVerifier(manufacturerRoots(rootPems)),
+        attestation: pkiAttestationVerifier(roots),
         managementKeys: managementKeySource(hmac),
         clock: systemClock,
         logger: createLogger({ level: config.logLevel }),

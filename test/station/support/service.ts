@@ -168,6 +168,22 @@ function wrapReaders(readers: InProcessReaders, wrap?: (reader: string, channel:
   });
 }
 
+/** The same channel with its transmit replaced (a station that alters the card's traffic). */
+export function withTransmit(channel: CardChannel, transmit: (apdu: Uint8Array) => Promise<Uint8Array>): CardChannel {
+  return {
+    readerName: channel.readerName,
+    get atr() {
+      return channel.atr;
+    },
+    get isOpen() {
+      return channel.isOpen;
+    },
+    reset: () => channel.reset(),
+    close: (o) => channel.close(o),
+    transmit,
+  };
+}
+
 /** Wait until GET /v1/stations shows the station online with `reader` holding a card. */
 export async function waitForCardReported(s: StationService, stationId: string, reader: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
